@@ -1,0 +1,3 @@
+"""Renderers, one per output format.  The core never prints; these do."""
+
+FORMATS_FINDINGS = ("text", "json", "sarif", "github")
