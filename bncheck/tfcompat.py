@@ -170,3 +170,11 @@ def short_device(name: str) -> str:
         return "?"
     match = re.search(r"device:([A-Za-z_]+:\d+)", name)
     return match.group(1) if match else name
+
+
+def assign_moving_average():
+    """TensorFlow's ``assign_moving_average`` (what tf.contrib and tf-slim used); not in the public v2 API."""
+    load()
+    from tensorflow.python.training import moving_averages  # noqa: PLC0415
+
+    return moving_averages.assign_moving_average

@@ -1,0 +1,174 @@
+"""`bncheck run` and `bncheck list`: the scenario face."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from bncheck.errors import BncheckError
+
+RUN_EPILOG = """\b
+Examples:
+  bncheck run missing-update-ops
+  bncheck run control-dependencies-fix --steps 50
+  bncheck run decay-sweep --plot decay.png
+  bncheck run --all --format json > report.json
+  bncheck run my-pitfall.toml --set variant.momentum=0.5 --set train.steps=20
+  bncheck run trainable-only-saver --save-dir ckpt/    # then: bncheck audit ckpt/
+
+--set KEY=VALUE overrides a key of the scenario file (VALUE is TOML; a bare word
+is a string): input.shape=[4,8,8,3], train.steps=10, train.optimizer=adam,
+variant.momentum=0.9 (every variant), variant.2.fused=false (the second only).
+
+Exit codes: 0 every expectation held, 1 one failed (TensorFlow did not behave as the
+scenario documents), 2 bad input.
+"""
+
+
+def _load_scenarios(references: tuple[str, ...], run_all: bool, overrides: list, optional: list) -> list:
+    """Validate every scenario before TensorFlow is imported, so bad input fails fast.
+
+    ``overrides`` come from --set and must fit every scenario; ``optional`` ones
+    (from --steps/--seed) apply only where the scenario has that table.
+    """
+    from bncheck.scenarios import spec
+
+    if run_all and references:
+        raise BncheckError("give scenario names or --all, not both")
+    if not run_all and not references:
+        raise BncheckError("no scenario given: name one (`bncheck list` shows them), give a .toml path, or use --all")
+    if run_all:
+        references = tuple(str(path) for path in spec.builtin_files().values())
+        if not references:
+            raise BncheckError("no built-in scenario files found (is bncheck installed with its data files?)")
+    scenarios = []
+    for reference in references:
+        path = spec.resolve(reference)
+        raw = spec.read_toml(path)
+        tables = spec.PROCEDURES.get(raw.get("procedure"), ({}, {}))[0]
+        fitting = [(key, value) for key, value in optional if key.split(".")[0] in tables]
+        scenarios.append(spec.validate(spec.apply_overrides(raw, overrides + fitting, path), path))
+    return scenarios
+
+
+@click.command("run", epilog=RUN_EPILOG)
+@click.argument("scenarios", nargs=-1, metavar="[NAME|PATH]...")
+@click.option("--all", "run_all", is_flag=True, help="Run every built-in scenario.")
+@click.option("--steps", type=click.IntRange(0, 100_000), help="Train steps (sets train.steps).")
+@click.option("--seed", type=int, help="Seed of the input batch or data set (sets input.seed / data.seed).")
+@click.option("--set", "settings", multiple=True, metavar="KEY=VALUE", help="Override a scenario key; repeatable.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--device", type=click.Choice(["auto", "cpu", "gpu"]), default="auto", show_default=True,
+              help="Where the graphs run; auto picks the GPU when TensorFlow sees one.")
+@click.option("--plot", type=click.Path(dir_okay=False), help="Also draw the moving_mean trajectory to this PNG (needs matplotlib).")
+@click.option("--save-dir", type=click.Path(file_okay=False), help="Keep the checkpoints a scenario writes here.")
+@click.option("--verbose", is_flag=True, help="Let TensorFlow's own log lines and warnings through.")
+def run_command(scenarios: tuple[str, ...], run_all: bool, steps: int | None, seed: int | None,
+                settings: tuple[str, ...], output_format: str, device: str, plot: str | None,
+                save_dir: str | None, verbose: bool) -> int:
+    """Reproduce batch-normalization pitfalls live on real TensorFlow graphs.
+
+    Builds each scenario's graphs (the pitfall and its fix), runs the train steps
+    and an inference run, and shows every global variable before training, after
+    training and after the inference run, the outputs, whether each expectation
+    in the scenario file held, and a verdict: what happened, why, the fix.
+    """
+    from bncheck.scenarios import spec
+
+    overrides = [spec.parse_override(text) for text in settings]
+    optional: list = []
+    if steps is not None:
+        optional.append(("train.steps", steps))
+    if seed is not None:
+        optional += [("input.seed", seed), ("data.seed", seed)]
+    loaded = _load_scenarios(tuple(scenarios), run_all, overrides, optional)
+    if plot is not None:
+        if importlib.util.find_spec("matplotlib") is None:
+            raise BncheckError("--plot needs matplotlib: pip install 'bncheck[plot]'")
+        if not any("trajectory" in scenario.tables for scenario in loaded):
+            raise BncheckError("--plot: none of these scenarios has a [trajectory] (decay-sweep has)")
+
+    from bncheck import tfcompat
+    from bncheck.reporting.console import make_console
+    from bncheck.scenarios.runner import run_scenario
+
+    chosen = tfcompat.select_device(device, verbose)
+    console = make_console()
+    results = []
+    for scenario in loaded:
+        try:
+            result = run_scenario(scenario, chosen, Path(save_dir) if save_dir else None, verbose)
+        except BncheckError:
+            raise
+        except Exception as error:  # TensorFlow rejecting a user's scenario: name the file, keep one line
+            tf = tfcompat.load()
+            if isinstance(error, (tf.errors.OpError, ValueError, TypeError)):
+                message = str(getattr(error, "message", error)).strip().splitlines()
+                raise BncheckError(f"{scenario.path}: TensorFlow rejected the scenario: "
+                                   f"{message[0] if message else type(error).__name__}") from error
+            raise
+        results.append(result)
+        if output_format == "text":
+            from bncheck.reporting.scenario_text import render_scenario
+
+            render_scenario(console, result)
+    if plot is not None:
+        from bncheck.reporting.plot import plot_trajectory
+
+        trajectory = next(result.trajectory for result in results if result.trajectory is not None)
+        plot_trajectory(trajectory, Path(plot))
+        if output_format == "text":
+            console.print(f"trajectory plot written to {plot}")
+    if output_format == "json":
+        from bncheck.reporting.scenario_json import scenarios_document
+
+        click.echo(json.dumps(scenarios_document(results, chosen), indent=2, default=_plain))
+    elif len(results) > 1:
+        from bncheck.reporting.scenario_text import render_summary
+
+        render_summary(console, results)
+    return 0 if all(result.passed for result in results) else 1
+
+
+def _plain(value):
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    raise TypeError(type(value).__name__)
+
+
+@click.command("list")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def list_command(output_format: str) -> int:
+    """List the built-in scenarios: name, title and the pitfall each one shows."""
+    from bncheck.scenarios import spec
+
+    scenarios = spec.load_all()
+    if output_format == "json":
+        click.echo(json.dumps([
+            {"name": s.name, "title": s.title, "pitfall": s.pitfall, "procedure": s.procedure,
+             "file": str(s.path), "variants": [v.label for v in s.variants]}
+            for s in scenarios
+        ], indent=2))
+        return 0
+    from rich.table import Table
+
+    from bncheck.reporting.console import make_console
+
+    table = Table(show_edge=False, header_style="bold", show_lines=False)
+    table.add_column("scenario", no_wrap=True)
+    table.add_column("title")
+    table.add_column("pitfall")
+    for scenario in scenarios:
+        table.add_row(scenario.name, scenario.title, scenario.pitfall)
+    console = make_console()
+    console.print(table)
+    console.print("Run one with `bncheck run NAME`, or all with `bncheck run --all`.")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(run_command())

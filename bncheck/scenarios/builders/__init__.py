@@ -1,0 +1,58 @@
+"""One batch-normalization layer per TensorFlow API, built into the current graph.
+
+Every builder returns a ``BatchNormLayer``: the output tensor, the variables,
+and the ops that update the moving statistics, wherever that API keeps them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+DEFAULT_MOMENTUM = {"layers": 0.99, "keras": 0.99, "contrib": 0.999, "nn": 0.999}
+DEFAULT_SCALE = {"layers": True, "keras": True, "contrib": False, "nn": True}
+
+
+@dataclass(frozen=True)
+class BatchNormLayer:
+    api: str
+    scope: str
+    output: Any
+    moving_mean: Any
+    moving_variance: Any
+    gamma: Any | None
+    beta: Any | None
+    momentum: float
+    fused: bool
+    # the update ops as the API exposes them: in UPDATE_OPS (layers, contrib), on the
+    # layer (keras), or already tied to the output (in-place contrib, the nn wrapper)
+    update_ops: list = field(default_factory=list)
+    updates_in_place: bool = False
+
+    @property
+    def variables(self) -> list:
+        return [v for v in (self.gamma, self.beta, self.moving_mean, self.moving_variance) if v is not None]
+
+
+def build(api: str, tf: Any, inputs: Any, training: Any, settings: dict, name: str = "bn") -> BatchNormLayer:
+    """Build one BN layer of ``api`` on ``inputs``; ``training`` is a bool tensor or a Python bool."""
+    momentum = settings.get("momentum")
+    options = {
+        "momentum": DEFAULT_MOMENTUM[api] if momentum is None else float(momentum),
+        "epsilon": float(settings.get("epsilon") or 1e-3),
+        "center": settings.get("center", True) if settings.get("center") is not None else True,
+        "scale": DEFAULT_SCALE[api] if settings.get("scale") is None else bool(settings["scale"]),
+        "fused": settings.get("fused"),
+        "in_place": settings.get("updates") == "in_place",
+    }
+    if api == "layers":
+        from bncheck.scenarios.builders.layers import build_layers as builder
+    elif api == "keras":
+        from bncheck.scenarios.builders.keras import build_keras as builder
+    elif api == "contrib":
+        from bncheck.scenarios.builders.contrib import build_contrib as builder
+    elif api == "nn":
+        from bncheck.scenarios.builders.nn import build_nn as builder
+    else:  # pragma: no cover - spec validation rejects it first
+        raise ValueError(f"unknown BN api {api!r}")
+    return builder(tf, inputs, training, name=name, **options)

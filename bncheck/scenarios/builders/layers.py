@@ -1,0 +1,31 @@
+"""``tf.compat.v1.layers.batch_normalization``: updates go to tf.GraphKeys.UPDATE_OPS."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bncheck.scenarios.builders import BatchNormLayer
+
+
+def build_layers(tf: Any, inputs: Any, training: Any, *, name: str, momentum: float, epsilon: float,
+                 center: bool, scale: bool, fused: bool | None, in_place: bool) -> BatchNormLayer:
+    v1 = tf.compat.v1
+    before = set(v1.get_collection(v1.GraphKeys.UPDATE_OPS))
+    # The class is what tf.compat.v1.layers.batch_normalization builds; keeping it tells us `fused`.
+    layer = v1.layers.BatchNormalization(
+        momentum=momentum, epsilon=epsilon, center=center, scale=scale, fused=fused, name=name
+    )
+    output = layer.apply(inputs, training=training)
+    update_ops = [op for op in v1.get_collection(v1.GraphKeys.UPDATE_OPS) if op not in before]
+    return BatchNormLayer(
+        api="layers",
+        scope=name,
+        output=output,
+        moving_mean=layer.moving_mean,
+        moving_variance=layer.moving_variance,
+        gamma=layer.gamma if scale else None,
+        beta=layer.beta if center else None,
+        momentum=momentum,
+        fused=bool(layer.fused),
+        update_ops=update_ops,
+    )
