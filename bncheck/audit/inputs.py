@@ -1,0 +1,166 @@
+"""Work out what the user pointed at: which checkpoints to read, and of which kind.
+
+Only the file system is consulted here (no TensorFlow); nothing is written.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from bncheck.errors import InputError
+
+KIND_TF1 = "tf1"  # a tensor bundle: PREFIX.index + PREFIX.data-*; TF2 object checkpoints too
+KIND_SAVEDMODEL = "savedmodel"
+KIND_KERAS = "keras"  # a .keras zip: config.json + model.weights.h5
+KIND_H5 = "keras-h5"  # .h5 / .weights.h5
+
+_DATA_SUFFIX = re.compile(r"\.data-\d{5}-of-\d{5}$")
+_STEP = re.compile(r"-(\d+)$")
+_STATE_LINE = re.compile(r'^\s*(model_checkpoint_path|all_model_checkpoint_paths)\s*:\s*"((?:[^"\\]|\\.)*)"\s*$')
+_HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
+_ZIP_MAGIC = b"PK\x03\x04"
+_EXPECTED = (
+    "expected a checkpoint prefix or one of its files (.index, .data-*, .meta), a directory with a "
+    "`checkpoint` file, a SavedModel directory, or a .keras / .h5 file"
+)
+
+
+@dataclass(frozen=True)
+class Source:
+    """One checkpoint to read: ``path`` is a bundle prefix (TF kinds) or a file (Keras kinds)."""
+
+    kind: str
+    path: str
+    step_hint: int | None = None  # from the name (``model.ckpt-1000``), used to order ``--all``
+
+
+def resolve(raw_path: str, all_checkpoints: bool = False) -> list[Source]:
+    """The checkpoints named by ``raw_path``; ``all_checkpoints`` lists every one in a directory."""
+    path = Path(raw_path)
+    if path.is_dir():
+        return _resolve_directory(path, all_checkpoints)
+    if path.is_file() or path.exists():
+        return [_resolve_file(path)]
+    if Path(f"{raw_path}.index").is_file():
+        return [_bundle(raw_path)]
+    if path.parent.is_dir() and any(Path(path.parent).glob(f"{path.name}.data-*")):
+        raise InputError(f"{raw_path}.index", "missing: the .data file is there but the checkpoint index is not")
+    raise InputError(raw_path, "no such file, directory or checkpoint prefix")
+
+
+def step_of(prefix: str) -> int | None:
+    """``model.ckpt-1000`` -> 1000."""
+    match = _STEP.search(prefix)
+    return int(match.group(1)) if match else None
+
+
+def _bundle(prefix: str) -> Source:
+    return Source(KIND_TF1, prefix, step_of(prefix))
+
+
+def _readable(path: Path) -> bytes:
+    """The first bytes of ``path``; an InputError when it cannot be opened."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(8)
+    except PermissionError:
+        raise InputError(path, "permission denied (cannot read the file)") from None
+    except IsADirectoryError:
+        raise InputError(path, "is a directory where a file was expected") from None
+    except OSError as error:
+        raise InputError(path, f"cannot read the file ({error.strerror or error})") from None
+
+
+def _resolve_file(path: Path) -> Source:
+    text = str(path)
+    head = _readable(path)
+    if text.endswith(".index"):
+        return _bundle(text[: -len(".index")])
+    if _DATA_SUFFIX.search(text):
+        prefix = _DATA_SUFFIX.sub("", text)
+        if not Path(f"{prefix}.index").is_file():
+            raise InputError(f"{prefix}.index", "missing: the checkpoint index next to this .data file is not there")
+        return _bundle(prefix)
+    if text.endswith(".meta"):
+        prefix = text[: -len(".meta")]
+        if not Path(f"{prefix}.index").is_file():
+            raise InputError(path, f"is a graph without saved variables ({prefix}.index is missing)")
+        return _bundle(prefix)
+    if text.endswith(".keras") or head.startswith(_ZIP_MAGIC):
+        if not head.startswith(_ZIP_MAGIC):
+            raise InputError(path, "not a .keras file (a .keras file is a zip archive)")
+        return Source(KIND_KERAS, text)
+    if head.startswith(_HDF5_MAGIC):
+        return Source(KIND_H5, text)
+    if text.endswith((".h5", ".hdf5", ".keras")):
+        raise InputError(path, "not an HDF5 file (no HDF5 signature)")
+    if not head:
+        raise InputError(path, f"empty file; {_EXPECTED}")
+    raise InputError(path, f"not a checkpoint; {_EXPECTED}")
+
+
+def _resolve_directory(directory: Path, all_checkpoints: bool) -> list[Source]:
+    try:
+        entries = sorted(os.listdir(directory))
+    except PermissionError:
+        raise InputError(directory, "permission denied (cannot list the directory)") from None
+    if not entries:
+        raise InputError(directory, f"empty directory; {_EXPECTED}")
+    if "saved_model.pb" in entries or "saved_model.pbtxt" in entries:
+        prefix = directory / "variables" / "variables"
+        if not Path(f"{prefix}.index").is_file():
+            raise InputError(directory / "variables", "SavedModel has no variables (variables/variables.index missing)")
+        return [Source(KIND_SAVEDMODEL, str(prefix))]
+    if "variables.index" in entries:  # the variables/ folder of a SavedModel
+        return [Source(KIND_SAVEDMODEL, str(directory / "variables"))]
+    if "checkpoint" not in entries:
+        indexes = [entry for entry in entries if entry.endswith(".index")]
+        hint = f" (found {indexes[-1]}: pass its prefix {directory / indexes[-1][: -len('.index')]})" if indexes else ""
+        raise InputError(directory, f"no `checkpoint` state file in this directory{hint}; {_EXPECTED}")
+    state = directory / "checkpoint"
+    latest, listed = _read_state(state)
+    names = listed if all_checkpoints else [latest] if latest else []
+    if all_checkpoints and latest and latest not in listed:
+        names.append(latest)
+    if not names:
+        raise InputError(state, "names no checkpoint (no model_checkpoint_path)")
+    sources = []
+    for name in dict.fromkeys(names):
+        prefix = _locate(directory, name)
+        if prefix is None:
+            raise InputError(state, f"names checkpoint {name!r}, but {name}.index is not in {directory}")
+        sources.append(_bundle(prefix))
+    return sorted(sources, key=lambda source: (source.step_hint is None, source.step_hint or 0, source.path))
+
+
+def _read_state(state: Path) -> tuple[str | None, list[str]]:
+    try:
+        text = state.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(state, f"cannot read the checkpoint state file ({error})") from None
+    latest: str | None = None
+    listed: list[str] = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        match = _STATE_LINE.match(line)
+        if match is None:
+            raise InputError(state, f"not a checkpoint state file (unexpected line {line.strip()[:60]!r})")
+        value = match.group(2).encode("utf-8").decode("unicode_escape")
+        if match.group(1) == "model_checkpoint_path":
+            latest = value
+        else:
+            listed.append(value)
+    return latest, listed
+
+
+def _locate(directory: Path, name: str) -> str | None:
+    """The prefix a state-file entry names: relative to the directory, absolute, or moved here."""
+    candidates = [directory / name] if not os.path.isabs(name) else [Path(name), directory / Path(name).name]
+    for candidate in candidates:
+        if Path(f"{candidate}.index").is_file():
+            return str(candidate)
+    return None

@@ -1,0 +1,226 @@
+"""Builders of real checkpoints for the audit tests (TensorFlow on CPU, written under tmp_path).
+
+TF1 checkpoints are built in this process in their own graphs; Keras 3, TF2 object and
+SavedModel fixtures need eager Keras 3, which the legacy-Keras process cannot give, so
+they are built by one subprocess (``build_keras_fixtures``).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+
+from bncheck import tfcompat
+
+BATCH = np.random.default_rng(0).normal(2.0, 3.0, size=(8, 4, 4, 3)).astype(np.float32)
+
+
+def _tf():
+    return tfcompat.load()
+
+
+def _slim_bn(tf, x, scope: str, decay: float = 0.9):
+    """contrib/slim-style names (``scope/BatchNorm/beta`` + moving stats, no gamma), update ops in UPDATE_OPS."""
+    v1 = tf.compat.v1
+    channels = int(x.shape[-1])
+    with v1.variable_scope(scope + "/BatchNorm"):
+        beta = v1.get_variable("beta", [channels], initializer=v1.zeros_initializer())
+        moving_mean = v1.get_variable("moving_mean", [channels], initializer=v1.zeros_initializer(), trainable=False)
+        moving_variance = v1.get_variable(
+            "moving_variance", [channels], initializer=v1.ones_initializer(), trainable=False
+        )
+        mean, variance = tf.nn.moments(x, axes=[0, 1, 2])
+        v1.add_to_collection(v1.GraphKeys.UPDATE_OPS, v1.assign(moving_mean, moving_mean * decay + mean * (1 - decay)))
+        v1.add_to_collection(
+            v1.GraphKeys.UPDATE_OPS, v1.assign(moving_variance, moving_variance * decay + variance * (1 - decay))
+        )
+        return tf.nn.batch_normalization(x, mean, variance, beta, None, 1e-3)
+
+
+def build_tf1(
+    directory: Path,
+    *,
+    updates: str = "all",  # "all", "none" or "first" (only the first BN layer's update ops run)
+    momentum: float = 0.9,
+    saver: str = "all",  # "all" or "trainable"
+    style: str = "layers",  # "layers" (tf.layers names) or "slim" (BatchNorm/beta, no gamma)
+    steps: int = 3,
+    nan_variance_in: str | None = None,
+    ema: bool = False,
+    save_steps: tuple[int, ...] | None = None,
+    stop_updates_after: int | None = None,
+) -> str:
+    """Train conv+BN, conv+BN for ``steps`` Adam steps and save; returns the last checkpoint prefix."""
+    tf = _tf()
+    v1 = tf.compat.v1
+    directory.mkdir(parents=True, exist_ok=True)
+    graph = tf.Graph()
+    with graph.as_default():
+        v1.set_random_seed(1)
+        x = tf.constant(BATCH)
+        h = x
+        for index in (1, 2):
+            h = v1.layers.conv2d(h, 4, 1, name=f"conv{index}")
+            if style == "slim":
+                h = _slim_bn(tf, h, f"conv{index}", decay=momentum)
+            else:
+                h = v1.layers.batch_normalization(h, training=True, momentum=momentum, name=f"bn{index}")
+            h = tf.nn.relu(h)
+        loss = tf.reduce_mean(tf.square(h - 1.0))
+        global_step = v1.train.get_or_create_global_step()
+        optimizer = v1.train.AdamOptimizer(0.05)
+        update_ops = v1.get_collection(v1.GraphKeys.UPDATE_OPS)
+        if updates == "first":
+            first = "conv1/" if style == "slim" else "bn1/"
+            update_ops = [op for op in update_ops if op.name.startswith(first)]
+        elif updates == "none":
+            update_ops = []
+        with tf.control_dependencies(update_ops):
+            train_op = optimizer.minimize(loss, global_step=global_step)
+        plain_train_op = optimizer.minimize(loss, global_step=global_step) if stop_updates_after else None
+        if ema:
+            with tf.control_dependencies([train_op]):
+                train_op = v1.train.ExponentialMovingAverage(0.99).apply(v1.trainable_variables())
+        var_list = v1.trainable_variables() if saver == "trainable" else None
+        writer = v1.train.Saver(var_list=var_list, max_to_keep=10)
+        prefix = ""
+        with v1.Session(graph=graph) as session:
+            session.run(v1.global_variables_initializer())
+            for step in range(1, steps + 1):
+                use_plain = stop_updates_after is not None and step > stop_updates_after
+                session.run(plain_train_op if use_plain else train_op)
+                if save_steps and step in save_steps:
+                    prefix = writer.save(session, str(directory / "model.ckpt"), global_step=step)
+            if nan_variance_in:
+                variable = next(v for v in v1.global_variables() if v.name == f"{nan_variance_in}/moving_variance:0")
+                value = session.run(variable)
+                value[0] = np.nan
+                variable.load(value, session)
+            if not save_steps:
+                prefix = writer.save(session, str(directory / "model.ckpt"), global_step=steps)
+    return prefix
+
+
+def resnet50_slim_layers() -> list[tuple[str, int]]:
+    """The 53 BN scopes of slim's resnet_v1_50, with their channel counts."""
+    layers = [("resnet_v1_50/conv1/BatchNorm", 64)]
+    for block, (units, depth) in enumerate(((3, 64), (4, 128), (6, 256), (3, 512)), start=1):
+        for unit in range(1, units + 1):
+            base = f"resnet_v1_50/block{block}/unit_{unit}/bottleneck_v1"
+            if unit == 1:
+                layers.append((f"{base}/shortcut/BatchNorm", depth * 4))
+            layers += [(f"{base}/conv1/BatchNorm", depth), (f"{base}/conv2/BatchNorm", depth),
+                       (f"{base}/conv3/BatchNorm", depth * 4)]
+    return layers
+
+
+def build_resnet50_slim(directory: Path, frozen: tuple[str, ...] = ()) -> str:
+    """A ResNet-50-sized slim checkpoint written directly: conv weights (1x1, narrow), BN beta and
+    moving statistics, Momentum slots and EMA shadows; the ``frozen`` scopes keep mean 0 / variance 1."""
+    tf = _tf()
+    v1 = tf.compat.v1
+    rng = np.random.default_rng(50)
+    directory.mkdir(parents=True, exist_ok=True)
+    graph = tf.Graph()
+    with graph.as_default():
+        for scope, channels in resnet50_slim_layers():
+            conv = scope.removesuffix("/BatchNorm")
+            v1.Variable(rng.normal(size=(1, 1, 8, channels)).astype(np.float32), name=f"{conv}/weights")
+            beta = rng.normal(0, 0.1, channels).astype(np.float32)
+            at_init = scope in frozen
+            mean = np.zeros(channels, np.float32) if at_init else rng.normal(0, 1, channels).astype(np.float32)
+            variance = np.ones(channels, np.float32) if at_init else rng.uniform(0.5, 2.0, channels).astype(np.float32)
+            v1.Variable(beta, name=f"{scope}/beta")
+            v1.Variable(beta * 0.01, name=f"{scope}/beta/Momentum")
+            v1.Variable(mean, name=f"{scope}/moving_mean", trainable=False)
+            v1.Variable(variance, name=f"{scope}/moving_variance", trainable=False)
+            v1.Variable(mean, name=f"{scope}/moving_mean/ExponentialMovingAverage", trainable=False)
+        v1.Variable(np.int64(120000), name="global_step", trainable=False)
+        writer = v1.train.Saver()
+        with v1.Session(graph=graph) as session:
+            session.run(v1.global_variables_initializer())
+            return writer.save(session, str(directory / "model.ckpt"), global_step=120000)
+
+
+_KERAS_SCRIPT = textwrap.dedent(
+    """
+    import os, sys
+    os.environ["TF_USE_LEGACY_KERAS"] = "0"
+    os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
+    import numpy as np
+    import keras
+    import tensorflow as tf
+    import tf_keras
+    out = sys.argv[1]
+    rng = np.random.default_rng(0)
+    x = rng.normal(2.0, 3.0, size=(16, 4, 4, 3)).astype("float32")
+    y = rng.normal(size=(16, 2)).astype("float32")
+
+    def model(momentum):
+        keras.utils.set_random_seed(0)
+        return keras.Sequential([
+            keras.Input((4, 4, 3)),
+            keras.layers.Conv2D(4, 1, name="conv"),
+            keras.layers.BatchNormalization(name="bn1", momentum=momentum),
+            keras.layers.Flatten(),
+            keras.layers.Dense(2, name="dense"),
+            keras.layers.BatchNormalization(name="bn2", scale=False, momentum=momentum),
+        ], name="net")
+
+    trained = model(0.9)
+    trained.compile(optimizer="adam", loss="mse")
+    trained.fit(x, y, epochs=2, batch_size=8, verbose=0)
+    trained.save(os.path.join(out, "trained.keras"))
+    trained.save_weights(os.path.join(out, "trained.weights.h5"))
+    tf.train.Checkpoint(model=trained, optimizer=trained.optimizer).save(os.path.join(out, "tf2", "ckpt"))
+    tf.saved_model.save(trained, os.path.join(out, "savedmodel"))
+
+    frozen = model(1.0)
+    frozen.compile(optimizer="adam", loss="mse")
+    frozen.fit(x, y, epochs=2, batch_size=8, verbose=0)
+    frozen.save_weights(os.path.join(out, "decay1.weights.h5"))
+    frozen.save(os.path.join(out, "decay1.keras"))
+
+    fresh = model(0.9)
+    fresh.save_weights(os.path.join(out, "fresh.weights.h5"))
+
+    legacy = tf_keras.Sequential([
+        tf_keras.layers.Conv2D(4, 1, input_shape=(4, 4, 3), name="conv"),
+        tf_keras.layers.BatchNormalization(name="bn"),
+        tf_keras.layers.Flatten(),
+        tf_keras.layers.Dense(2, name="dense"),
+        tf_keras.layers.LayerNormalization(name="ln"),
+    ])
+    legacy.compile(optimizer="adam", loss="mse")
+    legacy.fit(x, y, epochs=1, batch_size=8, verbose=0)
+    legacy.save(os.path.join(out, "keras2.h5"))
+    """
+)
+
+
+def build_keras_fixtures(directory: Path) -> Path:
+    """Keras 3 .keras/.weights.h5, a TF2 object checkpoint, a SavedModel and a Keras 2 .h5, in one subprocess."""
+    directory.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ, TF_USE_LEGACY_KERAS="0", TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="")
+    result = subprocess.run([sys.executable, "-c", _KERAS_SCRIPT, str(directory)], env=env,
+                            capture_output=True, text=True, timeout=300)
+    if result.returncode != 0:
+        raise RuntimeError(f"keras fixture build failed:\n{result.stderr[-3000:]}")
+    return directory
+
+
+def snapshot(directory: Path) -> dict[str, tuple[int, int, bytes]]:
+    """(size, mtime_ns, content) of every file under ``directory``: proof that nothing was written."""
+    state = {}
+    for path in sorted(Path(directory).rglob("*")):
+        if path.is_file():
+            info = path.stat()
+            state[str(path)] = (info.st_size, info.st_mtime_ns, path.read_bytes())
+        else:
+            state[str(path)] = (0, path.stat().st_mtime_ns, b"")
+    return state
