@@ -90,6 +90,7 @@ def render(report: AuditReport, console: Console, verbose: bool = False) -> None
     if findings:
         console.print()
         for finding in findings:
-            console.print(_finding_text(finding))
+            console.print(_finding_text(finding), soft_wrap=True)
     console.print()
-    console.print(summary_line(report), markup=False, highlight=False)
+    # one unbroken line: CI logs and `tail -1` read it
+    console.print(summary_line(report), markup=False, highlight=False, soft_wrap=True)

@@ -1,0 +1,263 @@
+"""bncheck audit on real checkpoints: the exact BN layers found and the exact findings."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from bncheck.audit import audit_paths
+from bncheck.cli import main
+from tests import audit_fixtures as fx
+
+
+def run_audit(capfd, *args: str) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exit_:
+        main(["audit", *args])
+    out, err = capfd.readouterr()
+    return exit_.value.code, out, err
+
+
+def layers_of(report) -> list[tuple[str, tuple[str, ...], str]]:
+    return [(layer.name, layer.roles, layer.status) for layer in report.layers]
+
+
+def codes_of(report) -> list[tuple[str, str | None]]:
+    return [(finding.code, finding.location.symbol) for finding in report.findings]
+
+
+FULL = ("gamma", "beta", "moving_mean", "moving_variance")
+
+
+@pytest.fixture(scope="module")
+def tf1(tmp_path_factory):
+    """Every TF1 checkpoint of this module, built once: name -> prefix."""
+    root = tmp_path_factory.mktemp("tf1")
+    return {
+        "no_update_ops": fx.build_tf1(root / "no_update_ops", updates="none"),
+        "fixed": fx.build_tf1(root / "fixed", updates="all", ema=True),
+        "trainable_saver": fx.build_tf1(root / "trainable_saver", saver="trainable"),
+        "decay_one": fx.build_tf1(root / "decay_one", momentum=1.0),
+        "partial": fx.build_tf1(root / "partial", updates="first"),
+        "nan": fx.build_tf1(root / "nan", nan_variance_in="bn2"),
+        "slim": fx.build_tf1(root / "slim", style="slim"),
+        "slim_no_updates": fx.build_tf1(root / "slim_no_updates", style="slim", updates="none"),
+        "fresh": fx.build_tf1(root / "fresh", steps=0),
+        "stopped": fx.build_tf1(root / "stopped", steps=4, save_steps=(2, 4), stop_updates_after=2),
+        "steady": fx.build_tf1(root / "steady", steps=4, save_steps=(2, 4)),
+    }
+
+
+def test_training_without_update_ops_leaves_stats_at_init(tf1):
+    report = audit_paths([tf1["no_update_ops"]])
+    assert layers_of(report) == [("bn1", FULL, "initial"), ("bn2", FULL, "initial")]
+    assert codes_of(report) == [("BN102", "bn1")]
+    assert "the saved step is 3" in report.findings[0].message
+    assert report.checkpoints[0].info.step == 3
+    assert report.checkpoints[0].info.kind == "tf1"
+
+
+def test_fixed_training_is_clean_and_ignores_adam_slots_and_ema_shadows(tf1):
+    report = audit_paths([tf1["fixed"]])
+    assert layers_of(report) == [("bn1", FULL, "updated"), ("bn2", FULL, "updated")]
+    assert report.findings == ()
+    info = report.checkpoints[0].info
+    # 2 layers x 4 tensors + global_step; the Adam slots, EMA shadows and conv kernels are not read
+    assert info.tensors_read == 9
+    assert info.tensor_count > 30
+
+
+def test_trainable_only_saver_loses_moving_stats(tf1):
+    report = audit_paths([tf1["trainable_saver"]])
+    assert layers_of(report) == [("bn1", ("gamma", "beta"), "missing"), ("bn2", ("gamma", "beta"), "missing")]
+    assert codes_of(report) == [("BN101", "bn1")]
+    assert report.checkpoints[0].info.step is None
+
+
+def test_decay_one_freezes_moving_stats(tf1):
+    report = audit_paths([tf1["decay_one"]])
+    assert layers_of(report) == [("bn1", FULL, "initial"), ("bn2", FULL, "initial")]
+    assert codes_of(report) == [("BN102", "bn1")]
+
+
+def test_partial_update_flags_only_the_frozen_layer(tf1):
+    report = audit_paths([tf1["partial"]])
+    assert layers_of(report) == [("bn1", FULL, "updated"), ("bn2", FULL, "initial")]
+    assert codes_of(report) == [("BN104", "bn2")]
+    assert report.findings[0].severity.label == "warning"
+
+
+def test_nan_variance_is_an_error(tf1):
+    report = audit_paths([tf1["nan"]])
+    assert layers_of(report) == [("bn1", FULL, "updated"), ("bn2", FULL, "invalid")]
+    assert codes_of(report) == [("BN103", "bn2")]
+    assert report.findings[0].message == "bn2: moving_variance has 1 NaN of 4"
+
+
+def test_slim_names_without_gamma_are_grouped(tf1):
+    slim = ("beta", "moving_mean", "moving_variance")
+    report = audit_paths([tf1["slim"]])
+    assert layers_of(report) == [("conv1/BatchNorm", slim, "updated"), ("conv2/BatchNorm", slim, "updated")]
+    assert report.findings == ()
+    broken = audit_paths([tf1["slim_no_updates"]])
+    assert layers_of(broken) == [("conv1/BatchNorm", slim, "initial"), ("conv2/BatchNorm", slim, "initial")]
+    assert codes_of(broken) == [("BN102", "conv1/BatchNorm")]
+
+
+def test_untrained_checkpoint_is_info_only(tf1, capfd):
+    report = audit_paths([tf1["fresh"]])
+    assert layers_of(report) == [("bn1", FULL, "initial"), ("bn2", FULL, "initial")]
+    assert codes_of(report) == [("BN106", None)]
+    assert run_audit(capfd, tf1["fresh"])[0] == 0
+    assert run_audit(capfd, tf1["fresh"], "--fail-on", "info")[0] == 1
+
+
+def test_all_compares_checkpoints_in_step_order(tf1, capfd):
+    directory = str(fx.Path(tf1["stopped"]).parent)
+    report = audit_paths([directory], all_checkpoints=True)
+    assert [audit.info.step for audit in report.checkpoints] == [2, 4]
+    assert [audit.findings for audit in report.checkpoints] == [(), ()]
+    assert codes_of(report) == [("BN105", "bn1")]
+    assert "2 BN layer(s): bn1, bn2" in report.findings[0].message
+    latest_only = audit_paths([directory])
+    assert [audit.info.step for audit in latest_only.checkpoints] == [4]
+    assert latest_only.findings == ()
+    steady = audit_paths([str(fx.Path(tf1["steady"]).parent)], all_checkpoints=True)
+    assert steady.findings == ()
+    code, out, err = run_audit(capfd, "--all", "--format", "json", directory)
+    assert code == 1 and err == ""
+    assert [finding["code"] for finding in json.loads(out)["findings"]] == ["BN105"]
+
+
+def test_checkpoint_files_and_directory_resolve_to_the_prefix(tf1):
+    prefix = tf1["partial"]
+    for given in (prefix, prefix + ".index", prefix + ".data-00000-of-00001", prefix + ".meta",
+                  str(fx.Path(prefix).parent)):
+        report = audit_paths([given])
+        assert report.checkpoints[0].info.path == prefix
+        assert codes_of(report) == [("BN104", "bn2")]
+
+
+def test_exit_codes_follow_fail_on(tf1, capfd):
+    assert run_audit(capfd, tf1["fixed"])[0] == 0
+    assert run_audit(capfd, tf1["no_update_ops"])[0] == 1
+    assert run_audit(capfd, tf1["partial"])[0] == 1
+    assert run_audit(capfd, tf1["partial"], "--fail-on", "error")[0] == 0
+    assert run_audit(capfd, tf1["no_update_ops"], "--fail-on", "error")[0] == 1
+
+
+def test_text_output_has_summary_table_and_fix(tf1, capfd):
+    code, out, err = run_audit(capfd, tf1["partial"])
+    assert code == 1 and err == ""
+    assert "moving_variance" in out and "status" in out
+    table_rows = [line for line in out.splitlines() if line.strip().startswith(("bn1 ", "bn2 "))]
+    assert [row.split()[-1] for row in table_rows] == ["updated", "initial"]
+    assert "BN104 warning" in out and "fix: Read `tf.get_collection" in out
+    assert out.rstrip().splitlines()[-1] == (
+        f"{tf1['partial']} (tf1, step 3): 2 BN layer(s); findings: 0 error, 1 warning, 0 info"
+    )
+
+
+def test_json_and_sarif_documents(tf1, capfd):
+    code, out, _ = run_audit(capfd, "--format", "json", tf1["nan"])
+    document = json.loads(out)
+    assert code == 1
+    assert document["command"] == "audit"
+    assert document["summary"] == {"findings": 1, "error": 1, "warning": 0, "info": 0}
+    checkpoint = document["checkpoints"][0]
+    assert checkpoint["step"] == 3 and checkpoint["kind"] == "tf1"
+    assert [layer["name"] for layer in checkpoint["layers"]] == ["bn1", "bn2"]
+    variance = checkpoint["layers"][1]["variables"]["moving_variance"]
+    assert variance["key"] == "bn2/moving_variance" and variance["nan"] == 1
+    code, out, _ = run_audit(capfd, "--format", "sarif", tf1["nan"])
+    sarif = json.loads(out)
+    assert sarif["version"] == "2.1.0"
+    results = sarif["runs"][0]["results"]
+    assert [(result["ruleId"], result["level"]) for result in results] == [("BN103", "error")]
+    assert results[0]["locations"][0]["logicalLocations"] == [{"name": "bn2"}]
+
+
+def test_resnet50_sized_slim_checkpoint(tmp_path):
+    frozen = "resnet_v1_50/block3/unit_5/bottleneck_v1/conv2/BatchNorm"
+    prefix = fx.build_resnet50_slim(tmp_path, frozen=(frozen,))
+    report = audit_paths([prefix])
+    expected = sorted(fx.resnet50_slim_layers(), key=lambda item: fx_natural(item[0]))
+    assert [(layer.name, layer.channels) for layer in report.layers] == expected
+    assert len(report.layers) == 53
+    assert {layer.roles for layer in report.layers} == {("beta", "moving_mean", "moving_variance")}
+    assert [layer.name for layer in report.layers if layer.status != "updated"] == [frozen]
+    assert codes_of(report) == [("BN104", frozen)]
+    assert report.checkpoints[0].info.step == 120000
+    assert report.checkpoints[0].info.tensors_read == 53 * 3 + 1
+
+
+def fx_natural(name: str) -> list:
+    from bncheck.audit.grouping import _natural_key
+
+    return _natural_key(name)
+
+
+@pytest.fixture(scope="module")
+def keras_dir(tmp_path_factory):
+    return fx.build_keras_fixtures(tmp_path_factory.mktemp("keras"))
+
+
+def test_keras3_archive_uses_config_for_roles(keras_dir):
+    report = audit_paths([str(keras_dir / "trained.keras")])
+    assert layers_of(report) == [
+        ("bn1", FULL, "updated"),
+        ("bn2", ("beta", "moving_mean", "moving_variance"), "updated"),
+    ]
+    assert report.findings == ()
+    assert report.checkpoints[0].info.kind == "keras"
+    assert report.checkpoints[0].info.step == 4
+
+
+def test_keras3_weights_file_without_config(keras_dir):
+    report = audit_paths([str(keras_dir / "trained.weights.h5")])
+    assert layers_of(report) == [
+        ("bn1", FULL, "updated"),
+        ("bn2", ("gamma_or_beta", "moving_mean", "moving_variance"), "updated"),
+    ]
+    assert report.findings == ()
+
+
+def test_keras3_momentum_one_is_bn102(keras_dir):
+    for name in ("decay1.weights.h5", "decay1.keras"):
+        report = audit_paths([str(keras_dir / name)])
+        assert [layer.status for layer in report.layers] == ["initial", "initial"]
+        assert codes_of(report) == [("BN102", "bn1")]
+
+
+def test_keras3_unfitted_weights_are_info(keras_dir):
+    report = audit_paths([str(keras_dir / "fresh.weights.h5")])
+    assert report.checkpoints[0].info.step is None
+    assert codes_of(report) == [("BN106", None)]
+
+
+def test_keras2_h5_skips_layer_normalization(keras_dir):
+    report = audit_paths([str(keras_dir / "keras2.h5")])
+    assert layers_of(report) == [("bn", FULL, "updated")]
+    assert report.findings == ()
+
+
+def test_tf2_object_checkpoint_recovers_layer_names(keras_dir):
+    report = audit_paths([str(keras_dir / "tf2")])
+    assert report.checkpoints[0].info.kind == "tf2-object"
+    assert layers_of(report) == [
+        ("net/bn1", FULL, "updated"),
+        ("net/bn2", ("beta", "moving_mean", "moving_variance"), "updated"),
+    ]
+    assert report.checkpoints[0].info.step == 4
+    assert report.findings == ()
+
+
+def test_savedmodel_variables_are_audited(keras_dir, tmp_path):
+    copy = tmp_path / "exported"
+    shutil.copytree(keras_dir / "savedmodel", copy)
+    for given in (copy, copy / "variables"):
+        report = audit_paths([str(given)])
+        assert report.checkpoints[0].info.kind == "savedmodel"
+        assert [layer.name for layer in report.layers] == ["net/bn1", "net/bn2"]
+        assert report.findings == ()
