@@ -103,6 +103,8 @@ def load(verbose: bool = False) -> ModuleType:
         tf.compat.v1.logging.set_verbosity(tf.compat.v1.logging.ERROR)
         warnings.filterwarnings("ignore", category=DeprecationWarning)
         warnings.filterwarnings("ignore", category=UserWarning, module=r"(tf_keras|keras|tensorflow)")
+        # the legacy-layer deprecation notices are attributed to the caller's module
+        warnings.filterwarnings("ignore", category=UserWarning, message=r".*is deprecated")
         try:
             from tensorflow.python.util import deprecation  # noqa: PLC0415
 

@@ -1,0 +1,186 @@
+"""`bncheck run` / `list` / `--help` as a user meets them: output, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.helpers_cli import run_cli, run_subprocess
+
+
+def _one_line_error(outcome) -> str:
+    assert outcome.code == 2, outcome
+    lines = outcome.stderr.strip().splitlines()
+    assert len(lines) == 1, outcome.stderr
+    assert "Traceback" not in outcome.stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["list"], ["list", "--format", "json"], ["run", "--help"]])
+def test_help_and_list_do_not_import_tensorflow(argv):
+    code = (
+        "import sys\n"
+        "from bncheck.cli import main\n"
+        "try:\n"
+        f"    main({argv!r})\n"
+        "except SystemExit as e:\n"
+        "    assert e.code in (0, None), e.code\n"
+        "print('TF-LOADED' if 'tensorflow' in sys.modules else 'TF-ABSENT', file=sys.stderr)\n"
+    )
+    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert completed.returncode == 0, completed.stderr
+    assert "TF-ABSENT" in completed.stderr
+
+
+def test_list_names_every_scenario_with_title_and_pitfall(capsys):
+    outcome = run_cli(capsys, "list", "--format", "json")
+    assert outcome.code == 0
+    listed = {entry["name"]: entry for entry in json.loads(outcome.stdout)}
+    assert "missing-update-ops" in listed
+    assert "UPDATE_OPS" in listed["missing-update-ops"]["pitfall"]
+    assert all(entry["title"] and entry["pitfall"] for entry in listed.values())
+
+
+def test_run_text_shows_variables_device_and_verdict(capsys):
+    outcome = run_cli(capsys, "run", "missing-update-ops", "--device", "cpu", "--steps", "2")
+    assert outcome.code == 0, outcome.stderr
+    for text in ("bn/moving_mean", "bn/moving_variance", "before training", "after train steps",
+                 "after inference run", "CPU:0", "verdict", "control_dependencies"):
+        assert text in outcome.stdout
+    assert outcome.stderr == ""
+
+
+def test_run_json_follows_the_documented_schema(capsys):
+    outcome = run_cli(capsys, "run", "control-dependencies-fix", "--format", "json", "--device", "cpu")
+    assert outcome.code == 0
+    document = json.loads(outcome.stdout)
+    assert document["schema_version"] == 1 and document["command"] == "run" and document["passed"] is True
+    scenario = document["scenarios"][0]
+    assert scenario["name"] == "control-dependencies-fix"
+    variant = scenario["variants"][1]
+    assert set(variant["snapshots"]) == {"initial", "after_train", "after_test"}
+    moving_mean = next(v for v in variant["snapshots"]["after_train"] if v["name"] == "bn/moving_mean")
+    assert moving_mean["trainable"] is False and moving_mean["device"] == "CPU:0" and moving_mean["shape"] == [3]
+    assert all(value > 0 for value in moving_mean["value"]["values"])
+    assert {e["observation"] for e in variant["expectations"]} >= {"moving_mean_follows_momentum"}
+    assert set(scenario["verdict"]) == {"what", "why", "fix"}
+
+
+def test_failed_expectation_exits_one(tmp_path, capsys):
+    source = tmp_path / "wrong.toml"
+    source.write_text(
+        'title = "t"\npitfall = "p"\nprocedure = "train_eval"\n'
+        '[[variant]]\nlabel = "bare"\napi = "layers"\n[variant.expect]\nmoving_stats_unchanged = false\n'
+        '[verdict]\nwhat = "w"\nwhy = "y"\nfix = "f"\n'
+    )
+    outcome = run_cli(capsys, "run", str(source), "--device", "cpu", "--format", "json")
+    assert outcome.code == 1
+    expectation = json.loads(outcome.stdout)["scenarios"][0]["variants"][0]["expectations"][0]
+    assert expectation == {"variant": "bare", "observation": "moving_stats_unchanged", "expected": False,
+                           "observed": True, "passed": False}
+
+
+def test_set_override_changes_the_run(capsys):
+    outcome = run_cli(capsys, "run", "missing-update-ops", "--device", "cpu", "--format", "json",
+                      "--set", "variant.updates=control_dependencies")
+    assert outcome.code == 1  # the file expects the bug; with the fix the stats move
+    variant = json.loads(outcome.stdout)["scenarios"][0]["variants"][0]
+    assert variant["observations"]["moving_stats_unchanged"] is False
+
+
+def test_plot_writes_a_png(tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    target = tmp_path / "decay.png"
+    outcome = run_cli(capsys, "run", "decay-sweep", "--device", "cpu", "--plot", str(target),
+                      "--set", "trajectory.steps=20")
+    assert outcome.code == 0, outcome.stderr
+    assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_save_dir_keeps_the_checkpoints(tmp_path, capsys):
+    outcome = run_cli(capsys, "run", "trainable-only-saver", "--device", "cpu", "--steps", "2",
+                      "--save-dir", str(tmp_path / "ckpt"))
+    assert outcome.code == 0, outcome.stderr
+    written = sorted(p.name for p in (tmp_path / "ckpt").glob("*/checkpoint"))
+    assert len(written) == 4
+
+
+BAD_FILES = {
+    "malformed.toml": ('title = "x"\ntitle = = 3\n', "malformed TOML"),
+    "wrong-type.toml": ('title = 3\npitfall = "p"\nprocedure = "train_eval"\n', "'.title' must be a string"),
+    "unknown-key.toml": ('title = "t"\npitfall = "p"\nprocedure = "train_eval"\ncolour = "red"\n',
+                         "unknown key 'colour'"),
+    "bad-momentum.toml": (
+        'title = "t"\npitfall = "p"\nprocedure = "train_eval"\n[[variant]]\nlabel = "x"\napi = "layers"\n'
+        'momentum = 1.5\n[verdict]\nwhat = "w"\nwhy = "y"\nfix = "f"\n', "momentum' must be a number between 0 and 1"),
+    "unknown-observation.toml": (
+        'title = "t"\npitfall = "p"\nprocedure = "train_eval"\n[[variant]]\nlabel = "x"\napi = "layers"\n'
+        '[variant.expect]\nmoving_stats_unchangd = true\n[verdict]\nwhat = "w"\nwhy = "y"\nfix = "f"\n',
+        "did you mean 'moving_stats_unchanged'"),
+    "no-variant.toml": ('title = "t"\npitfall = "p"\nprocedure = "train_eval"\n[verdict]\nwhat = "w"\nwhy = "y"\nfix = "f"\n',
+                        "at least one [[variant]]"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+def test_bad_scenario_file_is_one_line_exit_two_and_untouched(tmp_path, capsys, name):
+    text, expected = BAD_FILES[name]
+    source = tmp_path / name
+    source.write_text(text)
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()
+    line = _one_line_error(run_cli(capsys, "run", str(source)))
+    assert str(source) in line and expected in line
+    assert hashlib.sha256(source.read_bytes()).hexdigest() == digest
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]
+
+
+@pytest.mark.parametrize(
+    "argv, expected",
+    [
+        (["run", "missing-update-op"], "did you mean 'missing-update-ops'"),
+        (["run", "no-such-thing-at-all"], "bncheck list"),
+        (["run"], "no scenario given"),
+        (["run", "missing-update-ops", "--set", "train.stepz=3"], "did you mean 'steps'"),
+        (["run", "missing-update-ops", "--set", "variant.colour=1"], "unknown variant key 'colour'"),
+        (["run", "missing-update-ops", "--set", "nonsense"], "expected KEY=VALUE"),
+        (["run", "missing-update-ops", "--set", "train.steps=many"], "'train.steps' must be an integer"),
+        (["run", "missing-update-ops", "--steps", "-1"], "--steps"),
+        (["run", "missing-update-ops", "--device", "tpu"], "--device"),
+        (["run", "/nonexistent/x.toml"], "no such scenario file"),
+        (["run", "--all", "missing-update-ops"], "not both"),
+        (["frobnicate"], "no such command"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_two(capsys, argv, expected):
+    line = _one_line_error(run_cli(capsys, *argv))
+    assert line.startswith("bncheck: error:") and expected in line
+
+
+def test_device_gpu_without_a_gpu_is_one_line_exit_two(capsys):
+    from bncheck import tfcompat
+
+    if tfcompat.load().config.list_physical_devices("GPU"):
+        pytest.skip("a GPU is visible")
+    line = _one_line_error(run_cli(capsys, "run", "missing-update-ops", "--device", "gpu"))
+    assert "--device gpu" in line and "no GPU" in line
+
+
+def test_errors_do_not_print_a_traceback_in_a_fresh_process():
+    outcome = run_subprocess("run", "missing-update-op")
+    assert outcome.code == 2 and outcome.stderr.count("\n") == 1 and "did you mean" in outcome.stderr
+
+
+def test_debug_shows_the_traceback():
+    outcome = run_subprocess("run", "missing-update-op", "--debug")
+    assert outcome.code != 0 and "Traceback" in outcome.stderr
+
+
+def test_run_all_exits_zero_and_prints_a_summary():
+    outcome = run_subprocess("run", "--all", "--device", "cpu")
+    assert outcome.code == 0, outcome.stdout[-3000:] + outcome.stderr
+    assert "scenarios:" in outcome.stdout and "0 failed" in outcome.stdout
+    assert outcome.stderr == ""
