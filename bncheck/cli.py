@@ -23,6 +23,9 @@ COMMANDS: dict[str, str] = {
     "list": "bncheck.commands.run:list_command",
     "rules": "bncheck.commands.rules:rules_command",
     "explain": "bncheck.commands.rules:explain_command",
+    "audit": "bncheck.commands.audit:audit_command",
+    "graph": "bncheck.commands.graph:graph_command",
+    "trace": "bncheck.commands.trace:trace_command",
 }
 
 

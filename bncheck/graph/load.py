@@ -1,0 +1,67 @@
+"""Read an exported MetaGraphDef (``.meta``, binary or text) into a fresh ``tf.Graph`` without a session."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bncheck import tfcompat
+from bncheck.errors import InputError
+
+
+@dataclass(frozen=True)
+class LoadedGraph:
+    """The imported graph and the MetaGraphDef it came from (for its ``saver_def``)."""
+
+    path: str
+    graph: Any
+    meta_graph: Any
+
+
+def parse_meta_graph(path: str | Path, verbose: bool = False) -> Any:
+    """Parse ``path`` as a binary or text MetaGraphDef; InputError when it is neither."""
+    source = Path(path)
+    if not source.exists():
+        raise InputError(source, "no such file")
+    if source.is_dir():
+        raise InputError(source, "is a directory; expected an exported MetaGraphDef file (model.meta)")
+    try:
+        data = source.read_bytes()
+    except OSError as error:
+        raise InputError(source, f"cannot read: {error.strerror or error}") from None
+    tf = tfcompat.load(verbose)
+    from google.protobuf import message, text_format
+
+    meta_graph = tf.compat.v1.MetaGraphDef()
+    try:
+        meta_graph.ParseFromString(data)
+    except (message.DecodeError, ValueError, RuntimeError):
+        meta_graph = tf.compat.v1.MetaGraphDef()
+    if not meta_graph.graph_def.node:
+        meta_graph = tf.compat.v1.MetaGraphDef()
+        try:
+            text_format.Parse(data.decode("utf-8"), meta_graph)
+        except (text_format.ParseError, ValueError):  # UnicodeDecodeError is a ValueError
+            meta_graph = tf.compat.v1.MetaGraphDef()
+    if not meta_graph.graph_def.node:
+        raise InputError(
+            source,
+            "not a MetaGraphDef (expected a .meta file from tf.compat.v1.train.export_meta_graph "
+            "or Saver.save)",
+        )
+    return meta_graph
+
+
+def load_meta_graph(path: str | Path, verbose: bool = False) -> LoadedGraph:
+    """Import the MetaGraphDef at ``path`` into a new graph; nothing is run and no variables are read."""
+    meta_graph = parse_meta_graph(path, verbose)
+    tf = tfcompat.load(verbose)
+    graph = tf.Graph()
+    try:
+        with graph.as_default():
+            tf.compat.v1.train.import_meta_graph(meta_graph, clear_devices=True)
+    except (ValueError, KeyError, TypeError, tf.errors.OpError) as error:
+        message = " ".join(str(error).split())[:300]
+        raise InputError(path, f"TensorFlow cannot import this MetaGraphDef: {message}") from None
+    return LoadedGraph(str(path), graph, meta_graph)

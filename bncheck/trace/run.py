@@ -1,0 +1,137 @@
+"""Run a user's training script in this process, unchanged, under an UpdateWatcher."""
+
+from __future__ import annotations
+
+import os
+import re
+import runpy
+import sys
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+from bncheck.errors import BncheckError, InputError
+from bncheck.trace.report import TraceReport
+
+_PYTHON = re.compile(r"^python[\d.]*(\.exe)?$")
+_FLAGS_WITH_VALUE = ("-W", "-X", "-Q")
+
+
+@dataclass(frozen=True)
+class ScriptCommand:
+    """``path`` for a script, ``module`` for ``python -m``; ``argv`` is what the script sees as sys.argv."""
+
+    argv: tuple[str, ...]
+    path: str | None = None
+    module: str | None = None
+
+
+@dataclass(frozen=True)
+class TraceResult:
+    report: TraceReport
+    exit_code: int
+
+
+def parse_command(command: list[str] | tuple[str, ...]) -> ScriptCommand:
+    """Accept ``python [flags] train.py ARGS``, ``python -m pkg.train ARGS`` or ``train.py ARGS``."""
+    words = list(command)
+    if not words:
+        raise BncheckError("trace: give the command to run after `--`, e.g. bncheck trace -- python train.py")
+    if _PYTHON.match(os.path.basename(words[0])) or os.path.realpath(words[0]) == os.path.realpath(
+        sys.executable
+    ):
+        words = words[1:]
+        while words and words[0].startswith("-") and words[0] != "-m":
+            if words[0] == "-c":
+                raise BncheckError("trace: `python -c` is not supported; put the code in a script file")
+            flag = words.pop(0)
+            if flag in _FLAGS_WITH_VALUE and words:
+                words.pop(0)
+        if words[:1] == ["-m"]:
+            if len(words) < 2:
+                raise BncheckError("trace: `python -m` needs a module name")
+            return ScriptCommand(argv=(words[1], *words[2:]), module=words[1])
+    if not words:
+        raise BncheckError("trace: no script given after the python interpreter")
+    script = Path(words[0])
+    if not script.exists():
+        raise InputError(script, "no such file")
+    if not script.is_file():
+        raise InputError(script, "is not a file; expected a Python training script")
+    try:
+        source = script.read_bytes()
+    except OSError as error:
+        raise InputError(script, f"cannot read: {error.strerror or error}") from None
+    try:
+        compile(source, str(script), "exec")
+    except SyntaxError as error:
+        raise InputError(f"{script}:{error.lineno}", f"does not parse: {error.msg}") from None
+    except ValueError as error:
+        raise InputError(script, f"does not parse: {error}") from None
+    return ScriptCommand(argv=(str(script), *words[1:]), path=str(script))
+
+
+def _exit_status(error: SystemExit) -> int:
+    code = error.code
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    print(code, file=sys.stderr)  # what the interpreter does with sys.exit("message")
+    return 1
+
+
+def _print_script_traceback(error: BaseException, script: ScriptCommand) -> None:
+    # drop bncheck's and runpy's frames so the traceback starts where the user's code does
+    frames = traceback.extract_tb(error.__traceback__)
+    start = 0
+    for index, frame in enumerate(frames):
+        if script.path and os.path.realpath(frame.filename) == os.path.realpath(script.path):
+            start = index
+            break
+    tb = error.__traceback__
+    for _ in range(start):
+        if tb is not None and tb.tb_next is not None:
+            tb = tb.tb_next
+    traceback.print_exception(type(error), error, tb, file=sys.stderr)
+
+
+def run_traced(
+    command: list[str] | tuple[str, ...], max_steps: int | None = None, verbose: bool = False
+) -> TraceResult:
+    """Run the script as ``__main__`` with its own sys.argv; report whatever ran, however it ended."""
+    script = parse_command(command)
+    from bncheck import tfcompat
+
+    tfcompat.load(verbose)
+    from bncheck.trace.watch import StopTraining, UpdateWatcher
+
+    watcher = UpdateWatcher(max_steps=max_steps)
+    saved_argv, saved_path = sys.argv[:], sys.path[:]
+    sys.argv = list(script.argv)
+    sys.path.insert(0, os.path.dirname(os.path.abspath(script.path)) if script.path else os.getcwd())
+    outcome: str | None = None
+    exit_code = 0
+    watcher.start()
+    try:
+        if script.module:
+            runpy.run_module(script.module, run_name="__main__", alter_sys=True)
+        else:
+            runpy.run_path(script.path, run_name="__main__")
+    except StopTraining:
+        outcome = None
+    except SystemExit as error:
+        exit_code = _exit_status(error)
+        outcome = f"exited with code {exit_code}" if exit_code else None
+    except KeyboardInterrupt:
+        exit_code = 130
+        outcome = "interrupted"
+    except Exception as error:  # noqa: BLE001 - the user's script failed; its traceback is its output
+        _print_script_traceback(error, script)
+        exit_code = 1
+        outcome = f"raised {type(error).__name__}: {' '.join(str(error).split())[:200]}"
+    finally:
+        watcher.stop()
+        sys.argv, sys.path[:] = saved_argv, saved_path
+        sys.stdout.flush()
+    return TraceResult(watcher.report(outcome), exit_code)

@@ -1,0 +1,237 @@
+"""Count training steps and BN update runs by wrapping ``Session.run``.
+
+``BaseSession.run`` is the one method every session path ends in: a plain
+``tf.compat.v1.Session``, ``InteractiveSession``, and ``MonitoredSession`` /
+``MonitoredTrainingSession`` (whose hooked and recoverable wrappers call the
+``Session`` they wrap).  The wrapper looks up, per fetch set, which train ops
+and which BN layers' update ops that run executes; the dependency walk behind
+the answer runs once per fetch set, so a training step costs a dict lookup.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from bncheck.graph.model import BnLayer, SourceLine
+from bncheck.trace.report import LayerCount, TraceReport, TrainOpCount
+
+
+class StopTraining(BaseException):
+    """Raised out of ``Session.run`` after ``--max-steps`` training steps.
+
+    A BaseException, like KeyboardInterrupt, so that a script's ``except Exception``
+    does not swallow it.
+    """
+
+
+@dataclass(frozen=True)
+class _RunKind:
+    """What one fetch set runs: the train ops among the fetches and the BN layers whose updates it runs."""
+
+    train_ops: tuple[str, ...]
+    layers: tuple[str, ...]
+    fetches: tuple  # keeps the fetched objects alive so that their ids stay unique
+
+
+class _GraphState:
+    """Per-graph analysis, refreshed when ops were added since, and the per-fetch-set cache."""
+
+    def __init__(self, graph: Any) -> None:
+        from bncheck.graph.walk import DependencyWalker
+
+        self.graph = graph
+        self.walker = DependencyWalker(graph)
+        self.version = -1
+        self.layers: dict[str, BnLayer] = {}
+        self.update_owner: dict[str, str] = {}
+        self.apply_ops: frozenset[str] = frozenset()
+        self.kinds: dict[tuple, _RunKind] = {}
+        self.train_sites: dict[str, SourceLine | None] = {}
+        self.steps = 0
+
+    def refresh(self) -> None:
+        from bncheck.graph.analyze import analyze_graph
+
+        version = self.graph.version
+        if version == self.version:
+            return
+        analysis = analyze_graph(self.graph, with_sources=True, walker=self.walker)
+        self.layers = {layer.name: layer for layer in analysis.layers}
+        self.update_owner = {op: layer.name for layer in analysis.layers for op in layer.update_ops}
+        self.apply_ops = analysis.apply_ops
+        self.version = version
+
+    def classify(self, key: tuple, leaves: tuple) -> _RunKind:
+        from bncheck.graph.sources import creation_site
+
+        self.refresh()
+        ops = []
+        for leaf in leaves:
+            try:
+                element = self.graph.as_graph_element(leaf, allow_tensor=True, allow_operation=True)
+            except (TypeError, ValueError, KeyError):
+                continue
+            ops.append(getattr(element, "op", element))
+        train_ops = []
+        for op in dict.fromkeys(ops):
+            if self.walker.closure([op]) & self.apply_ops:
+                train_ops.append(op.name)
+                if op.name not in self.train_sites:
+                    self.train_sites[op.name] = creation_site(op)
+        ran = self.walker.closure(ops)
+        layers = sorted({self.update_owner[name] for name in ran if name in self.update_owner})
+        kind = _RunKind(tuple(train_ops), tuple(layers), leaves)
+        self.kinds[key] = kind
+        return kind
+
+
+def _leaves(fetches: Any) -> tuple:
+    if isinstance(fetches, (list, tuple)):
+        stack, leaves = list(fetches), []
+        while stack:
+            item = stack.pop(0)
+            if isinstance(item, (list, tuple)):
+                stack[:0] = list(item)
+            elif isinstance(item, dict):
+                stack[:0] = list(item.values())
+            elif item is not None:
+                leaves.append(item)
+        return tuple(leaves)
+    if isinstance(fetches, dict):
+        return _leaves(list(fetches.values()))
+    return (fetches,)
+
+
+class UpdateWatcher:
+    """Counts, while active, training steps and per-BN-layer update runs of every ``Session.run``."""
+
+    def __init__(self, max_steps: int | None = None) -> None:
+        self.max_steps = max_steps
+        self.steps = 0
+        self.stopped_by_max_steps = False
+        self._graphs: dict[int, _GraphState] = {}
+        self._train_steps: Counter = Counter()
+        self._steps_with_updates: Counter = Counter()
+        self._update_runs: Counter = Counter()
+        self._lock = threading.Lock()
+
+    def record(self, graph: Any, fetches: Any) -> None:
+        """Count one successful ``session.run(fetches)`` on ``graph``."""
+        state = self._graphs.get(id(graph))
+        if state is None or state.graph is not graph:
+            state = self._graphs[id(graph)] = _GraphState(graph)
+        leaves = _leaves(fetches)
+        key = tuple(map(id, leaves))
+        kind = state.kinds.get(key)
+        if kind is None:
+            with self._lock:
+                kind = state.classify(key, leaves)
+        gid = id(graph)
+        for layer in kind.layers:
+            self._update_runs[gid, layer] += 1
+        if kind.train_ops:
+            self.steps += 1
+            state.steps += 1
+            for name in kind.train_ops:
+                self._train_steps[gid, name] += 1
+            for layer in kind.layers:
+                self._steps_with_updates[gid, layer] += 1
+            if self.max_steps is not None and self.steps >= self.max_steps:
+                self.stopped_by_max_steps = True
+                raise StopTraining(self.steps)
+
+    def report(self, outcome: str | None = None) -> TraceReport:
+        """Counts so far, for the graphs in which training steps ran."""
+        train_ops, layers = [], []
+        for gid, state in self._graphs.items():
+            if state.steps == 0:
+                continue  # an evaluation-only graph: its layers are not expected to update
+            for (owner, name), steps in sorted(self._train_steps.items()):
+                if owner == gid:
+                    train_ops.append(TrainOpCount(name, steps, state.train_sites.get(name)))
+            for layer in state.layers.values():
+                layers.append(
+                    LayerCount(
+                        name=layer.name,
+                        api=layer.api,
+                        update_ops=len(layer.update_ops),
+                        steps_with_updates=self._steps_with_updates[gid, layer.name],
+                        update_runs=self._update_runs[gid, layer.name],
+                        created_at=layer.created_at,
+                    )
+                )
+        return TraceReport(self.steps, tuple(train_ops), tuple(layers), self.stopped_by_max_steps, outcome)
+
+    def findings(self) -> list:
+        """BN204 findings for the run so far."""
+        from bncheck.trace.report import trace_findings
+
+        return trace_findings(self.report())
+
+    def start(self) -> None:
+        _install(self)
+
+    def stop(self) -> None:
+        _uninstall(self)
+
+
+_active: list[UpdateWatcher] = []
+_original_run: Any = None
+
+
+def _install(watcher: UpdateWatcher) -> None:
+    global _original_run
+    if not _active:
+        from bncheck import tfcompat
+
+        tfcompat.load()
+        from tensorflow.python.client import session as session_lib
+
+        _original_run = session_lib.BaseSession.run
+        original = _original_run
+
+        def run(self, fetches, feed_dict=None, options=None, run_metadata=None):
+            result = original(self, fetches, feed_dict, options, run_metadata)
+            for active in tuple(_active):
+                active.record(self.graph, fetches)
+            return result
+
+        run.__wrapped__ = original  # type: ignore[attr-defined]
+        run.__doc__ = original.__doc__
+        session_lib.BaseSession.run = run
+    _active.append(watcher)
+
+
+def _uninstall(watcher: UpdateWatcher) -> None:
+    global _original_run
+    if watcher in _active:
+        _active.remove(watcher)
+    if not _active and _original_run is not None:
+        from tensorflow.python.client import session as session_lib
+
+        session_lib.BaseSession.run = _original_run
+        _original_run = None
+
+
+@contextlib.contextmanager
+def watch_updates(check: bool = False) -> Iterator[UpdateWatcher]:
+    """Watch every ``Session.run`` in the block; ``report()`` and ``findings()`` of the watcher give counts.
+
+    With ``check=True`` the block raises AssertionError (with the BN204 messages)
+    when training steps ran and some BN layer's updates never did.
+    """
+    watcher = UpdateWatcher()
+    watcher.start()
+    try:
+        yield watcher
+    finally:
+        watcher.stop()
+    if check:
+        findings = watcher.findings()
+        if findings:
+            raise AssertionError("\n".join(f"{f.code} {f.location}: {f.message}" for f in findings))
