@@ -39,6 +39,14 @@ class Source:
 
 def resolve(raw_path: str, all_checkpoints: bool = False) -> list[Source]:
     """The checkpoints named by ``raw_path``; ``all_checkpoints`` lists every one in a directory."""
+    try:
+        return _resolve(raw_path, all_checkpoints)
+    except PermissionError as error:
+        # stat() of a path below a directory the user may not enter
+        raise InputError(error.filename or raw_path, "permission denied") from None
+
+
+def _resolve(raw_path: str, all_checkpoints: bool) -> list[Source]:
     path = Path(raw_path)
     if path.is_dir():
         return _resolve_directory(path, all_checkpoints)
@@ -159,7 +167,8 @@ def _read_state(state: Path) -> tuple[str | None, list[str]]:
 
 def _locate(directory: Path, name: str) -> str | None:
     """The prefix a state-file entry names: relative to the directory, absolute, or moved here."""
-    candidates = [directory / name] if not os.path.isabs(name) else [Path(name), directory / Path(name).name]
+    # a copied or moved run directory keeps absolute paths of its old place: prefer the copy here
+    candidates = [directory / name] if not os.path.isabs(name) else [directory / Path(name).name, Path(name)]
     for candidate in candidates:
         if Path(f"{candidate}.index").is_file():
             return str(candidate)
