@@ -93,7 +93,7 @@ class Rule:
 
 
 # Modules that define rules; each calls ``register`` at import time and must not import TensorFlow.
-RULE_MODULES: tuple[str, ...] = ("bncheck.graph.rules", "bncheck.audit.rules")
+RULE_MODULES: tuple[str, ...] = ("bncheck.graph.rules", "bncheck.audit.rules", "bncheck.lint.rules")
 
 _REGISTRY: dict[str, Rule] = {}
 _loaded = False

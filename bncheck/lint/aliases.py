@@ -1,0 +1,144 @@
+"""Import-alias resolution: turn ``tf.layers.batch_normalization`` or ``bn`` into one canonical name.
+
+Canonical names drop the spelling differences that do not change behaviour:
+``tensorflow.compat.v1.`` and ``tensorflow.`` become ``tf.``; contrib layers,
+``tf.contrib.slim`` and ``tf_slim`` become ``slim.``; every Keras spelling
+(``tf.keras``, ``tf_keras``, ``keras``) becomes ``keras.``.  ``raw`` keeps the
+spelling before canonicalisation, which BN010 needs (``compat.v1`` matters there).
+"""
+
+from __future__ import annotations
+
+import ast
+
+# applied in order, repeatedly, to a dotted name
+_REWRITES: tuple[tuple[str, str], ...] = (
+    ("tensorflow._api.v2.compat.v1.", "tf."),
+    ("tensorflow.compat.v1.", "tf."),
+    ("tensorflow.compat.v2.", "tf."),
+    ("tensorflow.python.keras.", "keras."),
+    ("tensorflow.keras.", "keras."),
+    ("tensorflow.", "tf."),
+    ("tf.compat.v1.", "tf."),
+    ("tf.compat.v2.", "tf."),
+    ("tf.contrib.slim.", "slim."),
+    ("tf.contrib.layers.", "slim."),
+    ("tf.contrib.framework.", "slim."),
+    ("tf.keras.", "keras."),
+    ("tf.python.keras.", "keras."),
+    ("tf_keras.", "keras."),
+    ("keras.src.", "keras."),
+    ("tf_slim.layers.", "slim."),
+    ("tf_slim.", "slim."),
+    ("slim.layers.", "slim."),
+    ("slim.python.slim.", "slim."),
+    ("tf.layers.normalization.", "tf.layers."),
+    ("tf.python.layers.normalization.", "tf.layers."),
+    ("tf.python.layers.", "tf.layers."),
+)
+
+_ROOT_REWRITES = {
+    "tensorflow": "tf",
+    "tensorflow.compat.v1": "tf",
+    "tensorflow.compat.v2": "tf",
+    "tensorflow.contrib.slim": "slim",
+    "tensorflow.contrib.layers": "slim",
+    "tensorflow.contrib.framework": "slim",
+    "tensorflow.keras": "keras",
+    "tensorflow.python.keras": "keras",
+    "tf_keras": "keras",
+    "tf_slim": "slim",
+}
+
+# roots that mark a name as TensorFlow's (or slim's, or Keras's)
+TF_ROOTS = ("tf", "slim", "keras")
+
+
+def canonical(dotted: str) -> str:
+    """The canonical spelling of a fully qualified dotted name."""
+    if dotted in _ROOT_REWRITES:
+        return _ROOT_REWRITES[dotted]
+    name = dotted + "."
+    changed = True
+    while changed:
+        changed = False
+        for prefix, replacement in _REWRITES:
+            if name.startswith(prefix):
+                name = replacement + name[len(prefix):]
+                changed = True
+    return name[:-1]
+
+
+def is_tf_name(name: str | None) -> bool:
+    """Whether a canonical name belongs to TensorFlow, slim or Keras."""
+    return name is not None and name.split(".", 1)[0] in TF_ROOTS
+
+
+def dotted_text(node: ast.AST) -> str | None:
+    """``a.b.c`` for a chain of attributes on a name, else None."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return None
+
+
+class ImportMap:
+    """Local names -> fully qualified names, from imports and simple alias assignments."""
+
+    def __init__(self) -> None:
+        self.names: dict[str, str] = {}
+        self._pending_aliases: list[tuple[str, str]] = []
+
+    def add_import(self, node: ast.Import | ast.ImportFrom) -> None:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    self.names[alias.asname] = alias.name
+                else:
+                    root = alias.name.split(".", 1)[0]
+                    self.names.setdefault(root, root)
+        elif node.module and not node.level:
+            for alias in node.names:
+                if alias.name != "*":
+                    self.names[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+
+    def add_alias_candidate(self, local: str, value: ast.AST) -> None:
+        """``slim = tf.contrib.slim`` or ``bn = tf.layers.batch_normalization``; resolved in ``finish``."""
+        text = dotted_text(value)
+        if text is not None and text != local:
+            self._pending_aliases.append((local, text))
+
+    def finish(self) -> None:
+        """Resolve alias assignments (twice, so that chains of two aliases work)."""
+        for _ in range(2):
+            for local, text in self._pending_aliases:
+                root, _, rest = text.partition(".")
+                target = self.names.get(root)
+                if target is not None and local not in self.names:
+                    full = target + ("." + rest if rest else "")
+                    if is_tf_name(canonical(full)):
+                        self.names[local] = full
+
+    def raw(self, node: ast.AST) -> str | None:
+        """The fully qualified name of an expression as spelled by its imports, or None."""
+        text = dotted_text(node)
+        if text is None:
+            return None
+        root, _, rest = text.partition(".")
+        target = self.names.get(root)
+        if target is None:
+            return None
+        return target + ("." + rest if rest else "")
+
+    def resolve(self, node: ast.AST) -> str | None:
+        """The canonical name of an expression (``tf.layers.batch_normalization``), or None."""
+        full = self.raw(node)
+        return canonical(full) if full is not None else None
+
+    @property
+    def uses_tensorflow(self) -> bool:
+        return any(is_tf_name(canonical(full)) for full in self.names.values())

@@ -1,0 +1,220 @@
+"""The lint engine: find files, analyse each (in parallel with ``-j``), then resolve project facts."""
+
+from __future__ import annotations
+
+import ast
+import fnmatch
+import io
+import os
+import tokenize
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from bncheck.errors import InputError
+from bncheck.findings import Finding, Location, Severity
+from bncheck.lint import prefilter
+from bncheck.lint.config import LintConfig
+from bncheck.lint.context import build_context
+from bncheck.lint.noqa import noqa_lines, suppressed
+from bncheck.lint.project import FileSummary, Project
+from bncheck.lint.rulebase import LINT_RULES, Candidate
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """One file's candidates and summary, as a worker process returns them."""
+
+    path: str
+    summary: FileSummary
+    candidates: tuple[Candidate, ...] = ()
+    parsed: bool = False
+
+
+def _load_rules() -> None:
+    import bncheck.lint.rules  # noqa: F401 - registers every lint rule
+
+
+def decode_source(data: bytes) -> str:
+    """Decode like Python does: a BOM or PEP 263 coding line, else UTF-8.  Raises UnicodeDecodeError/SyntaxError."""
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    text = data.decode(encoding)
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def _syntax_finding(path: str, message: str, line: int | None = 1, column: int | None = 1) -> Finding:
+    return Finding(
+        code="BN000",
+        severity=Severity.ERROR,
+        message=message,
+        location=Location(path, line or 1, column or 1),
+        fix="fix the file so that Python can parse it; bncheck checked nothing in it",
+    )
+
+
+def analyze_source(path: str, data: bytes, options: dict) -> FileResult:
+    """Analyse one file's bytes: candidates of every enabled rule, and the file's project summary."""
+    imports = prefilter.scan_imports(data)
+    relevant = prefilter.may_hold_findings(data)
+    if options.get("prefilter", True) and not relevant:
+        return FileResult(path, FileSummary(path, imports))
+    # a file that cannot hold a finding is not reported as unparsable either, so that the
+    # pre-filter never changes the results (other linters report its syntax errors)
+    if not relevant:
+        try:
+            source = decode_source(data)
+            tree = ast.parse(source, filename=path)
+        except (UnicodeDecodeError, SyntaxError, LookupError, ValueError, RecursionError, MemoryError):
+            return FileResult(path, FileSummary(path, imports), parsed=True)
+        return _analyze_tree(path, source, tree, imports, options)
+    try:
+        source = decode_source(data)
+    except (UnicodeDecodeError, SyntaxError, LookupError) as error:
+        finding = _syntax_finding(path, f"cannot decode the file: {error}")
+        return FileResult(path, FileSummary(path, imports), (Candidate(finding),))
+    try:
+        tree = ast.parse(source, filename=path)
+    except SyntaxError as error:
+        finding = _syntax_finding(path, f"syntax error: {error.msg}", error.lineno, error.offset)
+        return FileResult(path, FileSummary(path, imports), (Candidate(finding),))
+    except (ValueError, RecursionError, MemoryError) as error:
+        finding = _syntax_finding(path, f"cannot parse the file: {type(error).__name__}: {error}")
+        return FileResult(path, FileSummary(path, imports), (Candidate(finding),))
+    try:
+        return _analyze_tree(path, source, tree, imports, options)
+    except RecursionError:
+        finding = _syntax_finding(path, "the file is nested too deeply to analyse")
+        return FileResult(path, FileSummary(path, imports), (Candidate(finding),))
+
+
+def _analyze_tree(path: str, source: str, tree: ast.Module, imports, options: dict) -> FileResult:
+    from bncheck.lint import semantics
+    from bncheck.lint.rules.bn011_keras_bn_update_ops import runs_layer_updates
+
+    _load_rules()
+    context = build_context(path, source, tree, options)
+    enabled = options.get("enabled")
+    candidates: list[Candidate] = []
+    for code, rule in LINT_RULES.items():
+        if enabled is not None and code not in enabled:
+            continue
+        candidates.extend(rule.check(context))
+    noqa = noqa_lines(source)
+    if noqa:
+        candidates = [c for c in candidates if not suppressed(c.finding.code, c.finding.location.line, noqa)]
+    wrapped = frozenset(
+        call.method for call in context.calls if call.method and semantics.under_update_dependencies(context, call)
+    )
+    summary = FileSummary(
+        path=path,
+        imports=imports,
+        update_bn=bool(semantics.update_bn_producers(context)),
+        any_bn=semantics.keeps_moving_stats(context),
+        update_ops_idiom=(
+            any(semantics.reads_update_ops(context, call.node) for call in context.calls)
+            and semantics.is_graph_mode(context)
+            and not runs_layer_updates(context)
+        ),
+        bn_functions=frozenset(semantics.update_bn_functions(context)),
+        keras_bn_factories=frozenset(semantics.bn_factories(context)),
+        wrapped_functions=wrapped,
+    )
+    return FileResult(path, summary, tuple(candidates), parsed=True)
+
+
+def analyze_file(path: str, options: dict) -> FileResult:
+    """Read and analyse one file; an unreadable file becomes a BN000 finding."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        finding = _syntax_finding(path, f"cannot read the file: {error.strerror or error}")
+        return FileResult(path, FileSummary(path), (Candidate(finding),))
+    return analyze_source(path, data, options)
+
+
+def _excluded(name: str, relative: str, patterns: tuple[str, ...]) -> bool:
+    return any(fnmatch.fnmatch(name, pattern) or fnmatch.fnmatch(relative, pattern) for pattern in patterns)
+
+
+def collect_files(paths: list[Path], config: LintConfig) -> list[Path]:
+    """Python files under ``paths``; files named explicitly are always included."""
+    patterns = tuple(config.exclude) + tuple(config.extend_exclude)
+    files: list[Path] = []
+    for path in paths:
+        if not path.exists():
+            raise InputError(path, "no such file or directory")
+        if path.is_file():
+            files.append(path)
+            continue
+        for folder, subfolders, names in os.walk(path):
+            relative_folder = os.path.relpath(folder, path)
+            subfolders[:] = sorted(
+                sub for sub in subfolders
+                if not _excluded(sub, os.path.normpath(os.path.join(relative_folder, sub)), patterns)
+            )
+            for name in sorted(names):
+                if name.endswith(".py"):
+                    relative = os.path.normpath(os.path.join(relative_folder, name))
+                    if not _excluded(name, relative, patterns):
+                        files.append(Path(folder) / name)
+    seen: set[str] = set()
+    unique = []
+    for file in files:
+        key = str(file)
+        if key not in seen:
+            seen.add(key)
+            unique.append(file)
+    return unique
+
+
+def options_for(config: LintConfig) -> dict:
+    """The plain options every worker needs."""
+    _load_rules()
+    enabled = {code for code in LINT_RULES if config.enabled(code) or any(
+        code in codes for _, codes in ()
+    )}
+    # per-file ignores are applied after the run; a rule ignored only for some files still runs
+    enabled |= {code for code in LINT_RULES if config.per_file_ignores and (config.select is None or config.enabled(code))}
+    return {
+        "enabled": frozenset(enabled),
+        "target_version": config.target_version,
+        "bn010_selected": config.explicitly_selected("BN010"),
+        "prefilter": config.prefilter,
+    }
+
+
+def analyze_all(files: list[str], options: dict, jobs: int) -> list[FileResult]:
+    """Analyse every file, in ``jobs`` processes when there are enough files to pay for them."""
+    if jobs <= 0:
+        jobs = os.cpu_count() or 1
+    if jobs == 1 or len(files) < 8:
+        return [analyze_file(path, options) for path in files]
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
+    chunk = max(1, len(files) // (jobs * 8))
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        return list(pool.map(_analyze_one, [(path, options) for path in files], chunksize=chunk))
+
+
+def _analyze_one(arguments: tuple[str, dict]) -> FileResult:
+    return analyze_file(*arguments)
+
+
+def resolve(results: list[FileResult], config: LintConfig) -> list[Finding]:
+    """Keep the candidates whose project conditions hold and whose codes are enabled; sorted, unique."""
+    project = Project([result.summary for result in results])
+    findings: dict[tuple, Finding] = {}
+    for result in results:
+        for candidate in result.candidates:
+            finding = candidate.finding
+            if not config.enabled(finding.code, result.path) and finding.code != "BN000":
+                continue
+            if finding.code == "BN000" and not config.enabled("BN000", result.path):
+                continue
+            if candidate.requires or candidate.any_of:
+                if not project.accepts(result.path, candidate):
+                    continue
+            location = finding.location
+            findings.setdefault((location.path, location.line, location.column, finding.code), finding)
+    return sorted(findings.values(), key=lambda f: (f.location.path, f.location.line or 0, f.location.column or 0, f.code))

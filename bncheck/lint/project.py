@@ -1,0 +1,135 @@
+"""Cross-file facts: which files import which, and the conditions that candidates wait on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from bncheck.lint.rulebase import Candidate, Condition
+
+
+@dataclass(frozen=True)
+class FileSummary:
+    """What other files of the project need to know about one file (plain data, picklable)."""
+
+    path: str
+    imports: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    update_bn: bool = False  # builds BN that registers its updates in UPDATE_OPS
+    any_bn: bool = False  # builds BN with moving statistics
+    update_ops_idiom: bool = False  # graph-mode program that reads UPDATE_OPS and not Keras `updates`
+    bn_functions: frozenset[str] = frozenset()  # functions/classes building UPDATE_OPS BN
+    keras_bn_factories: frozenset[str] = frozenset()  # functions/classes returning a Keras model with BN
+    wrapped_functions: frozenset[str] = frozenset()  # functions called under a control dependency on updates
+
+
+def _module_names(path: Path) -> list[str]:
+    parts = list(path.with_suffix("").parts)
+    if parts and parts[-1] == "__init__":
+        parts = parts[:-1]
+    parts = [part for part in parts if part not in ("/", "\\") and not part.endswith(":")]
+    return [".".join(parts[index:]) for index in range(len(parts)) if parts[index:]]
+
+
+class Project:
+    """The files linted together, and the import graph between them."""
+
+    def __init__(self, summaries: list[FileSummary]) -> None:
+        self.summaries = {summary.path: summary for summary in summaries}
+        self._by_module: dict[str, list[str]] = {}
+        for path in self.summaries:
+            for name in _module_names(Path(path)):
+                self._by_module.setdefault(name, []).append(path)
+        self._edges: dict[str, set[str]] | None = None
+        self._reverse: dict[str, set[str]] | None = None
+        self._closure: dict[str, frozenset[str]] = {}
+
+    def resolve_module(self, importer: str, module: str, name: str = "") -> list[str]:
+        """Files of the project that ``from module import name`` in ``importer`` refers to."""
+        if module.startswith("."):
+            level = len(module) - len(module.lstrip("."))
+            base = Path(importer).parent
+            for _ in range(level - 1):
+                base = base.parent
+            rest = module.lstrip(".")
+            folder = base.joinpath(*rest.split(".")) if rest else base
+            candidates = []
+            if name:
+                candidates += [folder / name / "__init__.py", folder / f"{name}.py"]
+            candidates += [folder / "__init__.py", folder.with_suffix(".py")] if rest else [folder / "__init__.py"]
+            return [str(path) for path in candidates if str(path) in self.summaries][:1]
+        if name and f"{module}.{name}" in self._by_module:
+            return self._by_module[f"{module}.{name}"]
+        return self._by_module.get(module, [])
+
+    def _graph(self) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+        if self._edges is None:
+            edges: dict[str, set[str]] = {path: set() for path in self.summaries}
+            reverse: dict[str, set[str]] = {path: set() for path in self.summaries}
+            for path, summary in self.summaries.items():
+                for module, names in summary.imports:
+                    targets: list[str] = []
+                    for name in names or ("",):
+                        targets += self.resolve_module(path, module, name)
+                    for target in targets:
+                        if target != path:
+                            edges[path].add(target)
+                            reverse[target].add(path)
+            self._edges, self._reverse = edges, reverse
+        return self._edges, self._reverse
+
+    def closure(self, path: str) -> frozenset[str]:
+        """``path`` and every project file it imports, directly or not."""
+        if path not in self._closure:
+            edges, _ = self._graph()
+            seen = {path}
+            stack = [path]
+            while stack:
+                for target in edges.get(stack.pop(), ()):
+                    if target not in seen:
+                        seen.add(target)
+                        stack.append(target)
+            self._closure[path] = frozenset(seen)
+        return self._closure[path]
+
+    def importers(self, path: str) -> frozenset[str]:
+        """``path`` and every project file that imports it, directly or not."""
+        _, reverse = self._graph()
+        seen = {path}
+        stack = [path]
+        while stack:
+            for source in reverse.get(stack.pop(), ()):
+                if source not in seen:
+                    seen.add(source)
+                    stack.append(source)
+        return frozenset(seen)
+
+    def program(self, path: str) -> frozenset[str]:
+        """Files that run in one program with ``path``: what it imports, and what its importers import."""
+        files: set[str] = set()
+        for entry in self.importers(path):
+            files |= self.closure(entry)
+        return frozenset(files)
+
+    def holds(self, path: str, condition: Condition) -> bool:
+        kind = condition.kind
+        if kind == "reach_update_bn":
+            return any(self.summaries[other].update_bn for other in self.program(path))
+        if kind == "reach_any_bn":
+            return any(self.summaries[other].any_bn for other in self.program(path))
+        if kind == "idiom_importer":
+            return any(self.summaries[other].update_ops_idiom for other in self.importers(path))
+        if kind == "not_wrapped":
+            return not any(condition.name in summary.wrapped_functions for summary in self.summaries.values())
+        if kind in ("bn_function", "keras_bn_factory"):
+            attribute = "bn_functions" if kind == "bn_function" else "keras_bn_factories"
+            targets = self.resolve_module(path, condition.module, condition.name)
+            return any(condition.name in getattr(self.summaries[target], attribute) for target in targets) or any(
+                condition.name in getattr(self.summaries[target], attribute)
+                for target in self.resolve_module(path, condition.module)
+            )
+        raise ValueError(f"unknown condition {kind}")
+
+    def accepts(self, path: str, candidate: Candidate) -> bool:
+        if not all(self.holds(path, condition) for condition in candidate.requires):
+            return False
+        return not candidate.any_of or any(self.holds(path, condition) for condition in candidate.any_of)

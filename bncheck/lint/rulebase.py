@@ -1,0 +1,101 @@
+"""The lint rule class, candidates that wait on project facts, and the lint-rule table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar, Iterable
+
+from bncheck.findings import Finding, Location, Rule, Severity, register
+from bncheck.lint.context import CallSite, FileContext
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A project fact a candidate finding depends on, resolved once every file is read.
+
+    kind:
+      ``reach_update_bn``  this file, or a project module it imports, builds BN that registers in UPDATE_OPS
+      ``reach_any_bn``     ... builds BN with moving statistics of any kind
+      ``idiom_importer``   this file, or a project file importing it, runs a graph-mode UPDATE_OPS program
+      ``not_wrapped``      no project file calls function ``name`` under a control dependency on the updates
+      ``bn_function``      ``name`` imported from ``module`` builds UPDATE_OPS BN (``module`` may be relative)
+      ``keras_bn_factory`` ``name`` imported from ``module`` returns a Keras model with BN
+    """
+
+    kind: str
+    name: str = ""
+    module: str = ""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A finding that holds if all of its ``requires`` hold (and none of ``unless``)."""
+
+    finding: Finding
+    requires: tuple[Condition, ...] = ()
+    any_of: tuple[Condition, ...] = ()  # at least one of these must hold, when given
+
+
+class LintRule:
+    """One lint rule: metadata, examples (which are its tests) and the check.
+
+    Subclasses set the class attributes and implement ``check``.
+    """
+
+    code: ClassVar[str]
+    title: ClassVar[str]
+    severity: ClassVar[Severity]
+    what: ClassVar[str]
+    why: ClassVar[str]
+    fix: ClassVar[str]
+    bad: ClassVar[tuple[str, ...]]
+    good: ClassVar[tuple[str, ...]]
+    references: ClassVar[tuple[str, ...]] = ()
+    fixable: ClassVar[bool] = False
+
+    def check(self, context: FileContext) -> Iterable[Candidate]:
+        raise NotImplementedError
+
+    def finding(
+        self,
+        context: FileContext,
+        call: CallSite,
+        message: str,
+        severity: Severity | None = None,
+        symbol: str | None = None,
+        fix: str | None = None,
+        node=None,
+    ) -> Finding:
+        anchor = node if node is not None else call.node
+        return Finding(
+            code=self.code,
+            severity=severity or self.severity,
+            message=message,
+            location=Location(context.path, anchor.lineno, anchor.col_offset + 1, symbol),
+            fix=fix,
+        )
+
+    @classmethod
+    def as_rule(cls) -> Rule:
+        return Rule(
+            code=cls.code,
+            title=cls.title,
+            severity=cls.severity,
+            what=cls.what,
+            why=cls.why,
+            fix=cls.fix,
+            face="lint",
+            examples_bad=cls.bad,
+            examples_good=cls.good,
+            references=cls.references,
+        )
+
+
+LINT_RULES: dict[str, LintRule] = {}
+
+
+def lint_rule(cls: type[LintRule]) -> type[LintRule]:
+    """Class decorator: put the rule in the shared registry and in the lint table."""
+    register(cls.as_rule())
+    LINT_RULES[cls.code] = cls()
+    return cls

@@ -1,0 +1,104 @@
+"""BN004: a BN layer built without its training flag, so it uses the wrong mode."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from bncheck.findings import Severity
+from bncheck.lint.context import FileContext
+from bncheck.lint.rulebase import Candidate, LintRule, lint_rule
+from bncheck.lint.semantics import (
+    SLIM_BN,
+    _keywords_with_spreads,
+    _lists_op,
+    bn_producers,
+    dict_items,
+    is_nets_arg_scope,
+    setting,
+)
+
+
+def _file_sets_is_training(context: FileContext) -> bool:
+    """Some arg_scope (or normalizer_params) in this file gives batch_norm its is_training."""
+    if "sets_is_training" not in context.cache:
+        result = False
+        for call in context.calls:
+            if not (call.method or "").endswith("arg_scope") or not call.node.args:
+                continue
+            if _lists_op(context, call.node, SLIM_BN):
+                found = _keywords_with_spreads(context, call.node)
+                if "is_training" in found or "*" in found:
+                    result = True
+            params = call.keyword("normalizer_params")
+            if params is not None:
+                items = dict_items(context, params)
+                if items is None or "is_training" in items:
+                    result = True
+        context.cache["sets_is_training"] = result
+    return context.cache["sets_is_training"]
+
+
+@lint_rule
+class TrainingFlagMissing(LintRule):
+    code = "BN004"
+    title = "BN layer built without its training flag"
+    severity = Severity.ERROR
+    what = (
+        "`tf.layers.batch_normalization(...)` without `training=`, or slim/contrib `batch_norm`\n"
+        "(directly, as `normalizer_fn` or in an `arg_scope`) without `is_training=`."
+    )
+    why = (
+        "The two APIs have opposite defaults. `tf.layers.batch_normalization` defaults to\n"
+        "`training=False`: the layer normalizes with the moving statistics while training and never\n"
+        "updates them. slim's `batch_norm` defaults to `is_training=True`: at test time it still uses\n"
+        "the statistics of the test batch and keeps overwriting the moving averages."
+    )
+    fix = (
+        "Pass the mode explicitly: `training=is_training` (a Python bool or a boolean placeholder),\n"
+        "`is_training=is_training` for slim, or set it once with\n"
+        "`slim.arg_scope([slim.batch_norm], is_training=is_training)`."
+    )
+    references = ("https://github.com/tensorflow/tensorflow/issues/10118",)
+    bad = (
+        "import tensorflow.compat.v1 as tf\n"
+        "h = tf.layers.batch_normalization(tf.zeros([2, 3]))\n",
+        "from tensorflow.contrib import slim\n"
+        "def net(x):\n"
+        "    return slim.batch_norm(x, decay=0.9)\n",
+        "import tf_slim as slim\n"
+        "def net(x):\n"
+        "    return slim.conv2d(x, 16, 3, normalizer_fn=slim.batch_norm, normalizer_params={'decay': 0.99})\n",
+    )
+    good = (
+        "import tensorflow.compat.v1 as tf\n"
+        "is_training = tf.placeholder(tf.bool)\n"
+        "h = tf.layers.batch_normalization(tf.zeros([2, 3]), training=is_training)\n",
+        "from tensorflow.contrib import slim\n"
+        "def net(x, is_training):\n"
+        "    with slim.arg_scope([slim.batch_norm], is_training=is_training):\n"
+        "        return slim.batch_norm(x)\n",
+        "import tf_slim as slim\n"
+        "def net(x, bn_params):\n"
+        "    return slim.conv2d(x, 16, 3, normalizer_fn=slim.batch_norm, normalizer_params=bn_params)\n",
+    )
+
+    def check(self, context: FileContext) -> Iterable[Candidate]:
+        for call in bn_producers(context):
+            if is_nets_arg_scope(call) or call.qualname == "tf.layers.BatchNormalization":
+                continue  # nets take is_training themselves; the class gets `training` when applied
+            if call.qualname == "tf.layers.batch_normalization":
+                if setting(context, call, "training") is None:
+                    yield Candidate(self.finding(
+                        context, call,
+                        "tf.layers.batch_normalization without `training=`: it runs in inference mode "
+                        "while training and never updates its moving statistics",
+                        fix="pass `training=is_training`",
+                    ))
+                continue
+            value = setting(context, call, "is_training")
+            if value is None and not _file_sets_is_training(context):
+                yield Candidate(self.finding(
+                    context, call,
+                    "slim/contrib batch_norm without `is_training=`: it stays in training mode at test time",
+                    fix="pass `is_training=is_training` (or set it in an arg_scope)",
+                ))

@@ -1,0 +1,162 @@
+"""BN006: ``training=True`` hard-coded on an evaluation, prediction, inference or export path."""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import Iterable
+
+from bncheck.findings import Severity
+from bncheck.lint.aliases import dotted_text
+from bncheck.lint.context import CallSite, FileContext
+from bncheck.lint.rulebase import Candidate, LintRule, lint_rule
+from bncheck.lint.semantics import is_true
+
+_FLAG = re.compile(r"^(is_)?train(ing)?(_mode|_phase)?$|^phase_train$|^train_phase$", re.IGNORECASE)
+_EVAL_FUNCTION = re.compile(
+    r"(^|_)(eval|evaluate|evaluation|test|valid|validate|validation|val|predict|prediction|infer|"
+    r"run_inference|serve|serving|export)($|_|\d)",
+    re.IGNORECASE,
+)
+_EVAL_NAME = re.compile(r"(^|[_.])(eval|evaluation|test|val|valid|validation|infer|inference|serving|export)($|[_.\d])", re.IGNORECASE)
+_EVAL_MODE = re.compile(r"PREDICT|EVAL|INFER|predict|eval|infer|test")
+_TRAIN_MODE = re.compile(r"TRAIN\b|'train'|\"train\"")
+
+
+def _function_is_eval(context: FileContext, function: ast.AST) -> bool:
+    name = getattr(function, "name", "")
+    if not name or "train" in name.lower() or name == "inference":
+        return False
+    if name.lower().startswith("test") and context.is_test_file:
+        return False
+    return bool(_EVAL_FUNCTION.search(name))
+
+
+def _branch_mode(context: FileContext, test: ast.expr, in_else: bool) -> str | None:
+    """'eval' or 'train' when an ``if`` on the mode selects the branch, else None."""
+    if not isinstance(test, ast.Compare) or len(test.ops) != 1:
+        return None
+    text = context.text(test)
+    positive = isinstance(test.ops[0], (ast.Eq, ast.In, ast.Is))
+    if not positive and not isinstance(test.ops[0], (ast.NotEq, ast.IsNot, ast.NotIn)):
+        return None
+    if _TRAIN_MODE.search(text):
+        return "train" if positive != in_else else "eval"
+    if _EVAL_MODE.search(text):
+        return "eval" if positive != in_else else None
+    return None
+
+
+def eval_context(context: FileContext, call: CallSite) -> str | None:
+    """Why the call runs on an evaluation path (for the message), or None."""
+    for test, in_else in reversed(call.ifs):
+        mode = _branch_mode(context, test.test, in_else)
+        if mode == "train":
+            return None
+        if mode == "eval":
+            return "in a branch for the evaluation/prediction mode"
+    for function in reversed(call.functions):
+        if _function_is_eval(context, function):
+            return f"in `{function.name}`"
+    statement = call.statement
+    if isinstance(statement, ast.Assign):
+        for target in statement.targets:
+            text = dotted_text(target) or ""
+            if _EVAL_NAME.search(text) and not text.startswith("self.train"):
+                return f"assigned to `{text}`"
+    for expr in call.withs:
+        for node in ast.walk(expr):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and _EVAL_NAME.search(node.value):
+                return f"under scope {node.value!r}"
+    feed = call.keyword("feed_dict")
+    if feed is not None:
+        for node in ast.walk(feed):
+            text = dotted_text(node) if isinstance(node, (ast.Name, ast.Attribute)) else None
+            if text and _EVAL_NAME.search(text):
+                return f"fed with `{text}`"
+    if call.functions:
+        function = call.functions[0]
+        if not isinstance(function, ast.Lambda) and "mode" in [arg.arg for arg in function.args.args]:
+            if any(_branch_mode(context, test.test, in_else) == "train" for test, in_else in call.ifs):
+                return None
+            return f"in `{function.name}`, which also builds the EVAL and PREDICT graphs"
+    return None
+
+
+def hardcoded_flag(call: CallSite) -> str | None:
+    for keyword in call.node.keywords:
+        if keyword.arg and _FLAG.match(keyword.arg) and is_true(keyword.value):
+            return f"{keyword.arg}=True"
+    feed = call.keyword("feed_dict")
+    if call.method == "run" and isinstance(feed, ast.Dict):
+        for key, value in zip(feed.keys, feed.values):
+            text = dotted_text(key) if key is not None else None
+            if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                text = key.value.split(":")[0]
+            if text and _FLAG.match(text.rsplit(".", 1)[-1]) and is_true(value):
+                return f"{text}: True"
+    return None
+
+
+@lint_rule
+class TrainingHardcoded(LintRule):
+    code = "BN006"
+    title = "training=True hard-coded on an evaluation or inference path"
+    severity = Severity.ERROR
+    what = (
+        "A call with `training=True` / `is_training=True` (or a `feed_dict` feeding `is_training: True`)\n"
+        "in evaluation, prediction, inference or export code: a function named so, a branch for\n"
+        "`ModeKeys.EVAL`/`PREDICT`, a result named `eval_*`/`test_*`/`val_*`, test or validation data\n"
+        "in the feed, or an Estimator `model_fn` that serves every mode with one hard-coded flag."
+    )
+    why = (
+        "In training mode BN normalizes each batch with its own statistics, so predictions depend on\n"
+        "the batch, and every evaluation step overwrites the moving statistics with validation data.\n"
+        "Feeding `is_training: True` at test time often hides moving statistics that never updated\n"
+        "(BN001) and makes single-example inference wrong."
+    )
+    fix = "Pass `training=False` on evaluation paths, or the mode: `training=(mode == tf.estimator.ModeKeys.TRAIN)`."
+    bad = (
+        "import tensorflow.compat.v1 as tf\n"
+        "def evaluate(images):\n"
+        "    return tf.layers.batch_normalization(images, training=True)\n",
+        "import tensorflow as tf\n"
+        "def model_fn(features, labels, mode):\n"
+        "    logits = tf.layers.batch_normalization(features, training=True)\n"
+        "    return tf.estimator.EstimatorSpec(mode, predictions=logits)\n",
+        "import tensorflow.compat.v1 as tf\n"
+        "is_training = tf.placeholder(tf.bool)\n"
+        "acc = tf.reduce_mean(tf.layers.batch_normalization(tf.zeros([2]), training=is_training))\n"
+        "with tf.Session() as sess:\n"
+        "    test_acc = sess.run(acc, feed_dict={is_training: True})\n",
+    )
+    good = (
+        "import tensorflow.compat.v1 as tf\n"
+        "def evaluate(images):\n"
+        "    return tf.layers.batch_normalization(images, training=False)\n",
+        "import tensorflow as tf\n"
+        "def model_fn(features, labels, mode):\n"
+        "    logits = tf.layers.batch_normalization(features, training=mode == tf.estimator.ModeKeys.TRAIN)\n"
+        "    return tf.estimator.EstimatorSpec(mode, predictions=logits)\n",
+        "import tensorflow.compat.v1 as tf\n"
+        "is_training = tf.placeholder(tf.bool)\n"
+        "loss = tf.reduce_mean(tf.layers.batch_normalization(tf.zeros([2]), training=is_training))\n"
+        "with tf.Session() as sess:\n"
+        "    train_loss = sess.run(loss, feed_dict={is_training: True})\n",
+    )
+
+    def check(self, context: FileContext) -> Iterable[Candidate]:
+        if not context.imports.uses_tensorflow:
+            return
+        for call in context.calls:
+            flag = hardcoded_flag(call)
+            if flag is None:
+                continue
+            where = eval_context(context, call)
+            if where is None:
+                continue
+            yield Candidate(self.finding(
+                context, call,
+                f"`{flag}` is hard-coded {where}: BN uses batch statistics and overwrites its moving statistics here",
+                fix="pass `training=False` (or the mode) on evaluation and inference paths",
+            ))

@@ -1,0 +1,91 @@
+"""BN011: a tf.keras BatchNormalization in a graph-mode program that relies on UPDATE_OPS."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from bncheck.findings import Severity
+from bncheck.lint.context import FileContext
+from bncheck.lint.rulebase import Candidate, Condition, LintRule, lint_rule
+from bncheck.lint.semantics import is_keras_bn
+
+
+def runs_layer_updates(context: FileContext) -> bool:
+    """The file fetches a Keras layer's or model's ``updates`` (the correct graph-mode route)."""
+    return any(name == "updates" or name.endswith(".updates") for name in context.loads) or "get_updates_for" in context.source
+
+
+@lint_rule
+class KerasBnUpdateOps(LintRule):
+    code = "BN011"
+    title = "tf.keras BatchNormalization in a graph-mode UPDATE_OPS program"
+    severity = Severity.ERROR
+    what = (
+        "A `tf.keras.layers.BatchNormalization` layer in a graph-mode (`Session`, Estimator) program\n"
+        "that runs its BN updates through `tf.get_collection(tf.GraphKeys.UPDATE_OPS)`; the layer may be\n"
+        "built in another file of the project."
+    )
+    why = (
+        "Keras layers do not put their moving-statistic updates in UPDATE_OPS (tensorflow#23873,\n"
+        "#19643). The control dependency on UPDATE_OPS depends on nothing, and `moving_mean` and\n"
+        "`moving_variance` keep their initial values."
+    )
+    fix = (
+        "Run the layer's or the model's updates instead: `tf.control_dependencies(model.updates)` (or\n"
+        "`layer.updates`), or use `tf.compat.v1.layers.batch_normalization` in graph-mode code."
+    )
+    references = ("https://github.com/tensorflow/tensorflow/issues/23873", "https://github.com/tensorflow/tensorflow/issues/19643")
+    bad = (
+        "import tensorflow.compat.v1 as tf\n"
+        "x = tf.placeholder(tf.float32, [None, 4])\n"
+        "h = tf.keras.layers.BatchNormalization()(x, training=True)\n"
+        "update_ops = tf.get_collection(tf.GraphKeys.UPDATE_OPS)\n"
+        "with tf.control_dependencies(update_ops):\n"
+        "    train_op = tf.train.AdamOptimizer().minimize(tf.reduce_sum(h))\n",
+        "import tensorflow as tf\n"
+        "from tensorflow.keras import layers\n"
+        "def model_fn(features, labels, mode):\n"
+        "    net = layers.BatchNormalization()(features, training=mode == tf.estimator.ModeKeys.TRAIN)\n"
+        "    loss = tf.losses.mean_squared_error(labels, net)\n"
+        "    with tf.control_dependencies(tf.get_collection(tf.GraphKeys.UPDATE_OPS)):\n"
+        "        train_op = tf.train.AdamOptimizer().minimize(loss)\n"
+        "    return tf.estimator.EstimatorSpec(mode, loss=loss, train_op=train_op)\n",
+        "import tensorflow.compat.v1 as tf\n"
+        "from tensorflow.compat.v1.keras.layers import BatchNormalization\n"
+        "bn = BatchNormalization(momentum=0.9)\n"
+        "y = bn(tf.placeholder(tf.float32, [None, 3]), training=True)\n"
+        "train_op = tf.group(tf.train.AdamOptimizer().minimize(tf.reduce_sum(y)),\n"
+        "                    *tf.get_collection(tf.GraphKeys.UPDATE_OPS))\n"
+        "sess = tf.Session()\n",
+    )
+    good = (
+        "import tensorflow.compat.v1 as tf\n"
+        "x = tf.placeholder(tf.float32, [None, 4])\n"
+        "bn = tf.keras.layers.BatchNormalization()\n"
+        "h = bn(x, training=True)\n"
+        "with tf.control_dependencies(bn.updates):\n"
+        "    train_op = tf.train.AdamOptimizer().minimize(tf.reduce_sum(h))\n",
+        "import tensorflow as tf\n"
+        "model = tf.keras.Sequential([tf.keras.layers.BatchNormalization()])\n"
+        "model.compile('adam', 'mse')\n",
+        "import tensorflow.compat.v1 as tf\n"
+        "x = tf.placeholder(tf.float32, [None, 4])\n"
+        "h = tf.layers.batch_normalization(x, training=True)\n"
+        "with tf.control_dependencies(tf.get_collection(tf.GraphKeys.UPDATE_OPS)):\n"
+        "    train_op = tf.train.AdamOptimizer().minimize(tf.reduce_sum(h))\n",
+    )
+
+    def check(self, context: FileContext) -> Iterable[Candidate]:
+        if runs_layer_updates(context):
+            return
+        for call in context.calls:
+            if is_keras_bn(call):
+                yield Candidate(
+                    self.finding(
+                        context, call,
+                        "tf.keras BatchNormalization does not add its updates to UPDATE_OPS, which this graph-mode "
+                        "program relies on; its moving statistics never update",
+                        fix="run `layer.updates` / `model.updates` under the train op's control dependencies",
+                    ),
+                    (Condition("idiom_importer"),),
+                )

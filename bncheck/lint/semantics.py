@@ -1,0 +1,529 @@
+"""What TensorFlow calls mean for batch norm: BN producers, their settings, update ops, graph mode.
+
+Every helper works on a ``FileContext`` and memoises per file in ``context.cache``.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from bncheck.lint.aliases import dotted_text
+from bncheck.lint.context import CallSite, FileContext
+
+UNKNOWN = object()  # a setting that may be given, but not in a form we can read (a function argument, **kwargs)
+
+TFLAYERS_BN = ("tf.layers.batch_normalization", "tf.layers.BatchNormalization")
+SLIM_BN = ("slim.batch_norm",)
+NN_BN = ("tf.nn.batch_normalization", "tf.nn.fused_batch_norm")
+SESSIONS = (
+    "tf.Session",
+    "tf.InteractiveSession",
+    "tf.train.MonitoredTrainingSession",
+    "tf.train.MonitoredSession",
+    "tf.train.SingularMonitoredSession",
+)
+GRAPH_MODE_MARKERS = SESSIONS + (
+    "tf.placeholder",
+    "tf.disable_eager_execution",
+    "tf.disable_v2_behavior",
+    "tf.estimator.EstimatorSpec",
+    "tf.estimator.Estimator",
+    "tf.get_collection",
+    "tf.train.Saver",
+    "slim.learning.train",
+    "slim.learning.create_train_op",
+    "tf.contrib.training.create_train_op",
+    "slim.optimize_loss",
+)
+# keras.applications models built with BatchNormalization layers (VGG has none)
+_BN_APPLICATIONS = re.compile(r"ResNet|MobileNet|EfficientNet|Inception|Xception|DenseNet|NASNet|RegNet")
+_POSITION = {
+    ("slim.batch_norm", "decay"): 1,
+    ("slim.batch_norm", "updates_collections"): 8,
+    ("slim.batch_norm", "is_training"): 9,
+    ("tf.layers.batch_normalization", "momentum"): 2,
+    ("tf.layers.batch_normalization", "training"): 14,
+    ("tf.layers.BatchNormalization", "momentum"): 1,
+    ("keras.layers.BatchNormalization", "momentum"): 1,
+}
+
+
+def is_keras_bn(call: CallSite) -> bool:
+    """A Keras ``BatchNormalization`` construction (any Keras spelling)."""
+    name = call.qualname
+    return name is not None and name.startswith("keras.") and name.endswith("BatchNormalization")
+
+
+def is_bn_application(call: CallSite) -> bool:
+    """A ``keras.applications`` model that contains BN layers."""
+    name = call.qualname
+    return (
+        name is not None
+        and name.startswith("keras.applications.")
+        and bool(_BN_APPLICATIONS.search(name.rsplit(".", 1)[-1]))
+    )
+
+
+def is_nets_arg_scope(call: CallSite) -> bool:
+    """``resnet_v1.resnet_arg_scope()`` and friends: slim nets' arg scopes put BN on every conv."""
+    name = call.raw or ""
+    return name.endswith("_arg_scope") and bool(re.search(r"(^|\.)nets\.", name))
+
+
+def resolve_value(context: FileContext, node: ast.expr | None, depth: int = 0) -> ast.expr | None:
+    """Follow a name to its single assignment in the file (a few hops at most)."""
+    while isinstance(node, ast.Name) and depth < 4:
+        values = context.values_of(node.id)
+        if len(values) != 1:
+            return node
+        node = values[0]
+        depth += 1
+    return node
+
+
+def dict_items(context: FileContext, node: ast.expr | None) -> dict[str, ast.expr] | None:
+    """The items of a dict literal or ``dict(k=v)``, through a name; None when not readable."""
+    node = resolve_value(context, node)
+    items: dict[str, ast.expr] = {}
+    if isinstance(node, ast.Dict):
+        for key, value in zip(node.keys, node.values):
+            if key is None:
+                spread = dict_items(context, value)
+                if spread is None:
+                    return None
+                items.update(spread)
+            elif isinstance(key, ast.Constant) and isinstance(key.value, str):
+                items[key.value] = value
+            else:
+                return None
+        return items
+    if isinstance(node, ast.Call) and dotted_text(node.func) == "dict" and not node.args:
+        for keyword in node.keywords:
+            if keyword.arg is None:
+                return None
+            items[keyword.arg] = keyword.value
+        return items
+    return None
+
+
+def _keywords_with_spreads(context: FileContext, call: ast.Call) -> dict[str, object]:
+    """A call's keyword arguments, with ``**params`` spread when readable (else every key UNKNOWN)."""
+    found: dict[str, object] = {}
+    for keyword in call.keywords:
+        if keyword.arg is not None:
+            found[keyword.arg] = keyword.value
+            continue
+        spread = dict_items(context, keyword.value)
+        if spread is None:
+            found["*"] = UNKNOWN
+        else:
+            found.update(spread)
+    return found
+
+
+def _partial_keywords(context: FileContext, call: CallSite) -> dict[str, object]:
+    func = call.node.func
+    if not isinstance(func, ast.Name):
+        return {}
+    for value in context.values_of(func.id):
+        if isinstance(value, ast.Call) and dotted_text(value.func) in ("partial", "functools.partial"):
+            return _keywords_with_spreads(context, value)
+    return {}
+
+
+def _arg_scopes(context: FileContext, call: CallSite) -> list[ast.Call]:
+    """Enclosing ``arg_scope(...)`` calls, innermost first."""
+    scopes = []
+    for expr in reversed(call.withs):
+        if isinstance(expr, ast.Call):
+            name = context.imports.resolve(expr.func) or dotted_text(expr.func) or ""
+            if name.endswith("arg_scope"):
+                scopes.append(expr)
+    return scopes
+
+
+def _lists_op(context: FileContext, scope: ast.Call, wanted: tuple[str, ...]) -> bool:
+    if not scope.args:
+        return False
+    ops = scope.args[0]
+    elements = ops.elts if isinstance(ops, (ast.List, ast.Tuple)) else [ops]
+    return any((context.imports.resolve(element) or "") in wanted for element in elements)
+
+
+def _lookup(found: dict[str, object], key: str) -> object | None:
+    if key in found:
+        return found[key]
+    if "*" in found:
+        return UNKNOWN
+    return None
+
+
+def setting(context: FileContext, call: CallSite, key: str) -> object | None:
+    """The value a BN producer gets for ``key``: an expression, ``UNKNOWN``, or None (the default).
+
+    For a direct BN call: its keyword, its positional argument, a ``partial`` binding,
+    or an enclosing ``arg_scope`` over the BN function.  For a layer with
+    ``normalizer_fn=batch_norm``: its ``normalizer_params`` (or an enclosing
+    arg_scope's), then arg_scopes over the BN function.
+    """
+    name = call.qualname
+    node = call.node
+    if name in SLIM_BN or name in TFLAYERS_BN or (name and is_keras_bn(call)):
+        direct = _keywords_with_spreads(context, node)
+        value = _lookup(direct, key)
+        if value is not None:
+            return value
+        position = _POSITION.get(("keras.layers.BatchNormalization" if is_keras_bn(call) else name, key))
+        if position is not None and len(node.args) > position:
+            return node.args[position]
+        if any(isinstance(arg, ast.Starred) for arg in node.args):
+            return UNKNOWN
+        value = _lookup(_partial_keywords(context, call), key)
+        if value is not None:
+            return value
+        family = SLIM_BN if name in SLIM_BN else TFLAYERS_BN
+    else:
+        # a producer through normalizer_fn: normalizer_params here or in an enclosing arg_scope
+        params_node = call.keyword("normalizer_params")
+        params = None
+        if params_node is None:
+            for scope in _arg_scopes(context, call):
+                scoped = _keywords_with_spreads(context, scope)
+                if "normalizer_params" in scoped or "*" in scoped:
+                    params_node = scoped.get("normalizer_params", UNKNOWN)
+                    break
+        if params_node is UNKNOWN:
+            return UNKNOWN
+        if params_node is not None:
+            params = dict_items(context, params_node)
+            if params is None:
+                return UNKNOWN
+            if key in params:
+                return params[key]
+        family = SLIM_BN
+    for scope in _arg_scopes(context, call):
+        if _lists_op(context, scope, family):
+            value = _lookup(_keywords_with_spreads(context, scope), key)
+            if value is not None:
+                return value
+    return None
+
+
+def _normalizer_is_bn(context: FileContext, call: CallSite) -> bool:
+    value = call.keyword("normalizer_fn")
+    if value is None:
+        return False
+    name = context.imports.resolve(value)
+    if name in SLIM_BN or name in TFLAYERS_BN:
+        return True
+    return False
+
+
+def is_none(value: object) -> bool:
+    return isinstance(value, ast.Constant) and value.value is None
+
+
+def _scope_sets_in_place(context: FileContext) -> bool:
+    """Some arg_scope over batch_norm in this file sets ``updates_collections=None``."""
+    if "scope_in_place" not in context.cache:
+        result = False
+        for call in context.calls:
+            if (call.method or "").endswith("arg_scope") and call.node.args:
+                if _lists_op(context, call.node, SLIM_BN):
+                    value = _lookup(_keywords_with_spreads(context, call.node), "updates_collections")
+                    if value is UNKNOWN or is_none(value):
+                        result = True
+                params = dict_items(context, call.keyword("normalizer_params"))
+                if params is not None and is_none(params.get("updates_collections", ast.Constant(0))):
+                    result = True
+        context.cache["scope_in_place"] = result
+    return context.cache["scope_in_place"]
+
+
+def bn_producers(context: FileContext) -> list[CallSite]:
+    """Calls that build BN layers with moving statistics in UPDATE_OPS-style graph code.
+
+    tf.layers BN, slim/contrib ``batch_norm`` and ``normalizer_fn=batch_norm`` (direct or in an
+    arg_scope), and slim nets' arg scopes.  Keras BN is not among them (see BN011).
+    """
+    if "producers" not in context.cache:
+        producers = []
+        for call in context.calls:
+            name = call.qualname
+            if name in TFLAYERS_BN or name in SLIM_BN or _normalizer_is_bn(context, call) or is_nets_arg_scope(call):
+                producers.append(call)
+        context.cache["producers"] = producers
+    return context.cache["producers"]
+
+
+def update_bn_producers(context: FileContext) -> list[CallSite]:
+    """BN producers whose moving-statistic updates go to UPDATE_OPS (not in place)."""
+    if "update_producers" not in context.cache:
+        result = []
+        for call in bn_producers(context):
+            if call.qualname in TFLAYERS_BN:
+                result.append(call)
+                continue
+            if is_nets_arg_scope(call):
+                use_bn = call.keyword("use_batch_norm")
+                collections = call.keyword("batch_norm_updates_collections")
+                if (isinstance(use_bn, ast.Constant) and use_bn.value is False) or is_none(collections):
+                    continue
+                result.append(call)
+                continue
+            value = setting(context, call, "updates_collections")
+            if value is UNKNOWN or is_none(value):
+                continue
+            if value is None and call.function is not None and _scope_sets_in_place(context):
+                continue
+            result.append(call)
+        context.cache["update_producers"] = result
+    return context.cache["update_producers"]
+
+
+def keeps_moving_stats(context: FileContext) -> bool:
+    """This file builds BN that keeps moving statistics (any API, manual wrappers included)."""
+    if "keeps_stats" not in context.cache:
+        result = bool(bn_producers(context)) or any(is_keras_bn(call) or is_bn_application(call) for call in context.calls)
+        if not result and context.calls_named(*NN_BN):
+            # the manual wrapper keeps population statistics in non-trainable variables
+            result = "trainable=False" in context.source.replace(" ", "")
+        context.cache["keeps_stats"] = result
+    return context.cache["keeps_stats"]
+
+
+def is_graph_mode(context: FileContext) -> bool:
+    """The file is written for graph mode (sessions, placeholders, collections, tf.compat.v1)."""
+    if "graph_mode" not in context.cache:
+        result = any(call.qualname in GRAPH_MODE_MARKERS for call in context.calls)
+        if not result:
+            result = any(full.startswith(("tensorflow.compat.v1", "tensorflow.contrib", "tf_slim"))
+                         for full in context.imports.names.values())
+        context.cache["graph_mode"] = result
+    return context.cache["graph_mode"]
+
+
+def reads_update_ops(context: FileContext, node: ast.AST) -> bool:
+    """``get_collection(tf.GraphKeys.UPDATE_OPS)`` (or ``"update_ops"``) as a call."""
+    if not isinstance(node, ast.Call) or not node.args:
+        return False
+    method = node.func.attr if isinstance(node.func, ast.Attribute) else dotted_text(node.func)
+    if method not in ("get_collection", "get_collection_ref", "tf.get_collection"):
+        return False
+    return is_update_ops_key(node.args[0])
+
+
+def is_update_ops_key(node: ast.AST) -> bool:
+    if isinstance(node, ast.Attribute):
+        return node.attr == "UPDATE_OPS"
+    if isinstance(node, ast.Name):
+        return node.id == "UPDATE_OPS"
+    return isinstance(node, ast.Constant) and node.value == "update_ops"
+
+
+_UPDATE_WORD = re.compile(r"update|UPDATE", re.IGNORECASE)
+
+
+def mentions_updates(context: FileContext, node: ast.AST, depth: int = 0) -> bool:
+    """The expression refers to update ops: UPDATE_OPS, a model's ``updates``, or a name that holds them."""
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Attribute) and _UPDATE_WORD.search(sub.attr):
+            return True
+        if isinstance(sub, ast.Constant) and isinstance(sub.value, str) and _UPDATE_WORD.search(sub.value):
+            return True
+        if isinstance(sub, ast.Name):
+            if _UPDATE_WORD.search(sub.id):
+                return True
+            if depth < 3:
+                for value in context.values_of(sub.id):
+                    if mentions_updates(context, value, depth + 1):
+                        return True
+    return False
+
+
+def under_update_dependencies(context: FileContext, call: CallSite) -> bool:
+    """The call sits inside ``with control_dependencies(<update ops>):``."""
+    for expr in call.withs:
+        if isinstance(expr, ast.Call) and (dotted_text(expr.func) or "").endswith("control_dependencies"):
+            if expr.args and mentions_updates(context, expr.args[0]):
+                return True
+    return False
+
+
+def constant_number(context: FileContext, node: object) -> float | None:
+    """The numeric value of a literal, ``-literal`` or a name bound once to one."""
+    if not isinstance(node, ast.expr):
+        return None
+    node = resolve_value(context, node)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        inner = constant_number(context, node.operand)
+        if inner is None:
+            return None
+        return -inner if isinstance(node.op, ast.USub) else inner
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
+        return float(node.value)
+    return None
+
+
+def is_true(node: object) -> bool:
+    return isinstance(node, ast.Constant) and node.value is True
+
+
+def keras_bn_models(context: FileContext) -> dict[str, ast.AST]:
+    """Names (``model``, ``self.model``) bound to a Keras model with BN, -> the binding's value.
+
+    Sources: keras.applications models with BN, ``Sequential`` with a BN layer, ``Model(...)``
+    built in a scope that creates BN layers, classes and functions of this file that build
+    BN, and names imported from other files (kept in ``cache['imported_factories']``).
+    """
+    if "keras_models" in context.cache:
+        return context.cache["keras_models"]
+    factories = _bn_factories(context)
+    imported: dict[str, tuple[str, str]] = {}
+    models: dict[str, ast.AST] = {}
+    for name, assignments in context.assignments.items():
+        for assignment in assignments:
+            value = assignment.value
+            if _is_bn_model_expr(context, value, assignment.function, factories):
+                models[name] = value
+            elif isinstance(value, ast.Call):
+                origin = _imported_origin(context, value.func)
+                if origin is not None:
+                    imported[name] = origin
+    # Sequential() followed by .add(BatchNormalization())
+    for call in context.calls:
+        if call.method == "add" and isinstance(call.node.func, ast.Attribute) and call.node.args:
+            owner = dotted_text(call.node.func.value)
+            if owner and any(_is_keras_bn_node(context, sub) for sub in ast.walk(call.node.args[0])):
+                models.setdefault(owner, call.node)
+    context.cache["keras_models"] = models
+    context.cache["imported_factories"] = {k: v for k, v in imported.items() if k not in models}
+    return models
+
+
+def _imported_origin(context: FileContext, func: ast.AST) -> tuple[str, str] | None:
+    """``(module, name)`` for a callee imported with ``from module import name`` from a non-TF module."""
+    text = dotted_text(func)
+    if text is None:
+        return None
+    root, _, rest = text.partition(".")
+    origins = context.cache.get("from_imports")
+    if origins is None:
+        origins = {}
+        for node in ast.walk(context.tree):
+            if isinstance(node, ast.ImportFrom):
+                module = "." * node.level + (node.module or "")
+                for alias in node.names:
+                    origins[alias.asname or alias.name] = (module, alias.name)
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.asname:
+                        origins[alias.asname] = (alias.name, "")
+        context.cache["from_imports"] = origins
+    origin = origins.get(root)
+    if origin is None:
+        return None
+    module, name = origin
+    if not name:  # `import models.resnet as resnet` ... `resnet.build()`
+        if not rest or "." in rest:
+            return None
+        return module, rest
+    if rest:
+        return f"{module}.{name}" if not module.endswith(".") else f"{module}{name}", rest
+    return module, name
+
+
+def _is_keras_bn_node(context: FileContext, node: ast.AST) -> bool:
+    if not isinstance(node, ast.Call):
+        return False
+    name = context.imports.resolve(node.func)
+    return name is not None and (
+        (name.startswith("keras.") and name.endswith("BatchNormalization"))
+        or (name.startswith("keras.applications.") and bool(_BN_APPLICATIONS.search(name.rsplit(".", 1)[-1])))
+    )
+
+
+def _scope_builds_keras_bn(context: FileContext, scope: ast.AST | None, factories: set[str]) -> bool:
+    key = ("scope_bn", id(scope))
+    if key not in context.cache:
+        body = scope if scope is not None else context.tree
+        context.cache[key] = any(
+            _is_keras_bn_node(context, sub)
+            or (isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name) and sub.func.id in factories)
+            for sub in ast.walk(body)
+        )
+    return context.cache[key]
+
+
+def _is_bn_model_expr(context: FileContext, value: ast.AST, scope: ast.AST | None, factories: set[str]) -> bool:
+    if not isinstance(value, ast.Call):
+        return False
+    if _is_keras_bn_node(context, value) and not (context.imports.resolve(value.func) or "").endswith("BatchNormalization"):
+        return True  # a keras.applications model
+    name = context.imports.resolve(value.func) or ""
+    if name.startswith("keras.") and name.endswith("Sequential"):
+        return any(
+            _is_keras_bn_node(context, sub)
+            or (isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name) and sub.func.id in factories)
+            or (isinstance(sub, ast.Name) and sub.id in context.cache.get("keras_models", {}))
+            for sub in ast.walk(value)
+        )
+    if name.startswith("keras.") and name.endswith("Model"):
+        return _scope_builds_keras_bn(context, scope, factories)
+    callee = value.func.id if isinstance(value.func, ast.Name) else None
+    return callee is not None and callee in factories
+
+
+def _bn_factories(context: FileContext) -> set[str]:
+    """Functions and classes of this file that build a Keras model with BN (to a fixed point)."""
+    if "factories" in context.cache:
+        return context.cache["factories"]
+    factories: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for name, definitions in list(context.functions.items()) + [(n, [c]) for n, c in context.classes.items()]:
+            if name in factories:
+                continue
+            if any(_scope_builds_keras_bn(context, node, factories) for node in definitions):
+                factories.add(name)
+                changed = True
+                for key in [key for key in context.cache if isinstance(key, tuple) and key[0] == "scope_bn"]:
+                    del context.cache[key]
+    context.cache["factories"] = factories
+    return factories
+
+
+def bn_factories(context: FileContext) -> set[str]:
+    """Public: names of this file's functions/classes that build a Keras model with BN."""
+    return _bn_factories(context)
+
+
+def update_bn_functions(context: FileContext) -> set[str]:
+    """Top-level functions and classes of this file that build UPDATE_OPS BN (directly or via each other)."""
+    if "bn_functions" in context.cache:
+        return context.cache["bn_functions"]
+    producers = update_bn_producers(context)
+    direct: set[str] = set()
+    for call in producers:
+        for function in call.functions:
+            if not isinstance(function, ast.Lambda):
+                direct.add(function.name)
+        for cls in call.classes:
+            direct.add(cls.name)
+    calls_by_function: dict[str, set[str]] = {}
+    for call in context.calls:
+        if isinstance(call.node.func, ast.Name) and call.functions:
+            outer = call.functions[0]
+            if not isinstance(outer, ast.Lambda):
+                calls_by_function.setdefault(outer.name, set()).add(call.node.func.id)
+    changed = True
+    while changed:
+        changed = False
+        for function, callees in calls_by_function.items():
+            if function not in direct and callees & direct:
+                direct.add(function)
+                changed = True
+    context.cache["bn_functions"] = direct
+    return direct
