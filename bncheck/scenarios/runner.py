@@ -90,7 +90,9 @@ def _snapshot(session: Any, variables: list, placements: dict[str, str], fallbac
 
 
 def _session(tf: Any, graph: Any) -> Any:
-    config = tf.compat.v1.ConfigProto(allow_soft_placement=True)
+    # the graphs are tiny: one thread each avoids pool hand-offs that cost more than the ops
+    config = tf.compat.v1.ConfigProto(allow_soft_placement=True, intra_op_parallelism_threads=1,
+                                      inter_op_parallelism_threads=1)
     config.gpu_options.allow_growth = True
     return tf.compat.v1.Session(graph=graph, config=config)
 

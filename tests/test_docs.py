@@ -1,0 +1,31 @@
+"""The README documents what the code does: every scenario, every observation, every command."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bncheck.scenarios import spec
+from bncheck.scenarios.expectations import OBSERVATIONS
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+
+
+def test_readme_lists_every_builtin_scenario():
+    missing = [name for name in spec.builtin_files() if f"`{name}`" not in README]
+    assert not missing
+
+
+def test_readme_lists_every_observation():
+    missing = [name for observations in OBSERVATIONS.values() for name in observations if f"`{name}`" not in README]
+    assert not missing
+
+
+def test_readme_gives_the_two_setup_commands():
+    assert "make run" in README and "make test" in README
+
+
+def test_every_command_is_documented():
+    from bncheck.cli import COMMANDS
+
+    missing = [name for name in COMMANDS if f"bncheck {name}" not in README]
+    assert not missing
