@@ -191,8 +191,11 @@ def _train_eval_variant(tf: Any, scenario: Scenario, variant: Variant, device: t
                 values = session.run(fetches, train_feed)
             train_output = values["output"]
         after_train = _snapshot(session, variables, placements, device.short)
-        test_output, test_placements = _traced_run(tf, session, layer.output, {inputs: batch, is_training: False})
-        placements = {**test_placements, **placements}
+        test_feed = {inputs: batch, is_training: False}
+        if placements:
+            test_output = session.run(layer.output, test_feed)
+        else:  # no train step ran: learn the placement from the inference run
+            test_output, placements = _traced_run(tf, session, layer.output, test_feed)
         after_test = _snapshot(session, variables, placements, device.short)
         moving_after_train = session.run([layer.moving_mean, layer.moving_variance])
 
@@ -357,14 +360,20 @@ def _demo_variant(tf: Any, variant: Variant, device: tfcompat.Device) -> tuple[V
 
 # ---------------------------------------------------------------- saver round trip
 
-def _bn_model(tf: Any, scenario: Scenario, settings: dict[str, Any], batch: np.ndarray) -> dict[str, Any]:
-    """The model a saver scenario trains and restores: BN on the input, trained with its updates wired."""
+def _bn_model(tf: Any, scenario: Scenario, settings: dict[str, Any], batch: np.ndarray,
+              train_step: bool = True) -> dict[str, Any]:
+    """The model a saver scenario trains and restores: BN on the input, trained with its updates wired.
+
+    The restoring side (``train_step=False``) is an evaluation script: same layers, no optimizer.
+    """
     v1 = tf.compat.v1
     train = scenario.table("train")
     inputs = v1.placeholder(tf.float32, [None, *batch.shape[1:]], name="inputs")
     is_training = v1.placeholder_with_default(False, [], name="is_training")
     layer = builders.build(settings["api"], tf, inputs, is_training, {"momentum": settings.get("momentum")})
     target = np.random.default_rng(scenario.table("input")["seed"] + 1).normal(size=batch.shape)
+    if not train_step:
+        return {"inputs": inputs, "is_training": is_training, "layer": layer, "step": None}
     loss = tf.reduce_mean(tf.square(layer.output - tf.constant(target, tf.float32)))
     updates = v1.get_collection(v1.GraphKeys.UPDATE_OPS) + list(layer.update_ops)
     with tf.control_dependencies(updates):
@@ -427,7 +436,7 @@ def _saver_variant(tf: Any, scenario: Scenario, variant: Variant, device: tfcomp
 
     restored_graph = tf.Graph()
     with restored_graph.as_default(), tf.device(device.name):
-        restored = _bn_model(tf, scenario, settings, batch)
+        restored = _bn_model(tf, scenario, settings, batch, train_step=False)
         restore_list = v1.global_variables() if settings["restore"] == "all" else _var_list(tf, settings["var_list"])
         restorer = v1.train.Saver(var_list=restore_list)
         init = v1.global_variables_initializer()
