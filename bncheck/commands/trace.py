@@ -86,7 +86,8 @@ def _render(report, findings, output_format: str, plain: bool) -> str:
 
     buffer = io.StringIO()
     if plain:
-        console = Console(file=buffer, width=120, no_color=True, highlight=False, emoji=False)
+        # a file has no terminal width: wide enough that paths and messages never wrap mid-cell
+        console = Console(file=buffer, width=400, no_color=True, highlight=False, emoji=False)
     else:
         stderr_console = make_console(stderr=True)
         console = Console(
