@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "audit": "bncheck.commands.audit:audit_command",
     "graph": "bncheck.commands.graph:graph_command",
     "trace": "bncheck.commands.trace:trace_command",
+    "lint": "bncheck.commands.lint:lint_command",
 }
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import ast
 import re
 
-from bncheck.lint.aliases import dotted_text
+from bncheck.lint.aliases import dotted_text, is_tf_name
 from bncheck.lint.context import CallSite, FileContext
 
 UNKNOWN = object()  # a setting that may be given, but not in a form we can read (a function argument, **kwargs)
@@ -405,7 +405,7 @@ def keras_bn_models(context: FileContext) -> dict[str, ast.AST]:
 def _imported_origin(context: FileContext, func: ast.AST) -> tuple[str, str] | None:
     """``(module, name)`` for a callee imported with ``from module import name`` from a non-TF module."""
     text = dotted_text(func)
-    if text is None:
+    if text is None or is_tf_name(context.imports.resolve(func)):
         return None
     root, _, rest = text.partition(".")
     origins = context.cache.get("from_imports")
@@ -420,6 +420,8 @@ def _imported_origin(context: FileContext, func: ast.AST) -> tuple[str, str] | N
                 for alias in node.names:
                     if alias.asname:
                         origins[alias.asname] = (alias.name, "")
+                    elif "." not in alias.name:
+                        origins[alias.name] = (alias.name, "")
         context.cache["from_imports"] = origins
     origin = origins.get(root)
     if origin is None:
