@@ -93,9 +93,11 @@ def lint_case(case: Path) -> Counter[Key]:
     """Lint one case the way a user would lint that file or project; fails if the engine is missing."""
     from bncheck.lint import api
 
+    # A project's own pyproject.toml configures it (BN010 is opt-in there); lint_paths finds it by itself.
     config = None
-    if case.is_dir() and hasattr(api, "load_config"):
-        config = api.load_config(case)
+    load_config = getattr(api, "load_config", None)
+    if case.is_dir() and load_config is not None and (case / "pyproject.toml").is_file():
+        config = load_config(case / "pyproject.toml")
     result = api.lint_paths([case.resolve()], config=config)
     found: Counter[Key] = Counter()
     for finding in result.findings:
