@@ -111,7 +111,7 @@ def test_save_dir_keeps_the_checkpoints(tmp_path, capsys):
 
 BAD_FILES = {
     "malformed.toml": ('title = "x"\ntitle = = 3\n', "malformed TOML"),
-    "wrong-type.toml": ('title = 3\npitfall = "p"\nprocedure = "train_eval"\n', "'.title' must be a string"),
+    "wrong-type.toml": ('title = 3\npitfall = "p"\nprocedure = "train_eval"\n', "'title' must be a string"),
     "unknown-key.toml": ('title = "t"\npitfall = "p"\nprocedure = "train_eval"\ncolour = "red"\n',
                          "unknown key 'colour'"),
     "bad-momentum.toml": (

@@ -49,7 +49,8 @@ def _load_scenarios(references: tuple[str, ...], run_all: bool, overrides: list,
     for reference in references:
         path = spec.resolve(reference)
         raw = spec.read_toml(path)
-        tables = spec.PROCEDURES.get(raw.get("procedure"), ({}, {}))[0]
+        procedure = spec.procedure_of(raw)
+        tables = spec.PROCEDURES[procedure][0] if procedure else {}
         fitting = [(key, value) for key, value in optional if key.split(".")[0] in tables]
         scenarios.append(spec.validate(spec.apply_overrides(raw, overrides + fitting, path), path))
     return scenarios

@@ -242,6 +242,15 @@ def _type_name(types: tuple[type, ...]) -> str:
     return " or ".join(names.get(kind, kind.__name__) for kind in types)
 
 
+def _show(key: object) -> str:
+    """A key as it can be printed on one line (TOML keys may hold any character)."""
+    return str(key).encode("unicode_escape").decode("ascii")
+
+
+def _qualified(where: str, key: object) -> str:
+    return f"{where}.{_show(key)}" if where else _show(key)
+
+
 def _closest(key: str, known: list[str]) -> str:
     close = difflib.get_close_matches(key, known, n=1)
     return f" (did you mean '{close[0]}'?)" if close else f" (known keys: {', '.join(sorted(known))})"
@@ -252,30 +261,30 @@ def _check_table(where: str, raw: Any, fields: dict[str, FieldSpec], path: Path)
         raise BncheckError(f"{path}: [{where}] must be a table")
     for key in raw:
         if key not in fields:
-            raise BncheckError(f"{path}: unknown key '{where}.{key}'{_closest(key, list(fields))}")
+            raise BncheckError(f"{path}: unknown key '{_qualified(where, key)}'{_closest(key, list(fields))}")
     checked: dict[str, Any] = {}
     for key, spec in fields.items():
         if key not in raw:
             if spec.required:
-                raise BncheckError(f"{path}: missing key '{where}.{key}' ({_type_name(spec.types)})")
+                raise BncheckError(f"{path}: missing key '{_qualified(where, key)}' ({_type_name(spec.types)})")
             checked[key] = spec.default
             continue
         value = raw[key]
         ok = isinstance(value, spec.types) and not (isinstance(value, bool) and bool not in spec.types)
         if not ok:
             raise BncheckError(
-                f"{path}: '{where}.{key}' must be {_type_name(spec.types)}, got {type(value).__name__} {value!r}"
+                f"{path}: '{_qualified(where, key)}' must be {_type_name(spec.types)}, got {type(value).__name__} {value!r}"
             )
         if spec.types == NUMBER:
             value = float(value)
         if spec.choices is not None and value not in spec.choices:
             raise BncheckError(
-                f"{path}: '{where}.{key}' must be one of {', '.join(map(repr, spec.choices))}, got {value!r}"
+                f"{path}: '{_qualified(where, key)}' must be one of {', '.join(map(repr, spec.choices))}, got {value!r}"
             )
         if spec.check is not None:
             problem = spec.check(value)
             if problem:
-                raise BncheckError(f"{path}: '{where}.{key}' must be {problem}, got {value!r}")
+                raise BncheckError(f"{path}: '{_qualified(where, key)}' must be {problem}, got {value!r}")
         checked[key] = value
     return checked
 
@@ -285,18 +294,21 @@ def validate(raw: dict[str, Any], path: Path) -> Scenario:
     procedure = raw.get("procedure")
     if procedure is None:
         raise BncheckError(f"{path}: missing key 'procedure' (one of {', '.join(PROCEDURES)})")
-    if procedure not in PROCEDURES:
+    if not isinstance(procedure, str) or procedure not in PROCEDURES:
         raise BncheckError(f"{path}: 'procedure' must be one of {', '.join(PROCEDURES)}, got {procedure!r}")
     tables, variant_fields = PROCEDURES[procedure]
     known = set(TOP_FIELDS) | set(tables) | {"variant", "verdict"}
     for key in raw:
         if key not in known:
-            raise BncheckError(f"{path}: unknown key '{key}'{_closest(key, sorted(known))}")
+            raise BncheckError(f"{path}: unknown key '{_show(key)}'{_closest(key, sorted(known))}")
     top = _check_table("", {k: v for k, v in raw.items() if k in TOP_FIELDS}, TOP_FIELDS, path)
     checked_tables = {}
     for name, fields in tables.items():
         if name in raw or name not in OPTIONAL_TABLES:
             checked_tables[name] = _check_table(name, raw.get(name, {}), fields, path)
+    inputs = checked_tables.get("input")
+    if inputs and inputs["distribution"] == "uniform" and inputs["high"] <= inputs["low"]:
+        raise BncheckError(f"{path}: 'input.high' ({inputs['high']:g}) must be greater than 'input.low' ({inputs['low']:g})")
     if "verdict" not in raw:
         raise BncheckError(f"{path}: missing table [verdict] with keys what, why, fix")
     verdict = _check_table("verdict", raw["verdict"], VERDICT_FIELDS, path)
@@ -352,10 +364,10 @@ def _check_expect(expect: Any, procedure: str, where: str, path: Path) -> None:
     known = OBSERVATIONS[procedure]
     for key, value in expect.items():
         if key not in known:
-            raise BncheckError(f"{path}: unknown observation '{where}.{key}'{_closest(key, list(known))}")
+            raise BncheckError(f"{path}: unknown observation '{where}.{_show(key)}'{_closest(key, list(known))}")
         problem = check_expected_form(value, known[key])
         if problem:
-            raise BncheckError(f"{path}: '{where}.{key}': {problem}")
+            raise BncheckError(f"{path}: '{where}.{_show(key)}': {problem}")
 
 
 # ---------------------------------------------------------------- discovery
@@ -422,14 +434,20 @@ def parse_override(text: str) -> tuple[str, Any]:
     return key, value
 
 
+def procedure_of(raw: dict[str, Any]) -> str | None:
+    """The document's procedure when it is a known one, else None (validation explains)."""
+    procedure = raw.get("procedure")
+    return procedure if isinstance(procedure, str) and procedure in PROCEDURES else None
+
+
 def apply_overrides(raw: dict[str, Any], overrides: list[tuple[str, Any]], path: Path) -> dict[str, Any]:
     """Apply ``--set`` overrides to a parsed document; unknown keys are errors.
 
     ``train.steps=10`` sets a table key; ``variant.momentum=0.5`` sets it on every
     variant; ``variant.2.momentum=0.5`` on the second only; ``title=...`` a top key.
     """
-    procedure = raw.get("procedure")
-    if procedure not in PROCEDURES:
+    procedure = procedure_of(raw)
+    if procedure is None:
         return raw  # validation reports the real problem
     tables, variant_fields = PROCEDURES[procedure]
     document = {key: (dict(value) if isinstance(value, dict) else value) for key, value in raw.items()}
