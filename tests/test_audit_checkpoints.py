@@ -261,3 +261,21 @@ def test_savedmodel_variables_are_audited(keras_dir, tmp_path):
         assert report.checkpoints[0].info.kind == "savedmodel"
         assert [layer.name for layer in report.layers] == ["net/bn1", "net/bn2"]
         assert report.findings == ()
+
+
+def test_progress_reports_every_tensor_read(tf1):
+    events = []
+    directory = str(fx.Path(tf1["stopped"]).parent)
+    audit_paths([directory], all_checkpoints=True, on_progress=lambda done, total, label: events.append((done, total)))
+    # 2 checkpoints x (2 layers x 4 tensors + the step)
+    assert events[-1] == (18, 18)
+    assert [done for done, _ in events] == list(range(1, 19))
+
+
+def test_verbose_text_shows_every_checkpoint(tf1, capfd):
+    directory = fx.Path(tf1["stopped"]).parent
+    code, out, _ = run_audit(capfd, "--all", "--verbose", str(directory))
+    assert code == 1
+    headers = [line for line in out.splitlines() if line.startswith(str(directory))]
+    assert [header.split()[0] for header in headers] == [str(directory / "model.ckpt-2"), str(directory / "model.ckpt-4")]
+    assert "BN105 warning" in out

@@ -47,7 +47,7 @@ def _fields(data: bytes) -> Iterator[tuple[int, bytes | int]]:
             length, position = _varint(data, position)
             if position + length > len(data):
                 raise ObjectGraphError("truncated field")
-            yield number, data[position : position + length]
+            yield number, data[position:position + length]
             position += length
         elif wire_type == 1:
             position += 8

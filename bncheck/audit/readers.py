@@ -251,7 +251,7 @@ def _open_keras(source: Source) -> Contents:
             if raw_config is not None:
                 config = json.loads(raw_config.decode("utf-8") if isinstance(raw_config, bytes) else raw_config)
         closers.insert(0, handle.close)
-        shapes, keys, step_key = _h5_names(handle, config)
+        shapes, keys, step_key, tensor_count = _h5_names(handle, config)
     except InputError:
         _close_all(closers)
         raise
@@ -267,7 +267,8 @@ def _open_keras(source: Source) -> Contents:
             raise InputError(path, f"cannot read dataset {key!r} ({' '.join(str(error).split())[:120]})") from None
 
     size = path.stat().st_size
-    return Contents(source.kind, str(path), shapes, keys, len(keys), size, step_key, read, lambda: _close_all(closers))
+    return Contents(source.kind, str(path), shapes, keys, tensor_count, size, step_key, read,
+                    lambda: _close_all(closers))
 
 
 def _close_all(closers: list[Callable[[], None]]) -> None:
@@ -290,7 +291,8 @@ def _bn_configs(config: Any) -> dict[str, dict]:
     return found
 
 
-def _h5_names(handle: Any, config: Any) -> tuple[dict, dict, str | None]:
+def _h5_names(handle: Any, config: Any) -> tuple[dict, dict, str | None, int]:
+    """Canonical BN-candidate names, their dataset paths, the step dataset and the dataset count."""
     import h5py
 
     bn_configs = _bn_configs(config)
@@ -324,7 +326,7 @@ def _h5_names(handle: Any, config: Any) -> tuple[dict, dict, str | None]:
                 name = f"{display}/{role}"
                 shapes[name] = datasets[f"{group_path}/{index}"]
                 keys[name] = f"{group_path}/{index}"
-        return shapes, keys, step_key
+        return shapes, keys, step_key, len(datasets)
     # Keras 2 / legacy layout: [model_weights/]<layer>/<layer>/<variable>:0
     for path, shape in datasets.items():
         if path.startswith("optimizer_weights"):
@@ -337,7 +339,7 @@ def _h5_names(handle: Any, config: Any) -> tuple[dict, dict, str | None]:
         name = "/".join(parts)
         shapes[name] = shape
         keys[name] = path
-    return shapes, keys, step_key
+    return shapes, keys, step_key, len(datasets)
 
 
 def _keras3_display_name(handle: Any, group_path: str) -> str:
