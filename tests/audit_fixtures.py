@@ -199,6 +199,19 @@ _KERAS_SCRIPT = textwrap.dedent(
     legacy.compile(optimizer="adam", loss="mse")
     legacy.fit(x, y, epochs=1, batch_size=8, verbose=0)
     legacy.save(os.path.join(out, "keras2.h5"))
+
+    trained.save(os.path.join(out, "keras3_legacy.h5"))  # Keras 3's HDF5 model format
+
+    renorm = tf_keras.Sequential([
+        tf_keras.layers.Conv2D(4, 1, input_shape=(4, 4, 3), name="conv"),
+        tf_keras.layers.BatchNormalization(renorm=True, name="bn_renorm"),
+        tf_keras.layers.Flatten(),
+        tf_keras.layers.Dense(2, name="dense"),
+    ])
+    renorm.compile(optimizer="adam", loss="mse")
+    renorm.fit(x, y, epochs=1, batch_size=8, verbose=0)
+    renorm.save_weights(os.path.join(out, "renorm.h5"))
+    tf.train.Checkpoint(model=renorm, optimizer=renorm.optimizer).save(os.path.join(out, "tf2_keras2", "ckpt"))
     """
 )
 

@@ -279,3 +279,26 @@ def test_verbose_text_shows_every_checkpoint(tf1, capfd):
     headers = [line for line in out.splitlines() if line.startswith(str(directory))]
     assert [header.split()[0] for header in headers] == [str(directory / "model.ckpt-2"), str(directory / "model.ckpt-4")]
     assert "BN105 warning" in out
+
+
+def test_keras3_legacy_h5_model_file(keras_dir):
+    report = audit_paths([str(keras_dir / "keras3_legacy.h5")])
+    assert layers_of(report) == [
+        ("bn1", FULL, "updated"),
+        ("bn2", ("beta", "moving_mean", "moving_variance"), "updated"),
+    ]
+    assert report.checkpoints[0].info.step == 4
+    assert report.findings == ()
+
+
+def test_renorm_extras_join_their_layer(keras_dir):
+    renorm = FULL + ("renorm_mean", "renorm_stddev", "moving_stddev")
+    report = audit_paths([str(keras_dir / "renorm.h5")])
+    assert layers_of(report) == [("bn_renorm", renorm, "updated")]
+    assert report.findings == ()
+    object_based = audit_paths([str(keras_dir / "tf2_keras2")])
+    assert object_based.checkpoints[0].info.kind == "tf2-object"
+    assert [layer.name for layer in object_based.layers] == ["bn_renorm"]
+    assert set(object_based.layers[0].roles) >= set(FULL + ("renorm_mean", "renorm_stddev"))
+    assert object_based.checkpoints[0].info.step == 2
+    assert object_based.findings == ()

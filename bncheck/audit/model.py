@@ -12,7 +12,7 @@ ROLE_BETA = "beta"
 ROLE_AFFINE = "gamma_or_beta"  # a Keras 3 weights file without config: scale or offset, unknown which
 ROLE_MEAN = "moving_mean"
 ROLE_VARIANCE = "moving_variance"
-RENORM_ROLES = ("renorm_mean", "renorm_stddev", "renorm_mean_weight", "renorm_stddev_weight")
+RENORM_ROLES = ("renorm_mean", "renorm_stddev", "renorm_mean_weight", "renorm_stddev_weight", "moving_stddev")
 ROLES = (ROLE_GAMMA, ROLE_BETA, ROLE_AFFINE, ROLE_MEAN, ROLE_VARIANCE) + RENORM_ROLES
 
 # Layer status values, as shown in the per-layer table.

@@ -330,11 +330,14 @@ def _h5_names(handle: Any, config: Any) -> tuple[dict, dict, str | None, int]:
     # Keras 2 / legacy layout: [model_weights/]<layer>/<layer>/<variable>:0
     for path, shape in datasets.items():
         if path.startswith("optimizer_weights"):
-            if path.rsplit("/", 1)[-1] in ("iter:0", "iter", "iteration:0") and shape == ():
+            if path.rsplit("/", 1)[-1].removesuffix(":0") in ("iter", "iteration") and shape == ():
                 step_key = path
             continue
         parts = path.removeprefix("model_weights/").removesuffix(":0").split("/")
-        if len(parts) >= 3 and parts[0] == parts[1]:
+        if len(parts) >= 3 and parts[-2] == parts[0]:
+            # <layer>/[<model>/]<layer>/<variable>: Keras 2 and Keras 3 name the inner group differently
+            parts = [parts[0], parts[-1]]
+        elif len(parts) >= 3 and parts[0] == parts[1]:
             parts = parts[1:]
         name = "/".join(parts)
         shapes[name] = shape
