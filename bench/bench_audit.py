@@ -45,14 +45,20 @@ def build_checkpoint(directory: Path) -> str:
         v1.Variable(np.int64(100000), name="global_step")
         with v1.Session(graph=graph) as session:
             session.run(v1.global_variables_initializer())
-            return v1.train.Saver().save(session, str(directory / "model.ckpt"), global_step=100000,
-                                         write_meta_graph=False)
+            return v1.train.Saver().save(
+                session, str(directory / "model.ckpt"), global_step=100000, write_meta_graph=False
+            )
 
 
 def run_once(command: list[str]) -> tuple[float, str]:
     start = time.perf_counter()
-    result = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False,
-                            env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"))
+    result = subprocess.run(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        check=False,
+        env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"),
+    )
     elapsed = time.perf_counter() - start
     if result.returncode not in (0, 1):
         raise SystemExit(f"{command} failed ({result.returncode}): {result.stderr.decode()[-2000:]}")
@@ -101,33 +107,49 @@ def main() -> int:
         build_s = time.perf_counter() - start
         size = sum(path.stat().st_size for path in directory.glob("model.ckpt-*"))
         env_note = f"{os.cpu_count()} CPUs, TensorFlow import included in every command"
-        measured = timed_rounds({
-            "import": [python, "-c", "import tensorflow"],
-            "audit": [bncheck, "audit", prefix, "--format", "json"],
-            "inspect": [python, "-m", "tensorflow.python.tools.inspect_checkpoint", f"--file_name={prefix}",
-                        "--all_tensors"],
-        })
-        in_process = min(float(run_once([python, "-c", IN_PROCESS, prefix])[1].split()[0]) for _ in range(REPEATS))
+        measured = timed_rounds(
+            {
+                "import": [python, "-c", "import tensorflow"],
+                "audit": [bncheck, "audit", prefix, "--format", "json"],
+                "inspect": [
+                    python,
+                    "-m",
+                    "tensorflow.python.tools.inspect_checkpoint",
+                    f"--file_name={prefix}",
+                    "--all_tensors",
+                ],
+            }
+        )
+        in_process = min(
+            float(run_once([python, "-c", IN_PROCESS, prefix])[1].split()[0]) for _ in range(REPEATS)
+        )
         core = min(float(run_once([python, "-c", CORE_ONLY, prefix])[1].split()[0]) for _ in range(REPEATS))
     finally:
         shutil.rmtree(directory, ignore_errors=True)
     import_s, audit_s, inspect_s = measured["import"], measured["audit"], measured["inspect"]
     beyond = audit_s - import_s
-    print(f"checkpoint: {size / 1e9:.2f} GB, 53 BN layers + {BIG_WEIGHTS} x 256 MiB weights (built in {build_s:.1f} s)")
+    print(
+        f"checkpoint: {size / 1e9:.2f} GB, 53 BN layers + {BIG_WEIGHTS} x 256 MiB weights "
+        f"(built in {build_s:.1f} s)"
+    )
     print(f"({env_note}; fastest of {REPEATS} interleaved rounds after a warm-up)")
     print()
     print("| command | wall time (s) |")
     print("| --- | --- |")
-    print(f"| `python -c \"import tensorflow\"` (baseline) | {import_s:.2f} |")
+    print(f'| `python -c "import tensorflow"` (baseline) | {import_s:.2f} |')
     print(f"| `bncheck audit PREFIX --format json` | {audit_s:.2f} |")
     print(f"| `python -m tensorflow.python.tools.inspect_checkpoint --all_tensors` | {inspect_s:.2f} |")
     print()
-    print(f"audit beyond the TensorFlow import, CLI minus bare import: {beyond:.2f} s; "
-          f"inside one process, the whole command after `import tensorflow`: {in_process:.3f} s; "
-          f"audit_paths alone: {core:.3f} s "
-          f"(target <= 0.5 s: {'met' if in_process <= 0.5 else 'NOT met'})")
-    print(f"audit / inspect_checkpoint (whole commands): {audit_s / inspect_s:.2f}; "
-          f"beyond the import: {max(beyond, 0.0):.2f} s vs {inspect_s - import_s:.2f} s")
+    print(
+        f"audit beyond the TensorFlow import, CLI minus bare import: {beyond:.2f} s; "
+        f"inside one process, the whole command after `import tensorflow`: {in_process:.3f} s; "
+        f"audit_paths alone: {core:.3f} s "
+        f"(target <= 0.5 s: {'met' if in_process <= 0.5 else 'NOT met'})"
+    )
+    print(
+        f"audit / inspect_checkpoint (whole commands): {audit_s / inspect_s:.2f}; "
+        f"beyond the import: {max(beyond, 0.0):.2f} s vs {inspect_s - import_s:.2f} s"
+    )
     return 0 if in_process <= 0.5 else 1
 
 

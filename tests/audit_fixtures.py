@@ -25,19 +25,24 @@ def _tf():
 
 
 def _slim_bn(tf, x, scope: str, decay: float = 0.9):
-    """contrib/slim-style names (``scope/BatchNorm/beta`` + moving stats, no gamma), update ops in UPDATE_OPS."""
+    """contrib/slim-style names (``scope/BatchNorm/beta``, moving stats, no gamma); updates in UPDATE_OPS."""
     v1 = tf.compat.v1
     channels = int(x.shape[-1])
     with v1.variable_scope(scope + "/BatchNorm"):
         beta = v1.get_variable("beta", [channels], initializer=v1.zeros_initializer())
-        moving_mean = v1.get_variable("moving_mean", [channels], initializer=v1.zeros_initializer(), trainable=False)
+        moving_mean = v1.get_variable(
+            "moving_mean", [channels], initializer=v1.zeros_initializer(), trainable=False
+        )
         moving_variance = v1.get_variable(
             "moving_variance", [channels], initializer=v1.ones_initializer(), trainable=False
         )
         mean, variance = tf.nn.moments(x, axes=[0, 1, 2])
-        v1.add_to_collection(v1.GraphKeys.UPDATE_OPS, v1.assign(moving_mean, moving_mean * decay + mean * (1 - decay)))
         v1.add_to_collection(
-            v1.GraphKeys.UPDATE_OPS, v1.assign(moving_variance, moving_variance * decay + variance * (1 - decay))
+            v1.GraphKeys.UPDATE_OPS, v1.assign(moving_mean, moving_mean * decay + mean * (1 - decay))
+        )
+        v1.add_to_collection(
+            v1.GraphKeys.UPDATE_OPS,
+            v1.assign(moving_variance, moving_variance * decay + variance * (1 - decay)),
         )
         return tf.nn.batch_normalization(x, mean, variance, beta, None, 1e-3)
 
@@ -97,7 +102,9 @@ def build_tf1(
                 if save_steps and step in save_steps:
                     prefix = writer.save(session, str(directory / "model.ckpt"), global_step=step)
             if nan_variance_in:
-                variable = next(v for v in v1.global_variables() if v.name == f"{nan_variance_in}/moving_variance:0")
+                variable = next(
+                    v for v in v1.global_variables() if v.name == f"{nan_variance_in}/moving_variance:0"
+                )
                 value = session.run(variable)
                 value[0] = np.nan
                 variable.load(value, session)
@@ -114,8 +121,11 @@ def resnet50_slim_layers() -> list[tuple[str, int]]:
             base = f"resnet_v1_50/block{block}/unit_{unit}/bottleneck_v1"
             if unit == 1:
                 layers.append((f"{base}/shortcut/BatchNorm", depth * 4))
-            layers += [(f"{base}/conv1/BatchNorm", depth), (f"{base}/conv2/BatchNorm", depth),
-                       (f"{base}/conv3/BatchNorm", depth * 4)]
+            layers += [
+                (f"{base}/conv1/BatchNorm", depth),
+                (f"{base}/conv2/BatchNorm", depth),
+                (f"{base}/conv3/BatchNorm", depth * 4),
+            ]
     return layers
 
 
@@ -133,8 +143,14 @@ def build_resnet50_slim(directory: Path, frozen: tuple[str, ...] = ()) -> str:
             v1.Variable(rng.normal(size=(1, 1, 8, channels)).astype(np.float32), name=f"{conv}/weights")
             beta = rng.normal(0, 0.1, channels).astype(np.float32)
             at_init = scope in frozen
-            mean = np.zeros(channels, np.float32) if at_init else rng.normal(0, 1, channels).astype(np.float32)
-            variance = np.ones(channels, np.float32) if at_init else rng.uniform(0.5, 2.0, channels).astype(np.float32)
+            mean = (
+                np.zeros(channels, np.float32) if at_init else rng.normal(0, 1, channels).astype(np.float32)
+            )
+            variance = (
+                np.ones(channels, np.float32)
+                if at_init
+                else rng.uniform(0.5, 2.0, channels).astype(np.float32)
+            )
             v1.Variable(beta, name=f"{scope}/beta")
             v1.Variable(beta * 0.01, name=f"{scope}/beta/Momentum")
             v1.Variable(mean, name=f"{scope}/moving_mean", trainable=False)
@@ -211,17 +227,23 @@ _KERAS_SCRIPT = textwrap.dedent(
     renorm.compile(optimizer="adam", loss="mse")
     renorm.fit(x, y, epochs=1, batch_size=8, verbose=0)
     renorm.save_weights(os.path.join(out, "renorm.h5"))
-    tf.train.Checkpoint(model=renorm, optimizer=renorm.optimizer).save(os.path.join(out, "tf2_keras2", "ckpt"))
+    object_checkpoint = tf.train.Checkpoint(model=renorm, optimizer=renorm.optimizer)
+    object_checkpoint.save(os.path.join(out, "tf2_keras2", "ckpt"))
     """
 )
 
 
 def build_keras_fixtures(directory: Path) -> Path:
-    """Keras 3 .keras/.weights.h5, a TF2 object checkpoint, a SavedModel and a Keras 2 .h5, in one subprocess."""
+    """Keras 3 .keras/.weights.h5/.h5, TF2 object checkpoints, a SavedModel, Keras 2 .h5: one subprocess."""
     directory.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, TF_USE_LEGACY_KERAS="0", TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="")
-    result = subprocess.run([sys.executable, "-c", _KERAS_SCRIPT, str(directory)], env=env,
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-c", _KERAS_SCRIPT, str(directory)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     if result.returncode != 0:
         raise RuntimeError(f"keras fixture build failed:\n{result.stderr[-3000:]}")
     return directory

@@ -132,8 +132,13 @@ def test_all_compares_checkpoints_in_step_order(tf1, capfd):
 
 def test_checkpoint_files_and_directory_resolve_to_the_prefix(tf1):
     prefix = tf1["partial"]
-    for given in (prefix, prefix + ".index", prefix + ".data-00000-of-00001", prefix + ".meta",
-                  str(fx.Path(prefix).parent)):
+    for given in (
+        prefix,
+        prefix + ".index",
+        prefix + ".data-00000-of-00001",
+        prefix + ".meta",
+        str(fx.Path(prefix).parent),
+    ):
         report = audit_paths([given])
         assert report.checkpoints[0].info.path == prefix
         assert codes_of(report) == [("BN104", "bn2")]
@@ -266,7 +271,9 @@ def test_savedmodel_variables_are_audited(keras_dir, tmp_path):
 def test_progress_reports_every_tensor_read(tf1):
     events = []
     directory = str(fx.Path(tf1["stopped"]).parent)
-    audit_paths([directory], all_checkpoints=True, on_progress=lambda done, total, label: events.append((done, total)))
+    audit_paths(
+        [directory], all_checkpoints=True, on_progress=lambda done, total, label: events.append((done, total))
+    )
     # 2 checkpoints x (2 layers x 4 tensors + the step)
     assert events[-1] == (18, 18)
     assert [done for done, _ in events] == list(range(1, 19))
@@ -277,7 +284,10 @@ def test_verbose_text_shows_every_checkpoint(tf1, capfd):
     code, out, _ = run_audit(capfd, "--all", "--verbose", str(directory))
     assert code == 1
     headers = [line for line in out.splitlines() if line.startswith(str(directory))]
-    assert [header.split()[0] for header in headers] == [str(directory / "model.ckpt-2"), str(directory / "model.ckpt-4")]
+    assert [header.split()[0] for header in headers] == [
+        str(directory / "model.ckpt-2"),
+        str(directory / "model.ckpt-4"),
+    ]
     assert "BN105 warning" in out
 
 
@@ -302,3 +312,23 @@ def test_renorm_extras_join_their_layer(keras_dir):
     assert set(object_based.layers[0].roles) >= set(FULL + ("renorm_mean", "renorm_stddev"))
     assert object_based.checkpoints[0].info.step == 2
     assert object_based.findings == ()
+
+
+# Each audit rule's bad example, built as a checkpoint above, and the good one (fixed training).
+RULE_EXAMPLES = {
+    "BN101": ("trainable_saver", False),
+    "BN102": ("no_update_ops", False),
+    "BN103": ("nan", False),
+    "BN104": ("partial", False),
+    "BN105": ("stopped", True),
+    "BN106": ("fresh", False),
+}
+
+
+@pytest.mark.parametrize("code", sorted(RULE_EXAMPLES))
+def test_each_audit_rule_fires_on_its_bad_example_only(tf1, code):
+    name, whole_run = RULE_EXAMPLES[code]
+    given = str(fx.Path(tf1[name]).parent) if whole_run else tf1[name]
+    assert [finding.code for finding in audit_paths([given], all_checkpoints=whole_run).findings] == [code]
+    good = audit_paths([str(fx.Path(tf1["steady"]).parent)], all_checkpoints=True)
+    assert code not in [finding.code for finding in good.findings]

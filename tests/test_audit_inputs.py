@@ -44,7 +44,9 @@ def assert_input_error(capfd, args: list[str], names: str, problem: str, watched
 
 def test_missing_path(tmp_path, capfd):
     missing = tmp_path / "model.ckpt-1000"
-    assert_input_error(capfd, [str(missing)], str(missing), "no such file, directory or checkpoint prefix", tmp_path)
+    assert_input_error(
+        capfd, [str(missing)], str(missing), "no such file, directory or checkpoint prefix", tmp_path
+    )
 
 
 def test_empty_directory(tmp_path, capfd):
@@ -63,7 +65,9 @@ def test_directory_without_checkpoint_state_file(good_prefix, tmp_path, capfd):
 def test_state_file_naming_a_deleted_checkpoint(good_prefix, tmp_path, capfd):
     directory, prefix = copy_run(good_prefix, tmp_path)
     name = Path(prefix).name
-    (directory / "checkpoint").write_text(f'model_checkpoint_path: "{name}"\nall_model_checkpoint_paths: "{name}"\n')
+    (directory / "checkpoint").write_text(
+        f'model_checkpoint_path: "{name}"\nall_model_checkpoint_paths: "{name}"\n'
+    )
     for path in directory.glob(name + ".*"):
         path.unlink()
     assert_input_error(capfd, [str(directory)], str(directory / "checkpoint"), "is not in", tmp_path)
@@ -127,7 +131,9 @@ def test_unreadable_file(good_prefix, tmp_path, capfd):
         index.chmod(0o644)
 
 
-@pytest.mark.skipif(os.geteuid() != 0 or shutil.which("setpriv") is None, reason="needs root to drop to nobody")
+@pytest.mark.skipif(
+    os.geteuid() != 0 or shutil.which("setpriv") is None, reason="needs root to drop to nobody"
+)
 def test_unreadable_file_as_unprivileged_user(good_prefix, tmp_path_factory):
     """As root, emulate a user without read permission by running the CLI as ``nobody``."""
     import tempfile
@@ -143,14 +149,29 @@ def test_unreadable_file_as_unprivileged_user(good_prefix, tmp_path_factory):
         index.chmod(0)
         before = fx.snapshot(public)
         result = subprocess.run(
-            ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
-             sys.executable, "-m", "bncheck", "audit", str(public / "run" / Path(good_prefix).name)],
-            capture_output=True, text=True, timeout=120, check=False,
-            env=dict(os.environ, HOME=str(public)), cwd=str(Path(__file__).resolve().parents[1]),
+            [
+                "setpriv",
+                "--reuid=nobody",
+                "--regid=nogroup",
+                "--clear-groups",
+                sys.executable,
+                "-m",
+                "bncheck",
+                "audit",
+                str(public / "run" / Path(good_prefix).name),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+            env=dict(os.environ, HOME=str(public)),
+            cwd=str(Path(__file__).resolve().parents[1]),
         )
         assert result.returncode == 2, result.stderr
         assert result.stdout == ""
-        assert result.stderr.splitlines() == [f"bncheck: error: {index}: permission denied (cannot read the checkpoint index)"]
+        assert result.stderr.splitlines() == [
+            f"bncheck: error: {index}: permission denied (cannot read the checkpoint index)"
+        ]
         assert fx.snapshot(public) == before
     finally:
         shutil.rmtree(public, ignore_errors=True)
@@ -162,11 +183,23 @@ def test_fresh_process_keeps_stderr_to_one_line(good_prefix, tmp_path):
     index = Path(prefix + ".index")
     index.write_bytes(index.read_bytes()[:-20])
     before = fx.snapshot(tmp_path)
-    env = {key: value for key, value in os.environ.items() if key not in ("TF_CPP_MIN_LOG_LEVEL", "ABSL_MIN_LOG_LEVEL")}
-    result = subprocess.run([sys.executable, "-m", "bncheck", "audit", prefix], capture_output=True, text=True,
-                            timeout=120, check=False, env=env)
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("TF_CPP_MIN_LOG_LEVEL", "ABSL_MIN_LOG_LEVEL")
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "bncheck", "audit", prefix],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=env,
+    )
     assert result.returncode == 2
     assert result.stdout == ""
     lines = result.stderr.splitlines()
-    assert len(lines) == 1 and lines[0].startswith(f"bncheck: error: {index}: corrupt or unreadable checkpoint"), result.stderr
+    assert len(lines) == 1 and lines[0].startswith(
+        f"bncheck: error: {index}: corrupt or unreadable checkpoint"
+    ), result.stderr
     assert fx.snapshot(tmp_path) == before

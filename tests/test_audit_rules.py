@@ -38,9 +38,16 @@ def _shapes(*names: str, channels: int = 8) -> dict[str, tuple[int, ...]]:
 
 def test_grouping_ignores_optimizer_slots_and_ema_shadows():
     shapes = _shapes(
-        "block/bn/gamma", "block/bn/beta", "block/bn/moving_mean", "block/bn/moving_variance",
-        "block/bn/gamma/Adam", "block/bn/gamma/Adam_1", "block/bn/beta/Momentum", "block/bn/beta/RMSProp_1",
-        "block/bn/moving_mean/ExponentialMovingAverage", "ExponentialMovingAverage/other/bn/gamma",
+        "block/bn/gamma",
+        "block/bn/beta",
+        "block/bn/moving_mean",
+        "block/bn/moving_variance",
+        "block/bn/gamma/Adam",
+        "block/bn/gamma/Adam_1",
+        "block/bn/beta/Momentum",
+        "block/bn/beta/RMSProp_1",
+        "block/bn/moving_mean/ExponentialMovingAverage",
+        "ExponentialMovingAverage/other/bn/gamma",
     )
     layers = group_layers(shapes)
     assert [(layer.name, [role for role, _ in layer.variables]) for layer in layers] == [
@@ -50,8 +57,15 @@ def test_grouping_ignores_optimizer_slots_and_ema_shadows():
 
 def test_grouping_keeps_renorm_extras_and_skips_layer_norm():
     shapes = _shapes(
-        "bn/gamma", "bn/beta", "bn/moving_mean", "bn/moving_variance", "bn/renorm_mean", "bn/renorm_stddev",
-        "encoder/layer_norm/gamma", "encoder/layer_norm/beta", "head/batch_normalization/gamma",
+        "bn/gamma",
+        "bn/beta",
+        "bn/moving_mean",
+        "bn/moving_variance",
+        "bn/renorm_mean",
+        "bn/renorm_stddev",
+        "encoder/layer_norm/gamma",
+        "encoder/layer_norm/beta",
+        "head/batch_normalization/gamma",
         "head/batch_normalization/beta",
     )
     shapes["conv/kernel"] = (3, 3, 8, 8)
@@ -66,7 +80,11 @@ def test_object_graph_decoder_reads_keys_and_full_names():
     def field(number: int, payload: bytes) -> bytes:
         return bytes([number << 3 | 2, len(payload)]) + payload
 
-    attribute = field(1, b"VARIABLE_VALUE") + field(2, b"net/bn1/gamma") + field(3, b"opt/_vars/2/.ATTRIBUTES/VARIABLE_VALUE")
+    attribute = (
+        field(1, b"VARIABLE_VALUE")
+        + field(2, b"net/bn1/gamma")
+        + field(3, b"opt/_vars/2/.ATTRIBUTES/VARIABLE_VALUE")
+    )
     node = field(2, attribute)
     graph = field(1, b"") + field(1, node)
     assert objectgraph.variable_names(graph) == {"opt/_vars/2/.ATTRIBUTES/VARIABLE_VALUE": "net/bn1/gamma"}

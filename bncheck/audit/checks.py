@@ -40,7 +40,9 @@ def _invalid_reason(mean: TensorStats | None, variance: TensorStats | None) -> s
         if variance.inf_count:
             reasons.append(f"moving_variance has {variance.inf_count} Inf of {variance.size}")
         if variance.nonpositive_count:
-            reasons.append(f"moving_variance has {variance.nonpositive_count} value(s) <= 0 of {variance.size}")
+            reasons.append(
+                f"moving_variance has {variance.nonpositive_count} value(s) <= 0 of {variance.size}"
+            )
     if mean is not None:
         if mean.nan_count:
             reasons.append(f"moving_mean has {mean.nan_count} NaN of {mean.size}")
@@ -80,7 +82,8 @@ def check_checkpoint(info: CheckpointInfo, layers: tuple[BnLayer, ...]) -> tuple
         findings.append(
             _finding(
                 rules.BN101,
-                f"{len(missing)} of {len(layers)} BN layer(s) saved gamma/beta but no moving_mean/moving_variance "
+                f"{len(missing)} of {len(layers)} BN layer(s) saved gamma/beta but no "
+                "moving_mean/moving_variance "
                 f"({_names(missing)}): the checkpoint was written with a trainable-only var_list",
                 path,
                 missing[0].name,
@@ -116,7 +119,8 @@ def check_checkpoint(info: CheckpointInfo, layers: tuple[BnLayer, ...]) -> tuple
         findings.append(
             _finding(
                 rules.BN106,
-                f"no sign of training: {step}, gamma 1, beta 0, moving statistics 0/1 in all {len(layers)} BN layer(s)",
+                f"no sign of training: {step}, gamma 1, beta 0, moving statistics 0/1 "
+                f"in all {len(layers)} BN layer(s)",
                 path,
                 None,
             )
@@ -151,7 +155,9 @@ def compare_checkpoints(audits: tuple[CheckpointAudit, ...]) -> tuple[Finding, .
     for earlier, later in zip(audits, audits[1:]):
         before = {layer.name: layer for layer in earlier.layers}
         step_advanced = (
-            earlier.info.step is not None and later.info.step is not None and later.info.step > earlier.info.step
+            earlier.info.step is not None
+            and later.info.step is not None
+            and later.info.step > earlier.info.step
         )
         frozen = []
         for layer in later.layers:

@@ -9,7 +9,15 @@ import numpy as np
 
 from bncheck.audit import checks, inputs, readers
 from bncheck.audit.grouping import group_layers
-from bncheck.audit.model import ROLE_MEAN, ROLE_VARIANCE, AuditReport, BnLayer, CheckpointAudit, CheckpointInfo, TensorStats
+from bncheck.audit.model import (
+    ROLE_MEAN,
+    ROLE_VARIANCE,
+    AuditReport,
+    BnLayer,
+    CheckpointAudit,
+    CheckpointInfo,
+    TensorStats,
+)
 from bncheck.errors import InputError
 
 # on_progress(done, total, label): tensors read so far, tensors to read, what is being read

@@ -19,7 +19,9 @@ KIND_H5 = "keras-h5"  # .h5 / .weights.h5
 
 _DATA_SUFFIX = re.compile(r"\.data-\d{5}-of-\d{5}$")
 _STEP = re.compile(r"-(\d+)$")
-_STATE_LINE = re.compile(r'^\s*(model_checkpoint_path|all_model_checkpoint_paths)\s*:\s*"((?:[^"\\]|\\.)*)"\s*$')
+_STATE_LINE = re.compile(
+    r'^\s*(model_checkpoint_path|all_model_checkpoint_paths)\s*:\s*"((?:[^"\\]|\\.)*)"\s*$'
+)
 _HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
 _ZIP_MAGIC = b"PK\x03\x04"
 _EXPECTED = (
@@ -55,7 +57,9 @@ def _resolve(raw_path: str, all_checkpoints: bool) -> list[Source]:
     if Path(f"{raw_path}.index").is_file():
         return [_bundle(raw_path)]
     if path.parent.is_dir() and any(Path(path.parent).glob(f"{path.name}.data-*")):
-        raise InputError(f"{raw_path}.index", "missing: the .data file is there but the checkpoint index is not")
+        raise InputError(
+            f"{raw_path}.index", "missing: the .data file is there but the checkpoint index is not"
+        )
     raise InputError(raw_path, "no such file, directory or checkpoint prefix")
 
 
@@ -90,7 +94,9 @@ def _resolve_file(path: Path) -> Source:
     if _DATA_SUFFIX.search(text):
         prefix = _DATA_SUFFIX.sub("", text)
         if not Path(f"{prefix}.index").is_file():
-            raise InputError(f"{prefix}.index", "missing: the checkpoint index next to this .data file is not there")
+            raise InputError(
+                f"{prefix}.index", "missing: the checkpoint index next to this .data file is not there"
+            )
         return _bundle(prefix)
     if text.endswith(".meta"):
         prefix = text[: -len(".meta")]
@@ -120,13 +126,19 @@ def _resolve_directory(directory: Path, all_checkpoints: bool) -> list[Source]:
     if "saved_model.pb" in entries or "saved_model.pbtxt" in entries:
         prefix = directory / "variables" / "variables"
         if not Path(f"{prefix}.index").is_file():
-            raise InputError(directory / "variables", "SavedModel has no variables (variables/variables.index missing)")
+            raise InputError(
+                directory / "variables", "SavedModel has no variables (variables/variables.index missing)"
+            )
         return [Source(KIND_SAVEDMODEL, str(prefix))]
     if "variables.index" in entries:  # the variables/ folder of a SavedModel
         return [Source(KIND_SAVEDMODEL, str(directory / "variables"))]
     if "checkpoint" not in entries:
         indexes = [entry for entry in entries if entry.endswith(".index")]
-        hint = f" (found {indexes[-1]}: pass its prefix {directory / indexes[-1][: -len('.index')]})" if indexes else ""
+        hint = (
+            f" (found {indexes[-1]}: pass its prefix {directory / indexes[-1][: -len('.index')]})"
+            if indexes
+            else ""
+        )
         raise InputError(directory, f"no `checkpoint` state file in this directory{hint}; {_EXPECTED}")
     state = directory / "checkpoint"
     latest, listed = _read_state(state)

@@ -45,10 +45,11 @@ def _fields(data: bytes) -> Iterator[tuple[int, bytes | int]]:
             yield number, value
         elif wire_type == 2:
             length, position = _varint(data, position)
-            if position + length > len(data):
+            end = position + length
+            if end > len(data):
                 raise ObjectGraphError("truncated field")
-            yield number, data[position:position + length]
-            position += length
+            yield number, data[position:end]
+            position = end
         elif wire_type == 1:
             position += 8
         elif wire_type == 5:

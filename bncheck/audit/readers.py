@@ -129,7 +129,9 @@ def _check_bundle_files(prefix: str, index: Path) -> list[Path]:
         present = {int(path.name.rsplit(".data-", 1)[1].split("-of-")[0]) for path in data}
         missing = [shard for shard in range(expected) if shard not in present]
         if missing:
-            raise InputError(f"{prefix}.data-{missing[0]:05d}-of-{expected:05d}", "missing checkpoint data shard")
+            raise InputError(
+                f"{prefix}.data-{missing[0]:05d}-of-{expected:05d}", "missing checkpoint data shard"
+            )
     for path in data:
         try:
             with open(path, "rb") as handle:
@@ -177,7 +179,10 @@ def _open_bundle(source: Source, verbose: bool) -> Contents:
         canonical = shapes
         step_key = next((name for name in _STEP_NAMES if name in shapes and shapes[name] == ()), None)
         if step_key is None:
-            step_key = next((name for name in sorted(shapes) if name.endswith("/global_step") and shapes[name] == ()), None)
+            step_key = next(
+                (name for name in sorted(shapes) if name.endswith("/global_step") and shapes[name] == ()),
+                None,
+            )
     return Contents(kind, prefix, canonical, keys, len(shapes), size, step_key, read)
 
 
@@ -249,7 +254,9 @@ def _open_keras(source: Source) -> Contents:
             handle = h5py.File(path, "r")
             raw_config = handle.attrs.get("model_config")
             if raw_config is not None:
-                config = json.loads(raw_config.decode("utf-8") if isinstance(raw_config, bytes) else raw_config)
+                config = json.loads(
+                    raw_config.decode("utf-8") if isinstance(raw_config, bytes) else raw_config
+                )
         closers.insert(0, handle.close)
         shapes, keys, step_key, tensor_count = _h5_names(handle, config)
     except InputError:
@@ -264,11 +271,14 @@ def _open_keras(source: Source) -> Contents:
         try:
             return handle[key][()]
         except (OSError, ValueError, KeyError, RuntimeError) as error:
-            raise InputError(path, f"cannot read dataset {key!r} ({' '.join(str(error).split())[:120]})") from None
+            raise InputError(
+                path, f"cannot read dataset {key!r} ({' '.join(str(error).split())[:120]})"
+            ) from None
 
     size = path.stat().st_size
-    return Contents(source.kind, str(path), shapes, keys, tensor_count, size, step_key, read,
-                    lambda: _close_all(closers))
+    return Contents(
+        source.kind, str(path), shapes, keys, tensor_count, size, step_key, read, lambda: _close_all(closers)
+    )
 
 
 def _close_all(closers: list[Callable[[], None]]) -> None:
@@ -364,7 +374,9 @@ def _keras3_roles(count: int, config: dict | None) -> tuple[str, ...]:
     """Keras 3 BatchNormalization saves gamma, beta (when enabled), then the moving statistics."""
     stats = (ROLE_MEAN, ROLE_VARIANCE)
     if config is not None:
-        affine = ((ROLE_GAMMA,) if config.get("scale", True) else ()) + ((ROLE_BETA,) if config.get("center", True) else ())
+        affine = ((ROLE_GAMMA,) if config.get("scale", True) else ()) + (
+            (ROLE_BETA,) if config.get("center", True) else ()
+        )
         if len(affine) + 2 == count:
             return affine + stats
     if count >= 4:

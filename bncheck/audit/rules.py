@@ -33,7 +33,8 @@ BN101 = register(
         fix=(
             "Save every global variable: `tf.train.Saver()` or `tf.train.Saver(tf.global_variables())`; "
             "if the list must be filtered, append the moving statistics: "
-            "`var_list = tf.trainable_variables() + [v for v in tf.global_variables() if 'moving_' in v.name]`. "
+            "`var_list = tf.trainable_variables() + "
+            "[v for v in tf.global_variables() if 'moving_' in v.name]`. "
             "The lost statistics can be re-estimated by running training-mode batches with UPDATE_OPS."
         ),
         examples_bad=(
@@ -67,15 +68,17 @@ BN102 = register(
             "training=False normalizes with mean 0 and variance 1, i.e. not at all."
         ),
         fix=(
-            "Make the train op depend on the update ops: `update_ops = tf.get_collection(tf.GraphKeys.UPDATE_OPS)` "
-            "after building the model, then `with tf.control_dependencies(update_ops): train_op = opt.minimize(loss)`; "
-            "use a decay (momentum) below 1, e.g. 0.99. Then retrain, or re-estimate the statistics by running "
+            "Make the train op depend on the update ops: "
+            "`update_ops = tf.get_collection(tf.GraphKeys.UPDATE_OPS)` after building the model, then "
+            "`with tf.control_dependencies(update_ops): train_op = opt.minimize(loss)`; use a decay "
+            "(momentum) below 1, e.g. 0.99. Then retrain, or re-estimate the statistics by running "
             "training-mode batches with the update ops."
         ),
         examples_bad=(
             "x = tf.layers.batch_normalization(x, training=True)\n"
             "train_op = tf.train.AdamOptimizer().minimize(loss, global_step=step)  # UPDATE_OPS never run\n",
-            "x = tf.layers.batch_normalization(x, training=True, momentum=1.0)  # decay 1 freezes the stats\n",
+            "# decay 1 freezes the stats\n"
+            "x = tf.layers.batch_normalization(x, training=True, momentum=1.0)\n",
         ),
         examples_good=(
             "x = tf.layers.batch_normalization(x, training=True)\n"
@@ -103,8 +106,12 @@ BN103 = register(
             "learning rate, add gradient clipping, check the input data for NaN), and re-estimate the "
             "statistics with training-mode batches."
         ),
-        examples_bad=("training diverged: the loss became NaN and the next update wrote NaN into moving_variance\n",),
-        examples_good=("a run whose loss stayed finite: moving_variance positive and finite in every channel\n",),
+        examples_bad=(
+            "training diverged: the loss became NaN and the next update wrote NaN into moving_variance\n",
+        ),
+        examples_good=(
+            "a run whose loss stayed finite: moving_variance positive and finite in every channel\n",
+        ),
     )
 )
 
@@ -157,13 +164,15 @@ BN105 = register(
             "match the weights they normalize."
         ),
         fix=(
-            "Run the update ops with the train op (`tf.control_dependencies(update_ops)`), or freeze the layer "
+            "Run the update ops with the train op (`tf.control_dependencies(update_ops)`), "
+            "or freeze the layer "
             "on purpose (trainable=False and training=False) so that gamma/beta stop changing too."
         ),
         examples_bad=(
             "saver.restore(sess, 'pretrained.ckpt')\n"
             "train_op = opt.minimize(loss, global_step=step)  # no UPDATE_OPS; gamma/beta keep training\n"
-            "saver.save(sess, 'model.ckpt', global_step=step)  # ckpt-100 and ckpt-200 share the statistics\n",
+            "# ckpt-100 and ckpt-200 share the statistics\n"
+            "saver.save(sess, 'model.ckpt', global_step=step)\n",
         ),
         examples_good=(
             "with tf.control_dependencies(tf.get_collection(tf.GraphKeys.UPDATE_OPS)):\n"
@@ -189,6 +198,8 @@ BN106 = register(
         ),
         fix="Audit the checkpoint written after training (e.g. the directory's latest, or --all).",
         examples_bad=("saver.save(sess, 'model.ckpt', global_step=0)  # right after initialisation\n",),
-        examples_good=("saver.save(sess, 'model.ckpt', global_step=step)  # after training steps with UPDATE_OPS\n",),
+        examples_good=(
+            "saver.save(sess, 'model.ckpt', global_step=step)  # after training steps with UPDATE_OPS\n",
+        ),
     )
 )

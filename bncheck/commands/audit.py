@@ -13,15 +13,33 @@ _LARGE_CHECKPOINT = 256 * 1024 * 1024  # bytes; above this a single checkpoint g
 
 @click.command("audit")
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
-@click.option("--format", "output_format", type=click.Choice(["text", "json", "sarif"]), default="text",
-              show_default=True, help="Output format.")
-@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default="warning", show_default=True,
-              help="Exit 1 when a finding of this severity or higher is reported.")
-@click.option("--all", "all_checkpoints", is_flag=True,
-              help="Audit every checkpoint listed in a directory's `checkpoint` file, in step order.")
-@click.option("--verbose", is_flag=True, help="Show TensorFlow's log output and every checkpoint's layer table.")
-def audit_command(paths: tuple[str, ...], output_format: str, fail_on: str, all_checkpoints: bool,
-                  verbose: bool) -> int:
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "sarif"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info"]),
+    default="warning",
+    show_default=True,
+    help="Exit 1 when a finding of this severity or higher is reported.",
+)
+@click.option(
+    "--all",
+    "all_checkpoints",
+    is_flag=True,
+    help="Audit every checkpoint listed in a directory's `checkpoint` file, in step order.",
+)
+@click.option(
+    "--verbose", is_flag=True, help="Show TensorFlow's log output and every checkpoint's layer table."
+)
+def audit_command(
+    paths: tuple[str, ...], output_format: str, fail_on: str, all_checkpoints: bool, verbose: bool
+) -> int:
     """Check a checkpoint's BN moving statistics: saved? updated? finite?
 
     PATH is a checkpoint prefix (model.ckpt-1000) or one of its files, a directory with a
@@ -39,7 +57,9 @@ def audit_command(paths: tuple[str, ...], output_format: str, fail_on: str, all_
     from bncheck.audit.core import audit_paths
 
     with _progress(paths, all_checkpoints) as on_progress:
-        report = audit_paths(list(paths), all_checkpoints=all_checkpoints, verbose=verbose, on_progress=on_progress)
+        report = audit_paths(
+            list(paths), all_checkpoints=all_checkpoints, verbose=verbose, on_progress=on_progress
+        )
     _emit(report, output_format, verbose)
     threshold = Severity.parse(fail_on)
     return 1 if any(finding.severity >= threshold for finding in report.findings) else 0
@@ -57,7 +77,10 @@ def _emit(report, output_format: str, verbose: bool) -> None:  # noqa: ANN001 - 
     if output_format == "json":
         from bncheck.reporting.json import findings_document
 
-        click.echo(dumps(findings_document("audit", report.findings, checkpoints=_checkpoints_json(report))), nl=False)
+        click.echo(
+            dumps(findings_document("audit", report.findings, checkpoints=_checkpoints_json(report))),
+            nl=False,
+        )
         return
     from bncheck.findings import get_rule
     from bncheck.reporting.sarif import sarif_document
@@ -121,8 +144,13 @@ class _progress:
 
         from bncheck.reporting.console import make_console
 
-        self.bar = Progress(TextColumn("reading BN tensors"), BarColumn(), MofNCompleteColumn(),
-                            console=make_console(stderr=True), transient=True)
+        self.bar = Progress(
+            TextColumn("reading BN tensors"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=make_console(stderr=True),
+            transient=True,
+        )
         self.bar.start()
         self.task = self.bar.add_task("audit", total=None)
 

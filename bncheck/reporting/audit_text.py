@@ -47,8 +47,13 @@ def summary_line(report: AuditReport) -> str:
 
 def layer_table(checkpoint: CheckpointAudit) -> Table:
     table = Table(show_edge=False, header_style="bold", title=None)
-    for column, justify in (("layer", "left"), ("channels", "right"), ("moving_mean", "left"),
-                            ("moving_variance", "left"), ("status", "left")):
+    for column, justify in (
+        ("layer", "left"),
+        ("channels", "right"),
+        ("moving_mean", "left"),
+        ("moving_variance", "left"),
+        ("status", "left"),
+    ):
         table.add_column(column, justify=justify)
     for layer in checkpoint.layers:
         table.add_row(*_layer_row(layer))
@@ -57,7 +62,13 @@ def layer_table(checkpoint: CheckpointAudit) -> Table:
 
 def _layer_row(layer: BnLayer) -> tuple:
     status = Text(layer.status, style=_STATUS_STYLE.get(layer.status, ""))
-    return (layer.name, str(layer.channels), _range(layer.get(ROLE_MEAN)), _range(layer.get(ROLE_VARIANCE)), status)
+    return (
+        layer.name,
+        str(layer.channels),
+        _range(layer.get(ROLE_MEAN)),
+        _range(layer.get(ROLE_VARIANCE)),
+        status,
+    )
 
 
 def _finding_text(finding: Finding) -> Text:
