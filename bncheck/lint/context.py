@@ -116,16 +116,33 @@ class _Collector(ast.NodeVisitor):
         self.statement: ast.stmt | None = None
         self.parents = context.parents
 
+    def visit(self, node: ast.AST) -> None:
+        # one dict lookup per node instead of NodeVisitor's getattr on a built name
+        handler = _HANDLERS.get(type(node))
+        if handler is None:
+            self.generic_visit(node)
+        else:
+            handler(self, node)
+
     def generic_visit(self, node: ast.AST) -> None:
         parents = self.parents
-        for child in ast.iter_child_nodes(node):
-            parents[child] = node
-            if isinstance(child, ast.stmt):
-                previous, self.statement = self.statement, child
-                self.visit(child)
-                self.statement = previous
-            else:
-                self.visit(child)
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if value is None or type(value) in _SKIP:
+                continue
+            if type(value) is list:
+                for child in value:
+                    if isinstance(child, ast.AST) and type(child) not in _SKIP:
+                        parents[child] = node
+                        if isinstance(child, ast.stmt):
+                            previous, self.statement = self.statement, child
+                            self.visit(child)
+                            self.statement = previous
+                        else:
+                            self.visit(child)
+            elif isinstance(value, ast.AST):
+                parents[value] = node
+                self.visit(value)
 
     def visit_Import(self, node: ast.Import) -> None:
         self.context.imports.add_import(node)
@@ -230,6 +247,20 @@ class _Collector(ast.NodeVisitor):
             if text is not None:
                 self.context.loads.setdefault(text, []).append(node)
         self.generic_visit(node)
+
+
+# leaves with nothing below them that a rule asks about
+_SKIP = frozenset({ast.Load, ast.Store, ast.Del, ast.Constant, str, int, float, bytes, bool} | {
+    type(op) for op in (ast.Add(), ast.Sub(), ast.Mult(), ast.Div(), ast.Eq(), ast.NotEq(), ast.And(), ast.Or(),
+                        ast.USub(), ast.Not(), ast.Lt(), ast.Gt(), ast.LtE(), ast.GtE(), ast.In(), ast.NotIn(),
+                        ast.Is(), ast.IsNot(), ast.Mod(), ast.Pow(), ast.FloorDiv(), ast.BitAnd(), ast.BitOr(),
+                        ast.MatMult(), ast.UAdd(), ast.Invert(), ast.LShift(), ast.RShift(), ast.BitXor())
+})
+_HANDLERS = {
+    getattr(ast, name[len("visit_"):]): function
+    for name, function in vars(_Collector).items()
+    if name.startswith("visit_") and hasattr(ast, name[len("visit_"):])
+}
 
 
 def build_context(path: str, source: str, tree: ast.Module, options: dict | None = None) -> FileContext:

@@ -103,8 +103,9 @@ def _analyze_tree(path: str, source: str, tree: ast.Module, imports, options: di
     if noqa:
         candidates = [c for c in candidates if not suppressed(c.finding.code, c.finding.location.line, noqa)]
     wrapped = frozenset(
-        call.method for call in context.calls if call.method and semantics.under_update_dependencies(context, call)
-    )
+        call.method for call in context.calls
+        if call.withs and call.method and semantics.under_update_dependencies(context, call)
+    ) if "control_dependencies" in source else frozenset()
     summary = FileSummary(
         path=path,
         imports=imports,

@@ -30,6 +30,9 @@ def _module_names(path: Path) -> list[str]:
     return [".".join(parts[index:]) for index in range(len(parts)) if parts[index:]]
 
 
+MAX_HOPS = 3  # how many imports apart a train op and the BN it needs may be
+
+
 class Project:
     """The files linted together, and the import graph between them."""
 
@@ -41,7 +44,7 @@ class Project:
                 self._by_module.setdefault(name, []).append(path)
         self._edges: dict[str, set[str]] | None = None
         self._reverse: dict[str, set[str]] | None = None
-        self._closure: dict[str, frozenset[str]] = {}
+        self._reach_cache: dict[str, frozenset[str]] = {}
 
     def resolve_module(self, importer: str, module: str, name: str = "") -> list[str]:
         """Files of the project that ``from module import name`` in ``importer`` refers to."""
@@ -77,49 +80,49 @@ class Project:
             self._edges, self._reverse = edges, reverse
         return self._edges, self._reverse
 
-    def closure(self, path: str) -> frozenset[str]:
-        """``path`` and every project file it imports, directly or not."""
-        if path not in self._closure:
-            edges, _ = self._graph()
-            seen = {path}
-            stack = [path]
-            while stack:
-                for target in edges.get(stack.pop(), ()):
-                    if target not in seen:
-                        seen.add(target)
-                        stack.append(target)
-            self._closure[path] = frozenset(seen)
-        return self._closure[path]
+    def _within_hops(self, sources: set[str], forward: bool) -> frozenset[str]:
+        """Files at most ``MAX_HOPS`` imports away from ``sources``.
 
-    def importers(self, path: str) -> frozenset[str]:
-        """``path`` and every project file that imports it, directly or not."""
-        _, reverse = self._graph()
-        seen = {path}
-        stack = [path]
-        while stack:
-            for source in reverse.get(stack.pop(), ()):
-                if source not in seen:
-                    seen.add(source)
-                    stack.append(source)
+        ``forward=False`` walks to importers: the files that import a source (directly or
+        through up to MAX_HOPS modules).  The bound keeps a huge, fully connected
+        code base from making every file "reach" every other one.
+        """
+        edges, reverse = self._graph()
+        step = edges if forward else reverse
+        seen = set(sources)
+        frontier = set(sources)
+        for _ in range(MAX_HOPS):
+            frontier = {other for path in frontier for other in step.get(path, ()) if other not in seen}
+            if not frontier:
+                break
+            seen |= frontier
         return frozenset(seen)
 
-    def program(self, path: str) -> frozenset[str]:
-        """Files that run in one program with ``path``: what it imports, and what its importers import."""
-        files: set[str] = set()
-        for entry in self.importers(path):
-            files |= self.closure(entry)
-        return frozenset(files)
+    def _reach(self, key: str) -> frozenset[str]:
+        if key not in self._reach_cache:
+            if key == "update_bn":
+                sources = {path for path, summary in self.summaries.items() if summary.update_bn}
+                self._reach_cache[key] = self._within_hops(sources, forward=False)
+            elif key == "any_bn":
+                sources = {path for path, summary in self.summaries.items() if summary.any_bn}
+                self._reach_cache[key] = self._within_hops(sources, forward=False)
+            elif key == "idiom":
+                sources = {path for path, summary in self.summaries.items() if summary.update_ops_idiom}
+                self._reach_cache[key] = self._within_hops(sources, forward=True)
+            elif key == "wrapped":
+                self._reach_cache[key] = frozenset().union(*(s.wrapped_functions for s in self.summaries.values()))
+        return self._reach_cache[key]
 
     def holds(self, path: str, condition: Condition) -> bool:
         kind = condition.kind
         if kind == "reach_update_bn":
-            return any(self.summaries[other].update_bn for other in self.program(path))
+            return path in self._reach("update_bn")
         if kind == "reach_any_bn":
-            return any(self.summaries[other].any_bn for other in self.program(path))
+            return path in self._reach("any_bn")
         if kind == "idiom_importer":
-            return any(self.summaries[other].update_ops_idiom for other in self.importers(path))
+            return path in self._reach("idiom")
         if kind == "not_wrapped":
-            return not any(condition.name in summary.wrapped_functions for summary in self.summaries.values())
+            return condition.name not in self._reach("wrapped")
         if kind in ("bn_function", "keras_bn_factory"):
             attribute = "bn_functions" if kind == "bn_function" else "keras_bn_factories"
             targets = self.resolve_module(path, condition.module, condition.name)

@@ -14,7 +14,7 @@ class Condition:
     """A project fact a candidate finding depends on, resolved once every file is read.
 
     kind:
-      ``reach_update_bn``  this file, or a project module it imports, builds BN that registers in UPDATE_OPS
+      ``reach_update_bn``  this file, or a project module it imports (up to 3 hops), builds BN that registers in UPDATE_OPS
       ``reach_any_bn``     ... builds BN with moving statistics of any kind
       ``idiom_importer``   this file, or a project file importing it, runs a graph-mode UPDATE_OPS program
       ``not_wrapped``      no project file calls function ``name`` under a control dependency on the updates

@@ -327,6 +327,14 @@ _UPDATE_WORD = re.compile(r"update|UPDATE", re.IGNORECASE)
 
 def mentions_updates(context: FileContext, node: ast.AST, depth: int = 0) -> bool:
     """The expression refers to update ops: UPDATE_OPS, a model's ``updates``, or a name that holds them."""
+    key = ("mentions_updates", id(node), depth)
+    cache = context.cache
+    if key not in cache:
+        cache[key] = _mentions_updates(context, node, depth)
+    return cache[key]
+
+
+def _mentions_updates(context: FileContext, node: ast.AST, depth: int) -> bool:
     for sub in ast.walk(node):
         if isinstance(sub, ast.Attribute) and _UPDATE_WORD.search(sub.attr):
             return True
@@ -344,6 +352,8 @@ def mentions_updates(context: FileContext, node: ast.AST, depth: int = 0) -> boo
 
 def under_update_dependencies(context: FileContext, call: CallSite) -> bool:
     """The call sits inside ``with control_dependencies(<update ops>):``."""
+    if not call.withs:
+        return False
     for expr in call.withs:
         if isinstance(expr, ast.Call) and (dotted_text(expr.func) or "").endswith("control_dependencies"):
             if expr.args and mentions_updates(context, expr.args[0]):
@@ -448,6 +458,10 @@ def _is_keras_bn_node(context: FileContext, node: ast.AST) -> bool:
 
 def _scope_builds_keras_bn(context: FileContext, scope: ast.AST | None, factories: set[str]) -> bool:
     key = ("scope_bn", id(scope))
+    if key not in context.cache and not factories and not any(
+        is_keras_bn(call) or is_bn_application(call) for call in context.calls
+    ):
+        context.cache[key] = False
     if key not in context.cache:
         body = scope if scope is not None else context.tree
         context.cache[key] = any(
@@ -482,17 +496,23 @@ def _bn_factories(context: FileContext) -> set[str]:
     if "factories" in context.cache:
         return context.cache["factories"]
     factories: set[str] = set()
-    changed = True
+    callees: dict[str, set[str]] = {}  # function/class name -> names it calls
+    for call in context.calls:
+        owners = [f.name for f in call.functions if not isinstance(f, ast.Lambda)] + [c.name for c in call.classes]
+        if not owners:
+            continue
+        if is_keras_bn(call) or is_bn_application(call):
+            factories.update(owners)
+        elif isinstance(call.node.func, ast.Name):
+            for owner in owners:
+                callees.setdefault(owner, set()).add(call.node.func.id)
+    changed = bool(factories)
     while changed:
         changed = False
-        for name, definitions in list(context.functions.items()) + [(n, [c]) for n, c in context.classes.items()]:
-            if name in factories:
-                continue
-            if any(_scope_builds_keras_bn(context, node, factories) for node in definitions):
-                factories.add(name)
+        for owner, names in callees.items():
+            if owner not in factories and names & factories:
+                factories.add(owner)
                 changed = True
-                for key in [key for key in context.cache if isinstance(key, tuple) and key[0] == "scope_bn"]:
-                    del context.cache[key]
     context.cache["factories"] = factories
     return factories
 

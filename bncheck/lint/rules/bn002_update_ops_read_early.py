@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import ast
+import re
 from typing import Iterable
 
 from bncheck.findings import Severity
+from bncheck.lint.aliases import dotted_text
 from bncheck.lint.context import CallSite, FileContext
 from bncheck.lint.rulebase import Candidate, Condition, LintRule, lint_rule
 from bncheck.lint.semantics import _imported_origin, reads_update_ops, update_bn_functions, update_bn_producers
@@ -13,6 +15,18 @@ from bncheck.lint.semantics import _imported_origin, reads_update_ops, update_bn
 
 def _same_scope(a: CallSite, b: CallSite) -> bool:
     return a.function is b.function
+
+
+_MODEL_LIKE = re.compile(r"^(model|net|network|backbone|tower|inference|forward|build_\w*|\w*_model|\w*_net|\w*network)$")
+
+
+def _may_build_model(context: FileContext, call: CallSite) -> bool:
+    """A call of something that looks like the model (``model(x)``, ``build_net(x)``), not of TensorFlow."""
+    if call.qualname is not None:
+        return False
+    text = dotted_text(call.node.func) or ""
+    name = text.rsplit(".", 1)[-1]
+    return bool(_MODEL_LIKE.match(name))
 
 
 def _builds_bn_locally(context: FileContext, call: CallSite, functions: set[str]) -> bool:
@@ -118,3 +132,13 @@ class UpdateOpsReadEarly(LintRule):
                     self.finding(context, read, message, fix="read UPDATE_OPS after building the model"),
                     any_of=tuple(later),
                 )
+                continue
+            # the model is a callable passed in (`model(images)`), built by this project's BN code
+            same_scope = [c for c in context.calls if _same_scope(c, read) and c.line != read.line]
+            if (
+                functions
+                and not earlier_unknown
+                and not any(_may_build_model(context, c) for c in same_scope if c.line < read.line)
+                and any(_may_build_model(context, c) for c in same_scope if c.line > read.line)
+            ):
+                yield Candidate(self.finding(context, read, message, fix="read UPDATE_OPS after building the model"))

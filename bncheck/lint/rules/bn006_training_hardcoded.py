@@ -15,7 +15,7 @@ from bncheck.lint.semantics import is_true
 _FLAG = re.compile(r"^(is_)?train(ing)?(_mode|_phase)?$|^phase_train$|^train_phase$", re.IGNORECASE)
 _EVAL_FUNCTION = re.compile(
     r"(^|_)(eval|evaluate|evaluation|test|valid|validate|validation|val|predict|prediction|infer|"
-    r"run_inference|serve|serving|export)($|_|\d)",
+    r"run_inference|serve|serving|export|classify|score)($|_|\d)",
     re.IGNORECASE,
 )
 _EVAL_NAME = re.compile(r"(^|[_.])(eval|evaluation|test|val|valid|validation|infer|inference|serving|export)($|[_.\d])", re.IGNORECASE)

@@ -73,6 +73,23 @@ class FrozenBaseTraining(LintRule):
                 for assignment in assignments:
                     if isinstance(assignment.value, ast.Constant) and assignment.value.value is False:
                         frozen.setdefault(name[: -len(".trainable")], []).append(assignment.function)
+        # for layer in base.layers: layer.trainable = False
+        for node in ast.walk(context.tree) if "layers" in context.source else ():
+            if isinstance(node, ast.For) and isinstance(node.target, ast.Name):
+                iterated = node.iter.value if isinstance(node.iter, ast.Subscript) else node.iter
+                owner = dotted_text(iterated)
+                if not owner or not owner.endswith(".layers"):
+                    continue
+                for statement in node.body:
+                    if (
+                        isinstance(statement, ast.Assign)
+                        and any(dotted_text(t) == f"{node.target.id}.trainable" for t in statement.targets)
+                        and isinstance(statement.value, ast.Constant)
+                        and statement.value.value is False
+                    ):
+                        function = next((a.function for a in context.assignments.get(f"{node.target.id}.trainable", ())
+                                         if a.statement is statement), None)
+                        frozen.setdefault(owner[: -len(".layers")], []).append(function)
         if not frozen:
             return
         models = keras_bn_models(context)
