@@ -332,3 +332,45 @@ def test_each_audit_rule_fires_on_its_bad_example_only(tf1, code):
     assert [finding.code for finding in audit_paths([given], all_checkpoints=whole_run).findings] == [code]
     good = audit_paths([str(fx.Path(tf1["steady"]).parent)], all_checkpoints=True)
     assert code not in [finding.code for finding in good.findings]
+
+
+def test_keras_audit_writes_nothing(keras_dir):
+    before = fx.snapshot(keras_dir)
+    for name in ("trained.keras", "trained.weights.h5", "keras2.h5", "tf2", "savedmodel"):
+        audit_paths([str(keras_dir / name)])
+    assert fx.snapshot(keras_dir) == before
+
+
+def test_progress_bar_on_a_terminal_stderr(tf1):
+    """With stderr on a terminal and --all, a progress bar is drawn there; stdout keeps the report."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    leader, follower = pty.openpty()
+    directory = str(fx.Path(tf1["stopped"]).parent)
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "bncheck", "audit", "--all", "--format", "json", directory],
+            stdout=subprocess.PIPE,
+            stderr=follower,
+            timeout=120,
+            check=False,
+            env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", COLUMNS="100"),
+        )
+        os.close(follower)
+        drawn = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            drawn += chunk
+    finally:
+        os.close(leader)
+    assert result.returncode == 1
+    assert json.loads(result.stdout)["summary"]["warning"] == 1
+    assert b"reading BN tensors" in drawn

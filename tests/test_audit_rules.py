@@ -88,3 +88,14 @@ def test_object_graph_decoder_reads_keys_and_full_names():
     node = field(2, attribute)
     graph = field(1, b"") + field(1, node)
     assert objectgraph.variable_names(graph) == {"opt/_vars/2/.ATTRIBUTES/VARIABLE_VALUE": "net/bn1/gamma"}
+
+
+def test_audit_help_does_not_import_tensorflow():
+    code = (
+        "import sys; from bncheck.cli import main\n"
+        "try:\n    main(['audit', '--help'])\nexcept SystemExit:\n    pass\n"
+        "print('tensorflow' in sys.modules, file=sys.stderr)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "--fail-on [error|warning|info]" in result.stdout
+    assert result.stderr.strip() == "False"
