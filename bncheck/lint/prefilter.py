@@ -10,17 +10,30 @@ from __future__ import annotations
 import re
 
 # what each rule or project fact needs to see in a file's bytes
+_STATS = rb"(?i:mean|var|moving|pop|avg|average|ema|stat)"
 RELEVANT = re.compile(
-    rb"batch_norm|BatchNorm|UPDATE_OPS|update_ops|Saver|normalizer_fn|_arg_scope|GradientTape"
-    rb"|minimize|apply_gradients|trainable|train\w*['\"\]]?\s*[:=]\s*True"
-    rb"|assign|\.apply\(|applications|control_dependencies"
+    rb"batch_norm|BatchNorm|UPDATE_OPS|update_ops|Saver|normalizer_fn|_arg_scope|GradientTape"  # BN producers, BN002/3/8
+    rb"|minimize|apply_gradients"  # BN001
+    rb"|trainable\s*=\s*False"  # BN009
+    rb"|train\w*['\"\]]?\s*[:=]\s*True"  # BN006
+    rb"|assign_moving_average|\.apply\("  # BN007
+    rb"|applications"  # Keras models with BN (BN008/BN009 facts)
 )
+# BN007: tf.assign(pop_mean, ...) or moving_mean.assign(...); searched only in files that say "assign"
+_STAT_ASSIGN = re.compile(_STATS + rb"\w*\.assign|assign(?:_add|_sub)?\(\s*[\w.]*" + _STATS)
+_WRAPPED = re.compile(rb"(?i:update)")  # a call under control_dependencies(<updates>): the not_wrapped fact
 FRAMEWORK = re.compile(rb"tensorflow|tf_slim|keras|slim")
 
 
 def may_hold_findings(data: bytes) -> bool:
     """False only when no rule can report anything in, or learn anything from, this file."""
-    return FRAMEWORK.search(data) is not None and RELEVANT.search(data) is not None
+    if FRAMEWORK.search(data) is None:
+        return False
+    if RELEVANT.search(data) is not None:
+        return True
+    if b"assign" in data and _STAT_ASSIGN.search(data) is not None:
+        return True
+    return b"control_dependencies" in data and _WRAPPED.search(data) is not None
 
 
 _FROM_IMPORT = re.compile(
