@@ -46,6 +46,9 @@ def resolve(raw_path: str, all_checkpoints: bool = False) -> list[Source]:
     except PermissionError as error:
         # stat() of a path below a directory the user may not enter
         raise InputError(error.filename or raw_path, "permission denied") from None
+    except OSError as error:
+        # stat() itself fails: a name too long for the file system, a symlink loop in a parent
+        raise InputError(error.filename or raw_path, f"cannot use this path ({error.strerror or error})") from None
 
 
 def _resolve(raw_path: str, all_checkpoints: bool) -> list[Source]:
@@ -182,6 +185,9 @@ def _locate(directory: Path, name: str) -> str | None:
     # a copied or moved run directory keeps absolute paths of its old place: prefer the copy here
     candidates = [directory / name] if not os.path.isabs(name) else [directory / Path(name).name, Path(name)]
     for candidate in candidates:
-        if Path(f"{candidate}.index").is_file():
-            return str(candidate)
+        try:
+            if Path(f"{candidate}.index").is_file():
+                return str(candidate)
+        except OSError:
+            continue  # a name the file system rejects (too long): not a checkpoint here
     return None

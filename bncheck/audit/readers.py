@@ -138,6 +138,9 @@ def _check_bundle_files(prefix: str, index: Path) -> list[Path]:
                 handle.read(1)
         except PermissionError:
             raise InputError(path, "permission denied (cannot read the checkpoint data)") from None
+        except OSError as error:
+            # a directory or a symlink loop where a shard belongs
+            raise InputError(path, f"cannot read the checkpoint data ({error.strerror or error})") from None
     return data
 
 
