@@ -91,9 +91,21 @@ class ImportMap:
 
     def __init__(self) -> None:
         self.names: dict[str, str] = {}
+        # local name -> (module as written, with leading dots for relative imports; imported name or "")
+        self.origins: dict[str, tuple[str, str]] = {}
         self._pending_aliases: list[tuple[str, str]] = []
 
     def add_import(self, node: ast.Import | ast.ImportFrom) -> None:
+        if isinstance(node, ast.ImportFrom):
+            module = "." * node.level + (node.module or "")
+            for alias in node.names:
+                self.origins[alias.asname or alias.name] = (module, alias.name)
+        else:
+            for alias in node.names:
+                if alias.asname:
+                    self.origins[alias.asname] = (alias.name, "")
+                elif "." not in alias.name:
+                    self.origins[alias.name] = (alias.name, "")
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.asname:

@@ -98,7 +98,18 @@ class FileContext:
         return [assignment.value for assignment in self.assignments.get(name, ())]
 
     def text(self, node: ast.AST) -> str:
-        return ast.get_source_segment(self.source, node) or ast.unparse(node)
+        """The source text of a node (columns are UTF-8 byte offsets, as ast gives them)."""
+        lines = self.cache.get("lines")
+        if lines is None:
+            lines = self.cache["lines"] = self.source.encode("utf-8").splitlines()
+        try:
+            first, last = node.lineno - 1, node.end_lineno - 1
+            if first == last:
+                return lines[first][node.col_offset: node.end_col_offset].decode("utf-8")
+            parts = [lines[first][node.col_offset:], *lines[first + 1: last], lines[last][: node.end_col_offset]]
+            return b"\n".join(parts).decode("utf-8")
+        except (AttributeError, IndexError, TypeError, UnicodeDecodeError):
+            return ast.unparse(node)
 
     @property
     def is_test_file(self) -> bool:

@@ -418,21 +418,7 @@ def _imported_origin(context: FileContext, func: ast.AST) -> tuple[str, str] | N
     if text is None or is_tf_name(context.imports.resolve(func)):
         return None
     root, _, rest = text.partition(".")
-    origins = context.cache.get("from_imports")
-    if origins is None:
-        origins = {}
-        for node in ast.walk(context.tree):
-            if isinstance(node, ast.ImportFrom):
-                module = "." * node.level + (node.module or "")
-                for alias in node.names:
-                    origins[alias.asname or alias.name] = (module, alias.name)
-            elif isinstance(node, ast.Import):
-                for alias in node.names:
-                    if alias.asname:
-                        origins[alias.asname] = (alias.name, "")
-                    elif "." not in alias.name:
-                        origins[alias.name] = (alias.name, "")
-        context.cache["from_imports"] = origins
+    origins = context.imports.origins
     origin = origins.get(root)
     if origin is None:
         return None

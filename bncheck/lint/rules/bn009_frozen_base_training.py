@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from typing import Iterable
 
 from bncheck.findings import Severity
@@ -74,7 +75,8 @@ class FrozenBaseTraining(LintRule):
                     if isinstance(assignment.value, ast.Constant) and assignment.value.value is False:
                         frozen.setdefault(name[: -len(".trainable")], []).append(assignment.function)
         # for layer in base.layers: layer.trainable = False
-        for node in ast.walk(context.tree) if "layers" in context.source else ():
+        loops = re.search(r"for\s+\w+\s+in\s+[\w.]+\.layers", context.source) is not None
+        for node in ast.walk(context.tree) if loops else ():
             if isinstance(node, ast.For) and isinstance(node.target, ast.Name):
                 iterated = node.iter.value if isinstance(node.iter, ast.Subscript) else node.iter
                 owner = dotted_text(iterated)
