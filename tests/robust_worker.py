@@ -94,6 +94,9 @@ def _child(cases_path: str, results_path: str) -> None:
         for case in cases:
             results.write(json.dumps({"start": case["id"]}) + "\n")
             results.flush()
+            if case.get("reset_graph") and "tensorflow" in sys.modules:
+                # traced scripts build into the default graph: each starts from an empty one
+                sys.modules["tensorflow"].compat.v1.reset_default_graph()
             started = time.monotonic()
             code, stdout, stderr = _run_one(case["args"], case.get("cwd"), case.get("alarm_s", 30))
             results.write(json.dumps({"id": case["id"], "code": code, "stdout": stdout[:20000],

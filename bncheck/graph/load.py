@@ -22,7 +22,11 @@ class LoadedGraph:
 def parse_meta_graph(path: str | Path, verbose: bool = False) -> Any:
     """Parse ``path`` as a binary or text MetaGraphDef; InputError when it is neither."""
     source = Path(path)
-    if not source.exists():
+    try:
+        exists = source.exists()
+    except OSError as error:  # a name the file system rejects, e.g. too long
+        raise InputError(source, f"cannot use this path ({error.strerror or error})") from None
+    if not exists:
         raise InputError(source, "no such file")
     if source.is_dir():
         raise InputError(source, "is a directory; expected an exported MetaGraphDef file (model.meta)")

@@ -54,7 +54,11 @@ def parse_command(command: list[str] | tuple[str, ...]) -> ScriptCommand:
     if not words:
         raise BncheckError("trace: no script given after the python interpreter")
     script = Path(words[0])
-    if not script.exists():
+    try:
+        exists = script.exists()
+    except OSError as error:  # a name the file system rejects, e.g. too long
+        raise InputError(script, f"cannot use this path ({error.strerror or error})") from None
+    if not exists:
         raise InputError(script, "no such file")
     if not script.is_file():
         raise InputError(script, "is not a file; expected a Python training script")
@@ -68,6 +72,9 @@ def parse_command(command: list[str] | tuple[str, ...]) -> ScriptCommand:
         raise InputError(f"{script}:{error.lineno}", f"does not parse: {error.msg}") from None
     except ValueError as error:
         raise InputError(script, f"does not parse: {error}") from None
+    except (RecursionError, MemoryError) as error:
+        # nesting deeper than the compiler's stack (e.g. 100000 chained `+`)
+        raise InputError(script, f"does not parse: {type(error).__name__}: {error}") from None
     return ScriptCommand(argv=(str(script), *words[1:]), path=str(script))
 
 
@@ -94,6 +101,18 @@ def _print_script_traceback(error: BaseException, script: ScriptCommand) -> None
         if tb is not None and tb.tb_next is not None:
             tb = tb.tb_next
     traceback.print_exception(type(error), error, tb, file=sys.stderr)
+
+
+def _restore_stdio() -> None:
+    """Reopen sys.stdout / sys.stderr on fds 1 and 2 when the script closed or removed them.
+
+    The report still has to be written after the script ends; Python's own streams
+    never close the fds, so they are still there to write to.
+    """
+    for name, descriptor in (("stdout", 1), ("stderr", 2)):
+        stream = getattr(sys, name)
+        if stream is None or getattr(stream, "closed", False):
+            setattr(sys, name, open(descriptor, "w", buffering=1, closefd=False, errors="backslashreplace"))
 
 
 def run_traced(
@@ -126,12 +145,15 @@ def run_traced(
     except KeyboardInterrupt:
         exit_code = 130
         outcome = "interrupted"
-    except Exception as error:  # noqa: BLE001 - the user's script failed; its traceback is its output
+    except BaseException as error:  # noqa: BLE001 - the user's script failed; its traceback is its output
+        # BaseException too: a script's own BaseException subclass ends it like any error
+        _restore_stdio()
         _print_script_traceback(error, script)
         exit_code = 1
         outcome = f"raised {type(error).__name__}: {' '.join(str(error).split())[:200]}"
     finally:
         watcher.stop()
         sys.argv, sys.path[:] = saved_argv, saved_path
+        _restore_stdio()
         sys.stdout.flush()
     return TraceResult(watcher.report(outcome), exit_code)

@@ -1,0 +1,268 @@
+"""Robustness of `bncheck graph` and `bncheck trace`: mutated MetaGraphs, broken scripts.
+
+graph: a real exported ``.meta`` (binary and text format) truncated, bit-flipped and
+padded, and files that are not MetaGraphs at all.  A structural break must give
+exit 2 and one stderr line naming the file; a bit flip may still parse (exit 0/1)
+and is counted apart.  trace: scripts that raise, exit, never train, train
+forever under ``--max-steps``, do not exist or do not parse; the script's exit
+code passes through and bncheck itself never adds a traceback.
+
+Every case runs in a child process (``tests.robust_worker``): a native crash in
+TensorFlow or a script that ends the process costs one case, not the run.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.audit_fixtures import build_tf1
+from tests.robust_worker import run_batch
+
+TRIED: dict[str, int] = {"graph mutated": 0, "graph read as valid": 0, "graph not a MetaGraph": 0,
+                         "trace scripts": 0}
+
+
+def _snapshot(folder: Path) -> dict[str, tuple]:
+    state = {}
+    for root, folders, files in os.walk(folder, followlinks=False):
+        for name in folders + files:
+            path = Path(root) / name
+            info = path.lstat()
+            content = path.read_bytes() if stat.S_ISREG(info.st_mode) else \
+                os.readlink(path) if stat.S_ISLNK(info.st_mode) else b""
+            state[str(path)] = (stat.S_IFMT(info.st_mode), info.st_size, info.st_mtime_ns, content)
+    return state
+
+
+@pytest.fixture(scope="module")
+def meta_files(tmp_path_factory) -> dict[str, bytes]:
+    """A real binary .meta from a tf.compat.v1 Saver, its text form, and the checkpoint index beside it."""
+    from google.protobuf import text_format
+
+    from bncheck import tfcompat
+
+    prefix = build_tf1(tmp_path_factory.mktemp("robust-graph") / "run", steps=1)
+    binary = Path(f"{prefix}.meta").read_bytes()
+    meta_graph = tfcompat.load().compat.v1.MetaGraphDef()
+    meta_graph.ParseFromString(binary)
+    return {"binary": binary, "text": text_format.MessageToString(meta_graph).encode(),
+            "index": Path(f"{prefix}.index").read_bytes()}
+
+
+def _graph_cases(meta: dict[str, bytes]) -> list[tuple[str, dict, bool]]:
+    """(case id, {file name: bytes or a special}, structural) for every graph input."""
+    binary, text = meta["binary"], meta["text"]
+    cases: list[tuple[str, dict, bool]] = []
+    for fraction in (0.0, 0.001, 0.01, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99, 0.999):
+        # a cut protobuf either fails to parse or loses nodes that other nodes name as inputs
+        cases.append((f"truncate-binary-{fraction}", {"model.meta": binary[: int(len(binary) * fraction)]}, False))
+    for seed in range(30):
+        data = bytearray(binary)
+        rng = random.Random(seed)
+        for _ in range(1 + seed % 4):
+            data[rng.randrange(len(data))] ^= 1 << rng.randrange(8)
+        cases.append((f"flip-binary-{seed}", {"model.meta": bytes(data)}, False))
+    for name, tail in {"zeros": b"\0" * 64, "ff": b"\xff" * 64, "garbage": bytes(range(256)),
+                       "second-copy": binary}.items():
+        cases.append((f"append-{name}", {"model.meta": binary + tail}, False))
+    lines = text.splitlines(keepends=True)
+    for seed in range(8):
+        rng = random.Random(100 + seed)
+        mutated = list(lines)
+        for _ in range(1 + seed % 3):
+            del mutated[rng.randrange(len(mutated))]
+        cases.append((f"text-line-deleted-{seed}", {"model.meta": b"".join(mutated)}, False))
+    for fraction in (0.3, 0.6, 0.9):
+        cases.append((f"truncate-text-{fraction}", {"model.meta": text[: int(len(text) * fraction)]}, True))
+    not_meta = {
+        "empty": b"",
+        "checkpoint-index": meta["index"],
+        "plain-text": b"this is not a graph\n",
+        "python-source": b"import tensorflow as tf\n",
+        "random-bytes": random.Random(5).randbytes(3000),
+        "json": b'{"node": []}',
+        "text-empty-graph": b"graph_def {\n}\n",
+        "text-unknown-op": b'graph_def { node { name: "x" op: "NoSuchOpAnywhere" } }\n',
+        "text-missing-input": b'graph_def { node { name: "y" op: "Identity" input: "nowhere:0" '
+                              b'attr { key: "T" value { type: DT_FLOAT } } } }\n',
+        "text-bad-attr": b'graph_def { node { name: "c" op: "Const" attr { key: "dtype" value { type: DT_FLOAT } } } }\n',
+        "utf16-text": text.decode().encode("utf-16"),
+        "nul-bytes": b"\0" * 100,
+    }
+    for name, data in not_meta.items():
+        cases.append((f"not-meta-{name}", {"model.meta": data}, True))
+    cases.append(("not-meta-directory", {"model.meta": "<directory>"}, True))
+    cases.append(("not-meta-missing", {}, True))
+    cases.append(("not-meta-symlink-loop", {"model.meta": "<loop>"}, True))
+    return cases
+
+
+def test_mutated_meta_graphs_fail_in_one_line_or_read_cleanly(meta_files, tmp_path):
+    table = _graph_cases(meta_files)
+    cases, before, structural = [], {}, {}
+    for number, (case_id, files, is_structural) in enumerate(table):
+        folder = tmp_path / f"case{number:03d}"
+        folder.mkdir()
+        for name, data in files.items():
+            if data == "<directory>":
+                (folder / name).mkdir()
+            elif data == "<loop>":
+                (folder / name).symlink_to(name)
+            else:
+                (folder / name).write_bytes(data)
+        before[case_id] = (folder, _snapshot(folder))
+        structural[case_id] = is_structural
+        cases.append({"id": case_id, "args": ["graph", "--format", "json", str(folder / "model.meta")],
+                      "alarm_s": 30})
+    results = run_batch(cases, tmp_path, budget_s=200)
+    failures = []
+    for case_id, _, _ in table:
+        folder, snapshot = before[case_id]
+        result = results[case_id]
+        TRIED["graph not a MetaGraph" if case_id.startswith("not-meta") else "graph mutated"] += 1
+        try:
+            assert isinstance(result.code, int), f"{result.code}: {result.stderr[-600:]}"
+            assert "Traceback" not in result.stderr, result.stderr[-600:]
+            if result.code == 2 or structural[case_id]:
+                assert result.code == 2, (result.code, result.stderr)
+                lines = result.stderr.strip().splitlines()
+                assert len(lines) == 1 and lines[0].startswith("bncheck: error: "), result.stderr
+                assert "internal error" not in lines[0] and str(folder / "model.meta") in lines[0], lines[0]
+                assert result.stdout == "", result.stdout[:300]
+            else:
+                assert result.code in (0, 1), result.code
+                TRIED["graph read as valid"] += 1
+            assert _snapshot(folder) == snapshot, "a file under the input's folder changed"
+        except AssertionError as error:
+            failures.append(f"{case_id}: {' '.join(str(error).split())[:500]}")
+    if failures:
+        pytest.fail(f"{len(failures)} of {len(table)} graph inputs misbehaved:\n" + "\n".join(failures), pytrace=False)
+
+
+# --- trace ---------------------------------------------------------------------------------------
+
+PRELUDE = """\
+import sys
+import numpy as np
+import tensorflow as tf
+v1 = tf.compat.v1
+v1.disable_eager_execution()
+x = tf.constant(np.random.RandomState(0).rand(8, 3).astype("float32"))
+h = v1.layers.batch_normalization(x, training=True, name="bn_robust")
+loss = tf.reduce_mean(tf.square(h - 1.0))
+with tf.control_dependencies(v1.get_collection(v1.GraphKeys.UPDATE_OPS)):
+    train_op = v1.train.GradientDescentOptimizer(0.1).minimize(loss)
+session = v1.Session()
+session.run(v1.global_variables_initializer())
+"""
+
+
+# (case id, script text or bytes or a special, extra bncheck options, expected exit code, text in stderr)
+TRACE_CASES: list[tuple[str, object, list[str], int, str]] = [
+    ("raises-after-two-steps", PRELUDE + "session.run(train_op)\nsession.run(train_op)\nraise ValueError('boom')\n",
+     [], 1, "script raised ValueError: boom"),
+    ("raises-before-training", "raise RuntimeError('no data')\n", [], 1, "script raised RuntimeError: no data"),
+    ("raises-inside-session-run", PRELUDE + "p = v1.placeholder(tf.float32, [2])\nsession.run(p * 2, {p: [1.0]})\n",
+     [], 1, "script raised ValueError"),
+    ("exits-3", PRELUDE + "session.run(train_op)\nsys.exit(3)\n", [], 3, "exited with code 3"),
+    ("exits-with-message", "import sys\nsys.exit('bad config file')\n", [], 1, "bad config file"),
+    ("exits-none", "raise SystemExit(None)\n", [], 0, "bncheck trace"),
+    ("keyboard-interrupt", "raise KeyboardInterrupt\n", [], 130, "interrupted"),
+    ("base-exception-subclass", "class Stop(BaseException):\n    pass\nraise Stop('halt')\n", [], 1,
+     "script raised Stop: halt"),
+    ("never-trains", "print('hello')\n", [], 0, "bncheck trace"),
+    ("builds-but-never-trains", PRELUDE, [], 0, "bncheck trace"),
+    ("empty-script", "", [], 0, "bncheck trace"),
+    ("bom-script", b"\xef\xbb\xbfprint('bom')\n", [], 0, "bncheck trace"),
+    ("trains-forever-max-steps", PRELUDE + "while True:\n    session.run(train_op)\n", ["--max-steps", "4"], 0,
+     "stopped after --max-steps 4"),
+    ("closes-stdout", "import sys\nsys.stdout.close()\n", [], 0, "bncheck trace"),
+    ("closes-stdout-and-stderr", "import sys\nsys.stdout.close()\nsys.stderr.close()\nsys.stderr = None\n", [], 0,
+     "bncheck trace"),
+    ("missing-script", "<missing>", [], 2, "no such file"),
+    ("syntax-error", "def train(:\n    pass\n", [], 2, "does not parse"),
+    ("deeply-nested-expression", "x = " + "1 + " * 100_000 + "1\n", [], 2, "does not parse"),
+    ("201-nested-parentheses", "x = " + "(" * 201 + "1" + ")" * 201 + "\n", [], 2, "too many nested parentheses"),
+    ("200-nested-parentheses", "x = " + "(" * 200 + "1" + ")" * 200 + "\n", [], 0, "bncheck trace"),
+    ("nul-bytes", b"print(1)\n\0\n", [], 2, "does not parse"),
+    ("latin-1-undeclared", b"s = '\xe9t\xe9'\n", [], 2, "does not parse"),
+    ("unknown-coding", b"# coding: no-such-codec\nprint(1)\n", [], 2, "does not parse"),
+    ("random-bytes", random.Random(3).randbytes(500), [], 2, "does not parse"),
+    ("a-directory", "<directory>", [], 2, "is not a file"),
+    ("symlink-loop", "<loop>", [], 2, "train.py"),
+]
+
+
+def _write_script(folder: Path, script) -> Path:
+    path = folder / "train.py"
+    if script == "<missing>":
+        return path
+    if script == "<directory>":
+        path.mkdir()
+    elif script == "<loop>":
+        path.symlink_to("train.py")
+    else:
+        path.write_bytes(script if isinstance(script, bytes) else script.encode())
+    return path
+
+
+def test_broken_scripts_pass_their_exit_code_through_or_fail_in_one_line(tmp_path):
+    cases, before = [], {}
+    for number, (case_id, script, options, _, _) in enumerate(TRACE_CASES):
+        folder = tmp_path / f"trace{number:02d}"
+        folder.mkdir()
+        path = _write_script(folder, script)
+        before[case_id] = (folder, path, _snapshot(folder))
+        cases.append({"id": case_id, "args": ["trace", *options, "--", "python", str(path)], "alarm_s": 60,
+                      "cwd": str(folder), "reset_graph": True})
+    results = run_batch(cases, tmp_path, budget_s=200)
+    failures = []
+    for case_id, script, _, expected_code, expected_text in TRACE_CASES:
+        TRIED["trace scripts"] += 1
+        folder, path, snapshot = before[case_id]
+        result = results[case_id]
+        try:
+            assert result.code == expected_code, (result.code, result.stderr[-800:])
+            assert expected_text in result.stderr, result.stderr[-800:]
+            assert "internal error" not in result.stderr
+            # the script's traceback starts at the script (the Session.run watcher may sit inside it)
+            assert "bncheck/trace/run.py" not in result.stderr and "bncheck/cli.py" not in result.stderr, \
+                result.stderr[-800:]
+            if expected_code == 2:
+                lines = result.stderr.strip().splitlines()
+                assert len(lines) == 1 and lines[0].startswith("bncheck: error: "), result.stderr
+                assert str(path) in lines[0] and "Traceback" not in lines[0]
+            elif "script raised" not in expected_text:  # a script that raised prints its own traceback
+                assert "Traceback" not in result.stderr, result.stderr[-800:]
+            assert _snapshot(folder) == snapshot, "a file under the script's folder changed"
+        except AssertionError as error:
+            failures.append(f"{case_id}: {' '.join(str(error).split())[:500]}")
+    if failures:
+        pytest.fail(f"{len(failures)} of {len(TRACE_CASES)} scripts misbehaved:\n" + "\n".join(failures), pytrace=False)
+
+
+def test_script_that_ends_the_process_with_os_exit_passes_its_code_through(tmp_path):
+    """os._exit ends bncheck's process too (the script runs in it): the code still reaches the caller."""
+    script = tmp_path / "hard_exit.py"
+    script.write_text("import os\nprint('bye', flush=True)\nos._exit(5)\n")
+    TRIED["trace scripts"] += 1
+    completed = subprocess.run([sys.executable, "-m", "bncheck", "trace", "--", "python", str(script)],
+                               capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert completed.returncode == 5
+    assert completed.stdout == "bye\n"
+    assert "Traceback" not in completed.stderr
+
+
+def test_report_how_many_graph_and_trace_cases_were_tried():
+    graph = TRIED["graph mutated"] + TRIED["graph not a MetaGraph"]
+    print(f"\ngraph robustness: {graph} inputs ({TRIED['graph mutated']} mutated MetaGraphs, "
+          f"{TRIED['graph read as valid']} of them read as valid; {TRIED['graph not a MetaGraph']} not MetaGraphs)"
+          f"\ntrace robustness: {TRIED['trace scripts']} scripts")
+    assert TRIED["graph read as valid"] <= TRIED["graph mutated"]
