@@ -32,6 +32,15 @@ def _is_under(filename: str, roots: tuple[str, ...]) -> bool:
     return filename.startswith("<") or any(filename.startswith(root) for root in roots)
 
 
+def _display(filename: str) -> str:
+    # relative to the working directory when the file is under it, as a user types paths
+    try:
+        relative = os.path.relpath(filename)
+    except ValueError:  # another drive (Windows)
+        return filename
+    return filename if relative.startswith(os.pardir) else relative
+
+
 def creation_site(op: Any) -> SourceLine | None:
     """The innermost frame of the user's own code that created ``op``, or None."""
     try:
@@ -44,5 +53,5 @@ def creation_site(op: Any) -> SourceLine | None:
     for excluded in (frameworks + libraries, frameworks):
         for filename, line in reversed(resolved):
             if not _is_under(filename, excluded):
-                return SourceLine(filename, line)
+                return SourceLine(_display(filename), line)
     return None

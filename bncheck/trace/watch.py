@@ -36,6 +36,7 @@ class _RunKind:
     train_ops: tuple[str, ...]
     layers: tuple[str, ...]
     fetches: tuple  # keeps the fetched objects alive so that their ids stay unique
+    counters: tuple  # the keys of UpdateWatcher._counts that one such run increments
 
 
 class _GraphState:
@@ -85,13 +86,27 @@ class _GraphState:
                     self.train_sites[op.name] = creation_site(op)
         ran = self.walker.closure(ops)
         layers = sorted({self.update_owner[name] for name in ran if name in self.update_owner})
-        kind = _RunKind(tuple(train_ops), tuple(layers), leaves)
+        gid = id(self.graph)
+        counters = [("update_runs", gid, layer) for layer in layers]
+        if train_ops:
+            counters += [("train", gid, name) for name in train_ops]
+            counters += [("step_updates", gid, layer) for layer in layers]
+        kind = _RunKind(tuple(train_ops), tuple(layers), leaves, tuple(counters))
         self.kinds[key] = kind
         return kind
 
 
+_CONTAINERS = (list, tuple, dict)
+
+
 def _leaves(fetches: Any) -> tuple:
     if isinstance(fetches, (list, tuple)):
+        # the common case, a flat list like [train_op, loss], without building a work stack
+        for item in fetches:
+            if isinstance(item, _CONTAINERS) or item is None:
+                break
+        else:
+            return tuple(fetches)
         stack, leaves = list(fetches), []
         while stack:
             item = stack.pop(0)
@@ -115,9 +130,8 @@ class UpdateWatcher:
         self.steps = 0
         self.stopped_by_max_steps = False
         self._graphs: dict[int, _GraphState] = {}
-        self._train_steps: Counter = Counter()
-        self._steps_with_updates: Counter = Counter()
-        self._update_runs: Counter = Counter()
+        # (kind of count, graph id, op or layer name) -> count; kinds: "train", "step_updates", "update_runs"
+        self._counts: Counter = Counter()
         self._lock = threading.Lock()
 
     def record(self, graph: Any, fetches: Any) -> None:
@@ -131,16 +145,12 @@ class UpdateWatcher:
         if kind is None:
             with self._lock:
                 kind = state.classify(key, leaves)
-        gid = id(graph)
-        for layer in kind.layers:
-            self._update_runs[gid, layer] += 1
+        counts = self._counts
+        for counter in kind.counters:
+            counts[counter] += 1
         if kind.train_ops:
             self.steps += 1
             state.steps += 1
-            for name in kind.train_ops:
-                self._train_steps[gid, name] += 1
-            for layer in kind.layers:
-                self._steps_with_updates[gid, layer] += 1
             if self.max_steps is not None and self.steps >= self.max_steps:
                 self.stopped_by_max_steps = True
                 raise StopTraining(self.steps)
@@ -151,8 +161,8 @@ class UpdateWatcher:
         for gid, state in self._graphs.items():
             if state.steps == 0:
                 continue  # an evaluation-only graph: its layers are not expected to update
-            for (owner, name), steps in sorted(self._train_steps.items()):
-                if owner == gid:
+            for (kind, owner, name), steps in sorted(self._counts.items()):
+                if kind == "train" and owner == gid:
                     train_ops.append(TrainOpCount(name, steps, state.train_sites.get(name)))
             for layer in state.layers.values():
                 layers.append(
@@ -160,8 +170,8 @@ class UpdateWatcher:
                         name=layer.name,
                         api=layer.api,
                         update_ops=len(layer.update_ops),
-                        steps_with_updates=self._steps_with_updates[gid, layer.name],
-                        update_runs=self._update_runs[gid, layer.name],
+                        steps_with_updates=self._counts["step_updates", gid, layer.name],
+                        update_runs=self._counts["update_runs", gid, layer.name],
                         created_at=layer.created_at,
                     )
                 )
