@@ -233,3 +233,26 @@ def test_lint_never_imports_tensorflow(tmp_path: Path) -> None:
     imported = [line.rsplit("|", 1)[-1].strip() for line in importtime.stderr.splitlines() if "|" in line]
     assert "bncheck.lint.engine" in imported
     assert not [name for name in imported if name.split(".")[0] in ("tensorflow", "tf_keras", "keras")]
+
+
+def test_scan_imports_reads_relative_parenthesised_and_plain_imports() -> None:
+    from bncheck.lint.prefilter import scan_imports
+
+    data = (b"import os, sys\nfrom . import model\nfrom .nets import (a,\n  b as c)\n"
+            b"x = 1  # import y\n  from pkg.sub import thing  # note\nimport tensorflow.compat.v1 as tf\n")
+    assert scan_imports(data) == (
+        ("os", ()), ("sys", ()), (".", ("model",)), (".nets", ("a", "b")), ("pkg.sub", ("thing",)),
+        ("tensorflow.compat.v1", ()),
+    )
+
+
+def test_prefilter_needs_a_framework_and_a_bn_related_spelling() -> None:
+    from bncheck.lint.prefilter import may_hold_findings
+
+    assert not may_hold_findings(b"import os\nopt.minimize(loss)\n")
+    assert not may_hold_findings(b"import tensorflow as tf\ny = tf.nn.relu(x)\nv.assign(3)\n")
+    assert may_hold_findings(b"import tensorflow as tf\nop = opt.minimize(loss)\n")
+    assert may_hold_findings(b"import tensorflow as tf\nu = tf.assign(\n    pop_mean, m)\n")
+    assert may_hold_findings(b"import tensorflow as tf\nu = self.moving_mean.assign(m)\n")
+    assert may_hold_findings(b"from tensorflow import keras\nbase.trainable = False\n")
+    assert may_hold_findings(b"import tensorflow as tf\nsess.run(acc, {'is_training': True})\n")
