@@ -148,6 +148,24 @@ sys.exit(3)
 """
 )
 
+KERAS_FIT = (
+    PRELUDE
+    + """\
+import tf_keras
+
+model = tf_keras.Sequential(  # <keras>
+    [
+        tf_keras.layers.Dense(8, input_shape=(4,)),
+        tf_keras.layers.BatchNormalization(name="kbn_fit"),
+        tf_keras.layers.Dense(1),
+    ]
+)
+model.compile(optimizer=tf_keras.optimizers.legacy.SGD(0.01), loss="mse")
+model.fit(DATA, DATA[:, :1], batch_size=4, epochs=2, verbose=0)
+model.evaluate(DATA, DATA[:, :1], batch_size=8, verbose=0)
+"""
+)
+
 
 def write(tmp_path: Path, name: str, source: str) -> Path:
     path = tmp_path / name
@@ -295,3 +313,16 @@ def test_bad_scripts_are_one_line_and_exit_2(tmp_path):
         assert result.stdout == ""
         assert len(result.stderr.strip().splitlines()) == 1, result.stderr
         assert expected in result.stderr
+
+
+def test_keras_fit_in_graph_mode_counts_steps_through_session_callables(tmp_path):
+    script = write(tmp_path, "fit.py", KERAS_FIT)
+    result = trace("--format", "json", "--", "python", str(script))
+    assert result.returncode == 0, result.stderr
+    start = result.stderr.index("{\n")
+    report = json.loads(result.stderr[start:])["trace"]
+    assert report["steps"] == 8  # 16 samples / batch 4 * 2 epochs; evaluate() is not training
+    assert [(layer["name"], layer["api"], layer["steps_with_updates"]) for layer in report["layers"]] == [
+        ("kbn_fit", "keras", 8)
+    ]
+    assert report["layers"][0]["created_at"] == {"path": str(script), "line": line_of(script, "keras")}

@@ -306,9 +306,10 @@ def _api(scope: str, update_ops: Iterable[str], update_collection: set[str], gra
     prefix = scope + "/"
     if any(name.startswith(prefix) for name in update_collection):
         return API_LAYERS
-    if any("AssignMovingAvg" in name for name in update_ops):
+    layer_variables = _has_layer_variables(graph, prefix)
+    if update_ops and (layer_variables or any("AssignMovingAvg" in name for name in update_ops)):
         return API_KERAS  # Keras keeps its updates in layer.updates, never in UPDATE_OPS
-    if _has_layer_variables(graph, prefix):
+    if layer_variables:
         return API_LAYERS_OR_KERAS  # built with training=False: no updates tell the two apart
     return API_MANUAL
 

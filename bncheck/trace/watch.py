@@ -191,41 +191,84 @@ class UpdateWatcher:
 
 
 _active: list[UpdateWatcher] = []
-_original_run: Any = None
+_originals: dict[str, Any] = {}
+
+
+def _record(graph: Any, fetches: Any) -> None:
+    for active in tuple(_active):
+        active.record(graph, fetches)
+
+
+class _RecordingCallable:
+    """A session callable (``make_callable``, Keras's ``_make_callable_from_options``) that records runs."""
+
+    def __init__(self, callable_: Any, graph: Any, fetches: Any) -> None:
+        self._callable = callable_
+        self._graph = graph
+        self._fetches = fetches
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        result = self._callable(*args, **kwargs)
+        _record(self._graph, self._fetches)
+        return result
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._callable, name)
 
 
 def _install(watcher: UpdateWatcher) -> None:
-    global _original_run
     if not _active:
         from bncheck import tfcompat
 
         tfcompat.load()
         from tensorflow.python.client import session as session_lib
 
-        _original_run = session_lib.BaseSession.run
-        original = _original_run
+        base = session_lib.BaseSession
+        _originals.update(
+            run=base.run,
+            make_callable=base.make_callable,
+            _make_callable_from_options=base._make_callable_from_options,
+        )
+        original_run = _originals["run"]
+        original_make_callable = _originals["make_callable"]
+        original_from_options = _originals["_make_callable_from_options"]
 
         def run(self, fetches, feed_dict=None, options=None, run_metadata=None):
-            result = original(self, fetches, feed_dict, options, run_metadata)
-            for active in tuple(_active):
-                active.record(self.graph, fetches)
+            result = original_run(self, fetches, feed_dict, options, run_metadata)
+            _record(self.graph, fetches)
             return result
 
-        run.__wrapped__ = original  # type: ignore[attr-defined]
-        run.__doc__ = original.__doc__
-        session_lib.BaseSession.run = run
+        def make_callable(self, fetches, feed_list=None, accept_options=False):
+            callable_ = original_make_callable(self, fetches, feed_list, accept_options)
+            if feed_list:
+                return callable_  # this form calls self.run, which records already
+            return _RecordingCallable(callable_, self.graph, fetches)
+
+        def make_callable_from_options(self, callable_options):
+            callable_ = original_from_options(self, callable_options)
+            names = tuple(callable_options.fetch) + tuple(callable_options.target)
+            return _RecordingCallable(callable_, self.graph, list(names))
+
+        for name, wrapper in (
+            ("run", run),
+            ("make_callable", make_callable),
+            ("_make_callable_from_options", make_callable_from_options),
+        ):
+            wrapper.__wrapped__ = _originals[name]  # type: ignore[attr-defined]
+            wrapper.__doc__ = _originals[name].__doc__
+            setattr(base, name, wrapper)
     _active.append(watcher)
 
 
 def _uninstall(watcher: UpdateWatcher) -> None:
-    global _original_run
     if watcher in _active:
         _active.remove(watcher)
-    if not _active and _original_run is not None:
+    if not _active and _originals:
         from tensorflow.python.client import session as session_lib
 
-        session_lib.BaseSession.run = _original_run
-        _original_run = None
+        for name, original in _originals.items():
+            setattr(session_lib.BaseSession, name, original)
+        _originals.clear()
 
 
 @contextlib.contextmanager
