@@ -47,6 +47,18 @@ def _branch_mode(context: FileContext, test: ast.expr, in_else: bool) -> str | N
     return None
 
 
+def _is_model_fn(context: FileContext, function: ast.AST) -> bool:
+    """An Estimator ``model_fn``: it takes ``mode`` and speaks of ModeKeys or returns an EstimatorSpec."""
+    key = ("model_fn", id(function))
+    if key not in context.cache:
+        context.cache[key] = any(
+            (isinstance(node, ast.Attribute) and node.attr in ("ModeKeys", "EstimatorSpec", "TPUEstimatorSpec"))
+            or (isinstance(node, ast.Name) and node.id in ("ModeKeys", "EstimatorSpec", "TPUEstimatorSpec"))
+            for node in ast.walk(function)
+        )
+    return context.cache[key]
+
+
 def eval_context(context: FileContext, call: CallSite) -> str | None:
     """Why the call runs on an evaluation path (for the message), or None."""
     for test, in_else in reversed(call.ifs):
@@ -76,7 +88,11 @@ def eval_context(context: FileContext, call: CallSite) -> str | None:
                 return f"fed with `{text}`"
     if call.functions:
         function = call.functions[0]
-        if not isinstance(function, ast.Lambda) and "mode" in [arg.arg for arg in function.args.args]:
+        if (
+            not isinstance(function, ast.Lambda)
+            and "mode" in [arg.arg for arg in function.args.args]
+            and _is_model_fn(context, function)
+        ):
             if any(_branch_mode(context, test.test, in_else) == "train" for test, in_else in call.ifs):
                 return None
             return f"in `{function.name}`, which also builds the EVAL and PREDICT graphs"
@@ -143,6 +159,9 @@ class TrainingHardcoded(LintRule):
         "loss = tf.reduce_mean(tf.layers.batch_normalization(tf.zeros([2]), training=is_training))\n"
         "with tf.Session() as sess:\n"
         "    train_loss = sess.run(loss, feed_dict={is_training: True})\n",
+        "import tensorflow as tf\n"
+        "def augment(images, mode):\n"
+        "    return tf.keras.layers.RandomFlip(mode)(images, training=True)\n",
     )
 
     def check(self, context: FileContext) -> Iterable[Candidate]:

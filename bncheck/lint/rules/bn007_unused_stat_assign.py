@@ -14,7 +14,8 @@ from bncheck.lint.semantics import is_graph_mode
 
 _ASSIGN_FUNCTIONS = ("tf.assign", "tf.assign_add", "tf.assign_sub", "tf.state_ops.assign")
 _ASSIGN_METHODS = ("assign", "assign_add", "assign_sub")
-_STATS = re.compile(r"mean|var|moving|pop|avg|average|ema|stat", re.IGNORECASE)
+# "var" only as a word part of its own (pop_var, var_1), not inside "variable"
+_STATS = re.compile(r"mean|variance|moving|pop|avg|average|ema|stat|(?<![a-z])var(?![a-z])", re.IGNORECASE)
 
 
 def _is_stat_assign(context: FileContext, call: CallSite) -> bool:
@@ -128,6 +129,9 @@ class UnusedStatAssign(LintRule):
         "        mean, var = tf.nn.moments(x, [0])\n"
         "        self.moving_mean.assign(self.moving_mean * 0.99 + mean * 0.01)\n"
         "        return tf.nn.batch_normalization(x, mean, var, None, None, 1e-3)\n",
+        "import tensorflow.compat.v1 as tf\n"
+        "variable = tf.get_variable('counter', [], trainable=False)\n"
+        "variable.assign(0)\n",
     )
 
     def check(self, context: FileContext) -> Iterable[Candidate]:
