@@ -142,3 +142,17 @@ def test_flake8_select_bn_runs_the_same_rules(tmp_path: Path) -> None:
 def test_pre_commit_hook_definition_runs_bncheck_lint() -> None:
     text = (Path(__file__).parent.parent / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
     assert "- id: bncheck-lint\n" in text and "entry: bncheck lint\n" in text and "types: [python]" in text
+
+
+def test_statistics_with_json_keeps_stdout_one_document(tmp_path: Path, capsys) -> None:
+    outcome = run_cli(capsys, "lint", "--format", "json", "--statistics", str(project(tmp_path)))
+    assert json.loads(outcome.stdout)["summary"]["findings"] == 2
+    assert "BN001" in outcome.stderr and "BN003" in outcome.stderr
+
+
+def test_syntax_errors_are_reported_whatever_the_selection_unless_ignored(tmp_path: Path, capsys) -> None:
+    broken = tmp_path / "broken.py"
+    broken.write_text("import tensorflow as tf\nop = opt.minimize(loss\n", encoding="utf-8")
+    selected = run_cli(capsys, "lint", "--select", "BN003", str(broken))
+    assert selected.code == 1 and " BN000 syntax error" in selected.stdout
+    assert run_cli(capsys, "lint", "--ignore", "BN000", str(broken)).code == 0

@@ -96,13 +96,17 @@ def lint_command(paths, output_format, select, ignore, extend_select, exclude, t
             if plans:
                 click.echo(f"bncheck: fixed {sum(len(p.codes) for p in plans)} finding(s) in {len(plans)} file(s)", err=True)
                 findings = lint_paths(paths, config).findings
-    _report(findings, output_format, result.files, diff)
+    if diff:
+        click.echo(f"bncheck: {len(findings)} finding(s) in {result.files} file(s); nothing written (--diff)", err=True)
+    else:
+        _report(findings, output_format, result.files)
     if statistics:
-        _print_statistics(findings)
+        # after machine-readable output the counts go to stderr, so stdout stays one document
+        _print_statistics(findings, to_stderr=output_format != "text")
     return 0 if (exit_zero or not findings) else 1
 
 
-def _report(findings, output_format: str, files: int, quiet: bool) -> None:
+def _report(findings, output_format: str, files: int) -> None:
     if output_format == "json":
         from bncheck.reporting.json import dumps, findings_document
 
@@ -123,14 +127,13 @@ def _report(findings, output_format: str, files: int, quiet: bool) -> None:
     else:
         from bncheck.reporting.lint_text import finding_lines, summary_line
 
-        if not quiet:
-            for line in finding_lines(findings):
-                click.echo(line)
+        for line in finding_lines(findings):
+            click.echo(line)
         click.echo(summary_line(findings, files), err=True)
 
 
-def _print_statistics(findings) -> None:
+def _print_statistics(findings, to_stderr: bool) -> None:
     from bncheck.reporting.lint_text import statistics_lines
 
     for line in statistics_lines(findings):
-        click.echo(line)
+        click.echo(line, err=to_stderr)

@@ -218,9 +218,11 @@ def resolve(results: list[FileResult], config: LintConfig) -> list[Finding]:
     for result in results:
         for candidate in result.candidates:
             finding = candidate.finding
-            if not config.enabled(finding.code, result.path) and finding.code != "BN000":
-                continue
-            if finding.code == "BN000" and not config.enabled("BN000", result.path):
+            if finding.code == "BN000":
+                # a file that was not checked is reported whatever the selection, unless ignored by name
+                if "BN000" in config.ignore:
+                    continue
+            elif not config.enabled(finding.code, result.path):
                 continue
             if candidate.requires or candidate.any_of:
                 if not project.accepts(result.path, candidate):
