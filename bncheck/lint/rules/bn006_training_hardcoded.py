@@ -176,6 +176,7 @@ class TrainingHardcoded(LintRule):
                 continue
             yield Candidate(self.finding(
                 context, call,
-                f"`{flag}` is hard-coded {where}: BN uses batch statistics and overwrites its moving statistics here",
+                f"`{flag}` is hard-coded on an evaluation path ({where}): BN uses batch statistics there "
+                "and overwrites its moving statistics",
                 fix="pass `training=False` (or the mode) on evaluation and inference paths",
             ))
