@@ -232,3 +232,40 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, capsys, content, expected):
     assert code == 2 and out == ""
     assert len(err.strip().splitlines()) == 1
     assert err.startswith(f"bncheck: error: {path}: {expected}")
+
+
+def _articles_wrapper(inputs, is_training, wired: bool, decay=0.999):
+    """The blog-post wrapper verbatim: unnamed tf.Variables, a Python bool for is_training."""
+    scale = tf.Variable(tf.ones([inputs.get_shape()[-1]]))
+    beta = tf.Variable(tf.zeros([inputs.get_shape()[-1]]))
+    pop_mean = tf.Variable(tf.zeros([inputs.get_shape()[-1]]), trainable=False)
+    pop_var = tf.Variable(tf.ones([inputs.get_shape()[-1]]), trainable=False)
+    if is_training:
+        batch_mean, batch_var = tf.nn.moments(inputs, [0])
+        train_mean = v1.assign(pop_mean, pop_mean * decay + batch_mean * (1 - decay))
+        train_var = v1.assign(pop_var, pop_var * decay + batch_var * (1 - decay))
+        with tf.control_dependencies([train_mean, train_var] if wired else []):
+            return tf.nn.batch_normalization(inputs, batch_mean, batch_var, beta, scale, 1e-3)
+    return tf.nn.batch_normalization(inputs, pop_mean, pop_var, beta, scale, 1e-3)
+
+
+@pytest.mark.parametrize("wired", [True, False])
+def test_unnamed_population_statistics_of_the_classic_wrapper_are_found(tmp_path, capsys, wired):
+    graph = tf.Graph()
+    with graph.as_default():
+        x = v1.placeholder(tf.float32, [None, 4])
+        global_step = v1.train.get_or_create_global_step()  # a non-trainable variable that is not BN
+        loss = tf.reduce_mean(tf.square(_articles_wrapper(x, True, wired)))
+        v1.train.GradientDescentOptimizer(0.1).minimize(loss, global_step=global_step, name="train")
+        path = tmp_path / "wrapper.meta"
+        v1.train.export_meta_graph(str(path))
+    code, findings, document = findings_of(capsys, path)
+    # pop_mean and pop_var are Variable_2 and Variable_3: unnamed, each is reported on its own
+    assert {layer["name"]: layer["api"] for layer in document["layers"]} == {
+        "Variable_2": "nn wrapper",
+        "Variable_3": "nn wrapper",
+    }
+    if wired:
+        assert (code, findings) == (0, [])
+    else:
+        assert (code, findings) == (1, [("BN201", "Variable_2"), ("BN201", "Variable_3")])

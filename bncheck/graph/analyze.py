@@ -16,7 +16,7 @@ building BN are recognised:
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -173,6 +173,30 @@ class _FunctionAssigns:
         return positions
 
 
+def _averages_batch_statistic(assign: Any, target: str, limit: int = 64) -> bool:
+    """True when the assigned value mixes the variable's own value with a batch ``Mean`` (moving average)."""
+    if len(assign.inputs) < 2:
+        return False
+    queue, seen = deque([assign.inputs[1].op]), set()
+    reads_itself = has_mean = False
+    # breadth first and bounded: both are a few ops away, the rest of the network is not needed
+    while queue and len(seen) < limit:
+        op = queue.popleft()
+        if op in seen:
+            continue
+        seen.add(op)
+        if op.type == "Mean":
+            has_mean = True
+        elif op.type in VARIABLE_TYPES:
+            reads_itself = reads_itself or op.name == target
+        elif op.type == "ReadVariableOp" and op.inputs:
+            reads_itself = reads_itself or variable_of(op.inputs[0]) == target
+        if reads_itself and has_mean:
+            return True
+        queue.extend(tensor.op for tensor in op.inputs)
+    return False
+
+
 def find_train_ops(graph: Any, apply_ops: set[str]) -> list[str]:
     """The ``train_op`` collection, or else the last ops downstream of the ops that apply gradients."""
     collected = _collection_op_names(graph, TRAIN_OP_KEY)
@@ -248,6 +272,11 @@ def analyze_graph(
                 updates[_layer_scope(target)].add(op.name)
             elif target in trainable and kind in ("AssignSub", "AssignSubVariableOp"):
                 apply_ops.add(op.name)  # a hand-written gradient step: w.assign_sub(lr * grad)
+            elif target not in trainable and _averages_batch_statistic(op, target):
+                # an unnamed population statistic, tf.Variable(..., trainable=False), as in the
+                # well-known wrapper: pop_mean.assign(pop_mean * decay + batch_mean * (1 - decay))
+                moving.add(target)
+                updates[_layer_scope(target)].add(op.name)
         elif function_assigns is not None and kind in CALL_TYPES:
             inputs = list(op.inputs)
             for position in function_assigns.call_assigned_inputs(op.node_def):
