@@ -114,3 +114,20 @@ def test_text_that_cannot_be_encoded_is_not_written(tmp_path: Path) -> None:
         write_atomically(bad)
     assert path.read_text(encoding="utf-8") == BROKEN
     assert sorted(p.name for p in tmp_path.iterdir()) == ["train.py"]
+
+
+def test_train_op_built_inside_a_lambda_is_not_wrapped() -> None:
+    source = ("import tensorflow.compat.v1 as tf\nh = tf.layers.batch_normalization(x, training=True)\n"
+              "make = lambda: tf.train.AdamOptimizer().minimize(loss)\n")
+    findings = lint_paths_for(source)
+    assert [f.code for f in findings] == ["BN001"]
+    assert fix_text("t.py", source, findings) == (source, ())
+
+
+def test_fix_keeps_old_mac_line_endings() -> None:
+    source = ("import tensorflow.compat.v1 as tf\rh = tf.layers.batch_normalization(x, training=True)\r"
+              "op = tf.train.AdamOptimizer().minimize(loss)\r")
+    fixed, codes = fix_text("t.py", source, lint_paths_for(source))
+    assert codes == ("BN001",)
+    assert "\n" not in fixed
+    assert fixed.endswith("UPDATE_OPS)):\r    op = tf.train.AdamOptimizer().minimize(loss)\r")

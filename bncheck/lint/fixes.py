@@ -79,6 +79,9 @@ def _statement_of(tree: ast.Module, line: int, column: int, methods: tuple[str, 
     node = target
     while node in parents and not isinstance(node, ast.stmt):
         node = parents[node]
+        if isinstance(node, ast.Lambda):
+            # the train op is built when the lambda is called, not where the statement runs
+            return target, None
     return target, node if isinstance(node, ast.stmt) else None
 
 
@@ -97,7 +100,7 @@ def _wrap_train_op(lines: list[str], tree: ast.Module, finding: Finding, prefix:
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.end_lineno != node.lineno:
             return False  # re-indenting would change a multi-line string
     indent = head[: len(head) - len(head.lstrip())]
-    newline = "\r\n" if head.endswith("\r\n") else "\n"
+    newline = "\r\n" if head.endswith("\r\n") else "\r" if head.endswith("\r") else "\n"
     wrapped = [f"{indent}with {prefix}control_dependencies({prefix}get_collection({prefix}GraphKeys.UPDATE_OPS)):{newline}"]
     for text in lines[first: last + 1]:
         wrapped.append(("    " + text) if text.strip() else text)
