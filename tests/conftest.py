@@ -28,3 +28,33 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "gpu" in item.keywords:
             item.add_marker(skip)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print how many cases the robustness modules (tests/test_robust_*.py) tried, per command."""
+    import sys
+
+    totals: dict[str, int] = {}
+    notes: dict[str, dict[str, int]] = {}
+    for name, module in sorted(sys.modules.items()):
+        tried = getattr(module, "TRIED", None) if name.startswith("tests.test_robust_") else None
+        if not isinstance(tried, dict):
+            continue
+        for key, count in tried.items():
+            # test_robust_run.py names its counts without the command; the table's are "bad input <command>"
+            words = ["run", key] if name == "tests.test_robust_run" else key.split()
+            if key.startswith("bad input "):
+                command, note = words[2], "from the bad-input table"
+            else:
+                command, note = words[0], "read as valid" if "read as valid" in key else ""
+            if note:
+                notes.setdefault(command, {})[note] = notes.get(command, {}).get(note, 0) + count
+            if note != "read as valid":  # those are a subset of the same command's cases
+                totals[command] = totals.get(command, 0) + count
+    if totals:
+        parts = []
+        for command, count in totals.items():
+            extra = ", ".join(f"{n} {label}" for label, n in notes.get(command, {}).items() if n)
+            parts.append(f"{command} {count}" + (f" ({extra})" if extra else ""))
+        total = sum(totals.values())
+        terminalreporter.write_line(f"robustness cases tried: {total} in all: " + "; ".join(parts))

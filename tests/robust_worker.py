@@ -41,15 +41,15 @@ class _Alarm(BaseException):
     """Raised by SIGALRM; a BaseException so that bncheck's own handlers do not swallow it."""
 
 
-def _on_alarm(signum, frame):  # noqa: ANN001 - signal handler signature
+def _on_alarm(signum, frame):
     raise _Alarm()
 
 
 def _run_one(args: list[str], cwd: str | None, alarm_s: int) -> tuple[int | str, str, str]:
     from bncheck.cli import main
 
-    out = tempfile.TemporaryFile()
-    err = tempfile.TemporaryFile()
+    out = tempfile.TemporaryFile()  # noqa: SIM115 - read back after fds 1 and 2 are restored
+    err = tempfile.TemporaryFile()  # noqa: SIM115
     saved = os.dup(1), os.dup(2)
     saved_cwd = os.getcwd()
     sys.stdout.flush()
@@ -69,7 +69,8 @@ def _run_one(args: list[str], cwd: str | None, alarm_s: int) -> tuple[int | str,
             code = "timeout"
         finally:
             signal.alarm(0)
-    except BaseException as error:  # noqa: BLE001 - anything escaping main() is the bug being looked for
+    # anything escaping main() is the bug being looked for
+    except BaseException as error:  # noqa: BLE001, B036
         import traceback
 
         traceback.print_exc()
@@ -99,8 +100,18 @@ def _child(cases_path: str, results_path: str) -> None:
                 sys.modules["tensorflow"].compat.v1.reset_default_graph()
             started = time.monotonic()
             code, stdout, stderr = _run_one(case["args"], case.get("cwd"), case.get("alarm_s", 30))
-            results.write(json.dumps({"id": case["id"], "code": code, "stdout": stdout[:20000],
-                                      "stderr": stderr[:20000], "seconds": time.monotonic() - started}) + "\n")
+            results.write(
+                json.dumps(
+                    {
+                        "id": case["id"],
+                        "code": code,
+                        "stdout": stdout[:20000],
+                        "stderr": stderr[:20000],
+                        "seconds": time.monotonic() - started,
+                    }
+                )
+                + "\n"
+            )
             results.flush()
 
 
@@ -120,7 +131,11 @@ def run_batch(cases: list[dict], folder: Path, budget_s: float = 240) -> dict[st
         try:
             completed = subprocess.run(
                 [sys.executable, "-m", "tests.robust_worker", str(cases_path), str(results_path)],
-                cwd=ROOT, env=env, capture_output=True, timeout=max(1.0, deadline - time.monotonic()),
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                check=False,
+                timeout=max(1.0, deadline - time.monotonic()),
             )
             returncode = completed.returncode
         except subprocess.TimeoutExpired:
@@ -132,8 +147,9 @@ def run_batch(cases: list[dict], folder: Path, budget_s: float = 240) -> dict[st
             if "start" in record:
                 started = record["start"]
                 continue
-            done[record["id"]] = CaseResult(record["id"], record["code"], record["stdout"], record["stderr"],
-                                            record["seconds"])
+            done[record["id"]] = CaseResult(
+                record["id"], record["code"], record["stdout"], record["stderr"], record["seconds"]
+            )
             started = None
         if started is not None:
             done[started] = CaseResult(started, f"died: {returncode}", "", "", 0.0)

@@ -19,9 +19,9 @@ import stat
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
@@ -59,7 +59,9 @@ def originals(tmp_path_factory) -> dict[str, Path]:
     single = Path(build_tf1(base / "single", steps=2))
     sharded = Path(_build_sharded(base / "sharded"))
     assert sorted(p.name for p in sharded.parent.glob("*.data-*")) == [
-        "model.ckpt-1.data-00000-of-00002", "model.ckpt-1.data-00001-of-00002"]
+        "model.ckpt-1.data-00000-of-00002",
+        "model.ckpt-1.data-00001-of-00002",
+    ]
     return {"single": single, "sharded": sharded}
 
 
@@ -79,6 +81,7 @@ def _truncate(suffix: str, fraction: float):
         data = path.read_bytes()
         path.write_bytes(data[: int(len(data) * fraction)])
         return str(prefix)
+
     return damage
 
 
@@ -92,6 +95,7 @@ def _flip(suffix: str, seed: int, bits: int):
             data[position] ^= 1 << rng.randrange(8)
         path.write_bytes(bytes(data))
         return str(prefix)
+
     return damage
 
 
@@ -100,6 +104,7 @@ def _pad(suffix: str, payload: bytes):
         with open(f"{prefix}{suffix}", "ab") as handle:
             handle.write(payload)
         return str(prefix)
+
     return damage
 
 
@@ -107,6 +112,7 @@ def _empty(suffix: str):
     def damage(folder: Path, prefix: Path) -> str:
         Path(f"{prefix}{suffix}").write_bytes(b"")
         return str(prefix)
+
     return damage
 
 
@@ -114,6 +120,7 @@ def _delete(suffix: str, target: str = "prefix"):
     def damage(folder: Path, prefix: Path) -> str:
         Path(f"{prefix}{suffix}").unlink()
         return str(folder) if target == "folder" else str(prefix)
+
     return damage
 
 
@@ -123,6 +130,7 @@ def _directory_instead(suffix: str):
         path.unlink()
         path.mkdir()
         return str(prefix)
+
     return damage
 
 
@@ -132,6 +140,7 @@ def _symlink_loop(suffix: str, target: str = "prefix"):
         path.unlink()
         path.symlink_to(path.name)  # points at itself
         return str(folder) if target == "folder" else str(prefix)
+
     return damage
 
 
@@ -154,6 +163,7 @@ def _state(text: bytes):
     def damage(folder: Path, prefix: Path) -> str:
         (folder / "checkpoint").write_bytes(text)
         return str(folder)
+
     return damage
 
 
@@ -191,31 +201,55 @@ def _data_only(folder: Path, prefix: Path) -> str:
 def corruptions() -> list[Corruption]:
     """The damage table: at least 100 cases over both checkpoints."""
     cases: list[Corruption] = []
-    for source, data_suffixes in (("single", [".data-00000-of-00001"]),
-                                  ("sharded", [".data-00000-of-00002", ".data-00001-of-00002"])):
-        fractions = [0.0, 0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99, 0.999] if source == "single" else [0.0, 0.5, 0.99]
+    for source, data_suffixes in (
+        ("single", [".data-00000-of-00001"]),
+        ("sharded", [".data-00000-of-00002", ".data-00001-of-00002"]),
+    ):
+        fractions = (
+            [0.0, 0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99, 0.999] if source == "single" else [0.0, 0.5, 0.99]
+        )
         for fraction in fractions:
-            cases.append(Corruption(f"{source}-truncate-index-{fraction}", source, _truncate(".index", fraction), True))
+            cases.append(
+                Corruption(f"{source}-truncate-index-{fraction}", source, _truncate(".index", fraction), True)
+            )
             for suffix in data_suffixes:
-                cases.append(Corruption(f"{source}-truncate{suffix}-{fraction}", source, _truncate(suffix, fraction),
-                                        True))
+                cases.append(
+                    Corruption(
+                        f"{source}-truncate{suffix}-{fraction}", source, _truncate(suffix, fraction), True
+                    )
+                )
         seeds = range(24) if source == "single" else range(8)
         for seed in seeds:
             bits = 1 + seed % 3
-            cases.append(Corruption(f"{source}-flip-index-{seed}x{bits}", source, _flip(".index", seed, bits), False))
+            cases.append(
+                Corruption(f"{source}-flip-index-{seed}x{bits}", source, _flip(".index", seed, bits), False)
+            )
             for suffix in data_suffixes:
-                cases.append(Corruption(f"{source}-flip{suffix}-{seed}x{bits}", source, _flip(suffix, seed, bits),
-                                        False))
+                cases.append(
+                    Corruption(
+                        f"{source}-flip{suffix}-{seed}x{bits}", source, _flip(suffix, seed, bits), False
+                    )
+                )
         for suffix in [".index", *data_suffixes]:
             cases.append(Corruption(f"{source}-empty{suffix}", source, _empty(suffix), True))
             cases.append(Corruption(f"{source}-delete{suffix}", source, _delete(suffix), True))
             cases.append(Corruption(f"{source}-directory{suffix}", source, _directory_instead(suffix), True))
             cases.append(Corruption(f"{source}-symlink-loop{suffix}", source, _symlink_loop(suffix), True))
             cases.append(Corruption(f"{source}-pad-zeros{suffix}", source, _pad(suffix, b"\0" * 4096), False))
-            cases.append(Corruption(f"{source}-pad-garbage{suffix}", source,
-                                    _pad(suffix, bytes(random.Random(7).randrange(256) for _ in range(999))), False))
-        cases.append(Corruption(f"{source}-delete-index-audit-folder", source, _delete(".index", "folder"), True))
-        cases.append(Corruption(f"{source}-index-loop-audit-folder", source, _symlink_loop(".index", "folder"), True))
+            cases.append(
+                Corruption(
+                    f"{source}-pad-garbage{suffix}",
+                    source,
+                    _pad(suffix, random.Random(7).randbytes(999)),
+                    False,
+                )
+            )
+        cases.append(
+            Corruption(f"{source}-delete-index-audit-folder", source, _delete(".index", "folder"), True)
+        )
+        cases.append(
+            Corruption(f"{source}-index-loop-audit-folder", source, _symlink_loop(".index", "folder"), True)
+        )
         cases.append(Corruption(f"{source}-two-link-index-loop", source, _two_link_loop, True))
         cases.append(Corruption(f"{source}-index-of-the-other-checkpoint", source, _swap_index, False))
         cases.append(Corruption(f"{source}-data-file-without-index", source, _data_only, True))
@@ -254,8 +288,13 @@ def _snapshot(folder: Path) -> dict[str, tuple]:
         for name in folders + files:
             path = Path(root) / name
             info = path.lstat()
-            content = path.read_bytes() if stat.S_ISREG(info.st_mode) else os.readlink(path) \
-                if stat.S_ISLNK(info.st_mode) else b""
+            content = (
+                path.read_bytes()
+                if stat.S_ISREG(info.st_mode)
+                else os.readlink(path)
+                if stat.S_ISLNK(info.st_mode)
+                else b""
+            )
             state[str(path)] = (stat.S_IFMT(info.st_mode), info.st_size, info.st_mtime_ns, content)
     return state
 
@@ -280,7 +319,9 @@ def test_corrupted_checkpoints_fail_in_one_line_or_read_cleanly(originals, tmp_p
         target = corruption.damage(folder, folder / original.name)
         folders[corruption.case_id] = folder
         before[corruption.case_id] = _snapshot(folder)
-        cases.append({"id": corruption.case_id, "args": ["audit", "--format", "json", target], "alarm_s": ALARM_S})
+        cases.append(
+            {"id": corruption.case_id, "args": ["audit", "--format", "json", target], "alarm_s": ALARM_S}
+        )
     results = run_batch(cases, tmp_path, budget_s=200)
     failures = []
     for corruption in table:
@@ -301,7 +342,9 @@ def test_corrupted_checkpoints_fail_in_one_line_or_read_cleanly(originals, tmp_p
         except AssertionError as error:
             failures.append(f"{corruption.case_id}: {' '.join(str(error).split())[:400]}")
     if failures:
-        pytest.fail(f"{len(failures)} of {len(table)} corruptions misbehaved:\n" + "\n".join(failures), pytrace=False)
+        pytest.fail(
+            f"{len(failures)} of {len(table)} corruptions misbehaved:\n" + "\n".join(failures), pytrace=False
+        )
 
 
 def _as_nobody() -> list[str] | None:
@@ -349,8 +392,11 @@ def _chmod_folder_prefix(folder: Path, prefix: Path) -> str:
     return str(inner / prefix.name)
 
 
-@pytest.mark.parametrize("damage", [_chmod_index, _chmod_data, _chmod_state, _chmod_folder, _chmod_folder_prefix],
-                         ids=["index", "data", "state-file", "folder", "prefix-in-folder"])
+@pytest.mark.parametrize(
+    "damage",
+    [_chmod_index, _chmod_data, _chmod_state, _chmod_folder, _chmod_folder_prefix],
+    ids=["index", "data", "state-file", "folder", "prefix-in-folder"],
+)
 def test_unreadable_checkpoint_files_fail_in_one_line_as_another_user(originals, damage):
     runner = _as_nobody()
     if runner is None:
@@ -366,13 +412,21 @@ def test_unreadable_checkpoint_files_fail_in_one_line_as_another_user(originals,
         target = damage(folder, folder / originals["single"].name)
         before = _snapshot(base)
         TRIED["audit as another user"] += 1
-        completed = subprocess.run([*runner, sys.executable, "-m", "bncheck", "audit", target],
-                                   capture_output=True, text=True, timeout=120,
-                                   cwd=base, env=dict(os.environ, HOME=str(base), NO_COLOR="1"))
+        completed = subprocess.run(
+            [*runner, sys.executable, "-m", "bncheck", "audit", target],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
+            cwd=base,
+            env=dict(os.environ, HOME=str(base), NO_COLOR="1"),
+        )
         assert completed.returncode == 2, (completed.returncode, completed.stdout, completed.stderr)
         assert "Traceback" not in completed.stderr
         lines = completed.stderr.strip().splitlines()
-        assert len(lines) == 1 and str(folder) in lines[0] and "permission denied" in lines[0].lower(), completed.stderr
+        assert len(lines) == 1 and str(folder) in lines[0] and "permission denied" in lines[0].lower(), (
+            completed.stderr
+        )
         assert _snapshot(base) == before
     finally:
         for path in [base, *base.rglob("*")]:
@@ -382,6 +436,9 @@ def test_unreadable_checkpoint_files_fail_in_one_line_as_another_user(originals,
 
 
 def test_report_how_many_audit_cases_were_tried():
-    print(f"\naudit robustness: {TRIED['audit corrupted']} corrupted checkpoints "
-          f"({TRIED['audit read as valid']} read as valid), {TRIED['audit as another user']} unreadable as nobody")
+    print(
+        f"\naudit robustness: {TRIED['audit corrupted']} corrupted checkpoints "
+        f"({TRIED['audit read as valid']} read as valid), "
+        f"{TRIED['audit as another user']} unreadable as nobody"
+    )
     assert TRIED["audit read as valid"] <= TRIED["audit corrupted"]

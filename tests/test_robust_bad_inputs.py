@@ -20,7 +20,7 @@ TRIED: dict[str, int] = {}
 
 BROKEN_TOML = b'name = "x"\n[input\nshape = [2, 3]\n'
 SCENARIO_MISSING_KEYS = b'name = "only-a-name"\n'
-PYPROJECT_BAD = b'[tool.bncheck]\nselect = 3\n'
+PYPROJECT_BAD = b"[tool.bncheck]\nselect = 3\n"
 PYPROJECT_UNPARSABLE = b'[tool.bncheck\nselect = ["BN001"]\n'
 TRAIN = b"import tensorflow.compat.v1 as tf\ntrain_op = tf.train.AdamOptimizer(0.1).minimize(loss)\n"
 LONG_NAME = "n" * 5000
@@ -31,7 +31,12 @@ BAD_INPUTS: list[tuple[str, list[str], dict[str, bytes | str], str]] = [
     ("run-unknown-scenario", ["run", "no-such-scenario"], {}, "no-such-scenario"),
     ("run-missing-file", ["run", "{d}/missing.toml"], {}, "missing.toml"),
     ("run-unparsable-toml", ["run", "{d}/broken.toml"], {"broken.toml": BROKEN_TOML}, "broken.toml"),
-    ("run-scenario-missing-keys", ["run", "{d}/thin.toml"], {"thin.toml": SCENARIO_MISSING_KEYS}, "thin.toml"),
+    (
+        "run-scenario-missing-keys",
+        ["run", "{d}/thin.toml"],
+        {"thin.toml": SCENARIO_MISSING_KEYS},
+        "thin.toml",
+    ),
     ("run-binary-toml", ["run", "{d}/bin.toml"], {"bin.toml": bytes(range(256))}, "bin.toml"),
     ("run-empty-toml", ["run", "{d}/empty.toml"], {"empty.toml": b""}, "empty.toml"),
     ("run-directory", ["run", "{d}"], {"a.txt": b"x"}, ""),
@@ -50,21 +55,43 @@ BAD_INPUTS: list[tuple[str, list[str], dict[str, bytes | str], str]] = [
     ("audit-text-file", ["audit", "{d}/notes.txt"], {"notes.txt": b"hello\n"}, "notes.txt"),
     ("audit-python-file", ["audit", "{d}/train.py"], {"train.py": TRAIN}, "train.py"),
     ("audit-empty-h5", ["audit", "{d}/model.h5"], {"model.h5": b""}, "model.h5"),
-    ("audit-garbage-keras", ["audit", "{d}/model.keras"], {"model.keras": b"PK\x03\x04garbage"}, "model.keras"),
+    (
+        "audit-garbage-keras",
+        ["audit", "{d}/model.keras"],
+        {"model.keras": b"PK\x03\x04garbage"},
+        "model.keras",
+    ),
     ("audit-long-name", ["audit", "{d}/" + LONG_NAME], {}, "nnnn"),
     ("audit-bad-fail-on", ["audit", "--fail-on", "fatal", "{d}/x"], {}, "--fail-on"),
     ("audit-no-path", ["audit"], {}, ""),
     # lint
     ("lint-missing", ["lint", "{d}/missing.py"], {}, "missing.py"),
     ("lint-bad-select", ["lint", "--select", "XY12", "{d}/train.py"], {"train.py": TRAIN}, "XY12"),
-    ("lint-bad-target-version", ["lint", "--target-version", "latest", "{d}/train.py"], {"train.py": TRAIN},
-     "latest"),
+    (
+        "lint-bad-target-version",
+        ["lint", "--target-version", "latest", "{d}/train.py"],
+        {"train.py": TRAIN},
+        "latest",
+    ),
     ("lint-negative-jobs", ["lint", "--jobs", "-1", "{d}/train.py"], {"train.py": TRAIN}, "--jobs"),
-    ("lint-missing-config", ["lint", "--config", "{d}/nope.toml", "{d}/train.py"], {"train.py": TRAIN}, "nope.toml"),
-    ("lint-unparsable-config", ["lint", "--config", "{d}/pyproject.toml", "{d}/train.py"],
-     {"train.py": TRAIN, "pyproject.toml": PYPROJECT_UNPARSABLE}, "pyproject.toml"),
-    ("lint-wrong-type-in-config", ["lint", "{d}/train.py"], {"train.py": TRAIN, "pyproject.toml": PYPROJECT_BAD},
-     "select"),
+    (
+        "lint-missing-config",
+        ["lint", "--config", "{d}/nope.toml", "{d}/train.py"],
+        {"train.py": TRAIN},
+        "nope.toml",
+    ),
+    (
+        "lint-unparsable-config",
+        ["lint", "--config", "{d}/pyproject.toml", "{d}/train.py"],
+        {"train.py": TRAIN, "pyproject.toml": PYPROJECT_UNPARSABLE},
+        "pyproject.toml",
+    ),
+    (
+        "lint-wrong-type-in-config",
+        ["lint", "{d}/train.py"],
+        {"train.py": TRAIN, "pyproject.toml": PYPROJECT_BAD},
+        "select",
+    ),
     ("lint-bad-format", ["lint", "--format", "xml", "{d}/train.py"], {"train.py": TRAIN}, "--format"),
     ("lint-long-name", ["lint", "{d}/" + LONG_NAME], {}, "nnnn"),
     ("lint-fix-missing", ["lint", "--fix", "{d}/missing.py"], {}, "missing.py"),
@@ -73,16 +100,30 @@ BAD_INPUTS: list[tuple[str, list[str], dict[str, bytes | str], str]] = [
     ("graph-empty", ["graph", "{d}/model.meta"], {"model.meta": b""}, "model.meta"),
     ("graph-directory", ["graph", "{d}/run"], {"run/": ""}, "run"),
     ("graph-text-file", ["graph", "{d}/notes.txt"], {"notes.txt": b"hello\n"}, "notes.txt"),
-    ("graph-bad-fail-on", ["graph", "--fail-on", "fatal", "{d}/model.meta"], {"model.meta": b""}, "--fail-on"),
+    (
+        "graph-bad-fail-on",
+        ["graph", "--fail-on", "fatal", "{d}/model.meta"],
+        {"model.meta": b""},
+        "--fail-on",
+    ),
     ("graph-long-name", ["graph", "{d}/" + LONG_NAME], {}, "nnnn"),
     # trace
     ("trace-no-command", ["trace"], {}, ""),
     ("trace-missing-script", ["trace", "--", "python", "{d}/missing.py"], {}, "missing.py"),
-    ("trace-broken-script", ["trace", "--", "python", "{d}/broken.py"], {"broken.py": b"def f(:\n"}, "broken.py"),
+    (
+        "trace-broken-script",
+        ["trace", "--", "python", "{d}/broken.py"],
+        {"broken.py": b"def f(:\n"},
+        "broken.py",
+    ),
     ("trace-python-c", ["trace", "--", "python", "-c", "print(1)"], {}, "-c"),
     ("trace-python-m-alone", ["trace", "--", "python", "-m"], {}, "-m"),
-    ("trace-zero-max-steps", ["trace", "--max-steps", "0", "--", "python", "{d}/t.py"], {"t.py": b"x = 1\n"},
-     "--max-steps"),
+    (
+        "trace-zero-max-steps",
+        ["trace", "--max-steps", "0", "--", "python", "{d}/t.py"],
+        {"t.py": b"x = 1\n"},
+        "--max-steps",
+    ),
     ("trace-script-is-folder", ["trace", "--", "python", "{d}/run"], {"run/": ""}, "run"),
     ("trace-long-name", ["trace", "--", "python", "{d}/" + LONG_NAME + ".py"], {}, "nnnn"),
     # explain, rules and the group itself
@@ -123,11 +164,17 @@ def test_every_command_rejects_bad_input_in_one_line_and_writes_nothing(tmp_path
                 (folder / name).write_bytes(content)
         folders[case_id] = folder
         before[case_id] = _state(folder)
-        cases.append({"id": case_id, "args": [arg.replace("{d}", str(folder)) for arg in args],
-                      "cwd": str(folder), "alarm_s": 60})
+        cases.append(
+            {
+                "id": case_id,
+                "args": [arg.replace("{d}", str(folder)) for arg in args],
+                "cwd": str(folder),
+                "alarm_s": 60,
+            }
+        )
     results = run_batch(cases, _work(tmp_path), budget_s=200)
     failures = []
-    for case_id, args, _, expected in BAD_INPUTS:
+    for case_id, _, _, expected in BAD_INPUTS:
         command = case_id.split("-")[0] if case_id.split("-")[0] in COMMANDS else "cli"
         TRIED[f"bad input {command}"] = TRIED.get(f"bad input {command}", 0) + 1
         result = results[case_id]
@@ -144,7 +191,9 @@ def test_every_command_rejects_bad_input_in_one_line_and_writes_nothing(tmp_path
             if case_id in KNOWN_OPEN and "KNOWN_OPEN" not in str(error):
                 continue
             failures.append(f"{case_id}: {' '.join(str(error).split())[:400]}")
-    assert not failures, f"{len(failures)} of {len(BAD_INPUTS)} bad inputs misbehaved:\n" + "\n".join(failures)
+    assert not failures, f"{len(failures)} of {len(BAD_INPUTS)} bad inputs misbehaved:\n" + "\n".join(
+        failures
+    )
 
 
 def _work(tmp_path: Path) -> Path:

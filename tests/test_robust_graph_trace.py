@@ -25,8 +25,12 @@ import pytest
 from tests.audit_fixtures import build_tf1
 from tests.robust_worker import run_batch
 
-TRIED: dict[str, int] = {"graph mutated": 0, "graph read as valid": 0, "graph not a MetaGraph": 0,
-                         "trace scripts": 0}
+TRIED: dict[str, int] = {
+    "graph mutated": 0,
+    "graph read as valid": 0,
+    "graph not a MetaGraph": 0,
+    "trace scripts": 0,
+}
 
 
 def _snapshot(folder: Path) -> dict[str, tuple]:
@@ -35,8 +39,13 @@ def _snapshot(folder: Path) -> dict[str, tuple]:
         for name in folders + files:
             path = Path(root) / name
             info = path.lstat()
-            content = path.read_bytes() if stat.S_ISREG(info.st_mode) else \
-                os.readlink(path) if stat.S_ISLNK(info.st_mode) else b""
+            content = (
+                path.read_bytes()
+                if stat.S_ISREG(info.st_mode)
+                else os.readlink(path)
+                if stat.S_ISLNK(info.st_mode)
+                else b""
+            )
             state[str(path)] = (stat.S_IFMT(info.st_mode), info.st_size, info.st_mtime_ns, content)
     return state
 
@@ -52,8 +61,11 @@ def meta_files(tmp_path_factory) -> dict[str, bytes]:
     binary = Path(f"{prefix}.meta").read_bytes()
     meta_graph = tfcompat.load().compat.v1.MetaGraphDef()
     meta_graph.ParseFromString(binary)
-    return {"binary": binary, "text": text_format.MessageToString(meta_graph).encode(),
-            "index": Path(f"{prefix}.index").read_bytes()}
+    return {
+        "binary": binary,
+        "text": text_format.MessageToString(meta_graph).encode(),
+        "index": Path(f"{prefix}.index").read_bytes(),
+    }
 
 
 def _graph_cases(meta: dict[str, bytes]) -> list[tuple[str, dict, bool]]:
@@ -62,15 +74,21 @@ def _graph_cases(meta: dict[str, bytes]) -> list[tuple[str, dict, bool]]:
     cases: list[tuple[str, dict, bool]] = []
     for fraction in (0.0, 0.001, 0.01, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99, 0.999):
         # a cut protobuf either fails to parse or loses nodes that other nodes name as inputs
-        cases.append((f"truncate-binary-{fraction}", {"model.meta": binary[: int(len(binary) * fraction)]}, False))
+        cases.append(
+            (f"truncate-binary-{fraction}", {"model.meta": binary[: int(len(binary) * fraction)]}, False)
+        )
     for seed in range(30):
         data = bytearray(binary)
         rng = random.Random(seed)
         for _ in range(1 + seed % 4):
             data[rng.randrange(len(data))] ^= 1 << rng.randrange(8)
         cases.append((f"flip-binary-{seed}", {"model.meta": bytes(data)}, False))
-    for name, tail in {"zeros": b"\0" * 64, "ff": b"\xff" * 64, "garbage": bytes(range(256)),
-                       "second-copy": binary}.items():
+    for name, tail in {
+        "zeros": b"\0" * 64,
+        "ff": b"\xff" * 64,
+        "garbage": bytes(range(256)),
+        "second-copy": binary,
+    }.items():
         cases.append((f"append-{name}", {"model.meta": binary + tail}, False))
     lines = text.splitlines(keepends=True)
     for seed in range(8):
@@ -91,8 +109,9 @@ def _graph_cases(meta: dict[str, bytes]) -> list[tuple[str, dict, bool]]:
         "text-empty-graph": b"graph_def {\n}\n",
         "text-unknown-op": b'graph_def { node { name: "x" op: "NoSuchOpAnywhere" } }\n',
         "text-missing-input": b'graph_def { node { name: "y" op: "Identity" input: "nowhere:0" '
-                              b'attr { key: "T" value { type: DT_FLOAT } } } }\n',
-        "text-bad-attr": b'graph_def { node { name: "c" op: "Const" attr { key: "dtype" value { type: DT_FLOAT } } } }\n',
+        b'attr { key: "T" value { type: DT_FLOAT } } } }\n',
+        "text-bad-attr": b'graph_def { node { name: "c" op: "Const" '
+        b'attr { key: "dtype" value { type: DT_FLOAT } } } }\n',
         "utf16-text": text.decode().encode("utf-16"),
         "nul-bytes": b"\0" * 100,
     }
@@ -119,8 +138,9 @@ def test_mutated_meta_graphs_fail_in_one_line_or_read_cleanly(meta_files, tmp_pa
                 (folder / name).write_bytes(data)
         before[case_id] = (folder, _snapshot(folder))
         structural[case_id] = is_structural
-        cases.append({"id": case_id, "args": ["graph", "--format", "json", str(folder / "model.meta")],
-                      "alarm_s": 30})
+        cases.append(
+            {"id": case_id, "args": ["graph", "--format", "json", str(folder / "model.meta")], "alarm_s": 30}
+        )
     results = run_batch(cases, tmp_path, budget_s=200)
     failures = []
     for case_id, _, _ in table:
@@ -143,7 +163,9 @@ def test_mutated_meta_graphs_fail_in_one_line_or_read_cleanly(meta_files, tmp_pa
         except AssertionError as error:
             failures.append(f"{case_id}: {' '.join(str(error).split())[:500]}")
     if failures:
-        pytest.fail(f"{len(failures)} of {len(table)} graph inputs misbehaved:\n" + "\n".join(failures), pytrace=False)
+        pytest.fail(
+            f"{len(failures)} of {len(table)} graph inputs misbehaved:\n" + "\n".join(failures), pytrace=False
+        )
 
 
 # --- trace ---------------------------------------------------------------------------------------
@@ -166,30 +188,67 @@ session.run(v1.global_variables_initializer())
 
 # (case id, script text or bytes or a special, extra bncheck options, expected exit code, text in stderr)
 TRACE_CASES: list[tuple[str, object, list[str], int, str]] = [
-    ("raises-after-two-steps", PRELUDE + "session.run(train_op)\nsession.run(train_op)\nraise ValueError('boom')\n",
-     [], 1, "script raised ValueError: boom"),
-    ("raises-before-training", "raise RuntimeError('no data')\n", [], 1, "script raised RuntimeError: no data"),
-    ("raises-inside-session-run", PRELUDE + "p = v1.placeholder(tf.float32, [2])\nsession.run(p * 2, {p: [1.0]})\n",
-     [], 1, "script raised ValueError"),
+    (
+        "raises-after-two-steps",
+        PRELUDE + "session.run(train_op)\nsession.run(train_op)\nraise ValueError('boom')\n",
+        [],
+        1,
+        "script raised ValueError: boom",
+    ),
+    (
+        "raises-before-training",
+        "raise RuntimeError('no data')\n",
+        [],
+        1,
+        "script raised RuntimeError: no data",
+    ),
+    (
+        "raises-inside-session-run",
+        PRELUDE + "p = v1.placeholder(tf.float32, [2])\nsession.run(p * 2, {p: [1.0]})\n",
+        [],
+        1,
+        "script raised ValueError",
+    ),
     ("exits-3", PRELUDE + "session.run(train_op)\nsys.exit(3)\n", [], 3, "exited with code 3"),
     ("exits-with-message", "import sys\nsys.exit('bad config file')\n", [], 1, "bad config file"),
     ("exits-none", "raise SystemExit(None)\n", [], 0, "bncheck trace"),
     ("keyboard-interrupt", "raise KeyboardInterrupt\n", [], 130, "interrupted"),
-    ("base-exception-subclass", "class Stop(BaseException):\n    pass\nraise Stop('halt')\n", [], 1,
-     "script raised Stop: halt"),
+    (
+        "base-exception-subclass",
+        "class Stop(BaseException):\n    pass\nraise Stop('halt')\n",
+        [],
+        1,
+        "script raised Stop: halt",
+    ),
     ("never-trains", "print('hello')\n", [], 0, "bncheck trace"),
     ("builds-but-never-trains", PRELUDE, [], 0, "bncheck trace"),
     ("empty-script", "", [], 0, "bncheck trace"),
     ("bom-script", b"\xef\xbb\xbfprint('bom')\n", [], 0, "bncheck trace"),
-    ("trains-forever-max-steps", PRELUDE + "while True:\n    session.run(train_op)\n", ["--max-steps", "4"], 0,
-     "stopped after --max-steps 4"),
+    (
+        "trains-forever-max-steps",
+        PRELUDE + "while True:\n    session.run(train_op)\n",
+        ["--max-steps", "4"],
+        0,
+        "stopped after --max-steps 4",
+    ),
     ("closes-stdout", "import sys\nsys.stdout.close()\n", [], 0, "bncheck trace"),
-    ("closes-stdout-and-stderr", "import sys\nsys.stdout.close()\nsys.stderr.close()\nsys.stderr = None\n", [], 0,
-     "bncheck trace"),
+    (
+        "closes-stdout-and-stderr",
+        "import sys\nsys.stdout.close()\nsys.stderr.close()\nsys.stderr = None\n",
+        [],
+        0,
+        "bncheck trace",
+    ),
     ("missing-script", "<missing>", [], 2, "no such file"),
     ("syntax-error", "def train(:\n    pass\n", [], 2, "does not parse"),
     ("deeply-nested-expression", "x = " + "1 + " * 100_000 + "1\n", [], 2, "does not parse"),
-    ("201-nested-parentheses", "x = " + "(" * 201 + "1" + ")" * 201 + "\n", [], 2, "too many nested parentheses"),
+    (
+        "201-nested-parentheses",
+        "x = " + "(" * 201 + "1" + ")" * 201 + "\n",
+        [],
+        2,
+        "too many nested parentheses",
+    ),
     ("200-nested-parentheses", "x = " + "(" * 200 + "1" + ")" * 200 + "\n", [], 0, "bncheck trace"),
     ("nul-bytes", b"print(1)\n\0\n", [], 2, "does not parse"),
     ("latin-1-undeclared", b"s = '\xe9t\xe9'\n", [], 2, "does not parse"),
@@ -220,11 +279,18 @@ def test_broken_scripts_pass_their_exit_code_through_or_fail_in_one_line(tmp_pat
         folder.mkdir()
         path = _write_script(folder, script)
         before[case_id] = (folder, path, _snapshot(folder))
-        cases.append({"id": case_id, "args": ["trace", *options, "--", "python", str(path)], "alarm_s": 60,
-                      "cwd": str(folder), "reset_graph": True})
+        cases.append(
+            {
+                "id": case_id,
+                "args": ["trace", *options, "--", "python", str(path)],
+                "alarm_s": 60,
+                "cwd": str(folder),
+                "reset_graph": True,
+            }
+        )
     results = run_batch(cases, tmp_path, budget_s=200)
     failures = []
-    for case_id, script, _, expected_code, expected_text in TRACE_CASES:
+    for case_id, _, _, expected_code, expected_text in TRACE_CASES:
         TRIED["trace scripts"] += 1
         folder, path, snapshot = before[case_id]
         result = results[case_id]
@@ -233,8 +299,9 @@ def test_broken_scripts_pass_their_exit_code_through_or_fail_in_one_line(tmp_pat
             assert expected_text in result.stderr, result.stderr[-800:]
             assert "internal error" not in result.stderr
             # the script's traceback starts at the script (the Session.run watcher may sit inside it)
-            assert "bncheck/trace/run.py" not in result.stderr and "bncheck/cli.py" not in result.stderr, \
+            assert "bncheck/trace/run.py" not in result.stderr and "bncheck/cli.py" not in result.stderr, (
                 result.stderr[-800:]
+            )
             if expected_code == 2:
                 lines = result.stderr.strip().splitlines()
                 assert len(lines) == 1 and lines[0].startswith("bncheck: error: "), result.stderr
@@ -245,7 +312,10 @@ def test_broken_scripts_pass_their_exit_code_through_or_fail_in_one_line(tmp_pat
         except AssertionError as error:
             failures.append(f"{case_id}: {' '.join(str(error).split())[:500]}")
     if failures:
-        pytest.fail(f"{len(failures)} of {len(TRACE_CASES)} scripts misbehaved:\n" + "\n".join(failures), pytrace=False)
+        pytest.fail(
+            f"{len(failures)} of {len(TRACE_CASES)} scripts misbehaved:\n" + "\n".join(failures),
+            pytrace=False,
+        )
 
 
 def test_script_that_ends_the_process_with_os_exit_passes_its_code_through(tmp_path):
@@ -253,8 +323,14 @@ def test_script_that_ends_the_process_with_os_exit_passes_its_code_through(tmp_p
     script = tmp_path / "hard_exit.py"
     script.write_text("import os\nprint('bye', flush=True)\nos._exit(5)\n")
     TRIED["trace scripts"] += 1
-    completed = subprocess.run([sys.executable, "-m", "bncheck", "trace", "--", "python", str(script)],
-                               capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    completed = subprocess.run(
+        [sys.executable, "-m", "bncheck", "trace", "--", "python", str(script)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+        cwd=tmp_path,
+    )
     assert completed.returncode == 5
     assert completed.stdout == "bye\n"
     assert "Traceback" not in completed.stderr
@@ -262,7 +338,10 @@ def test_script_that_ends_the_process_with_os_exit_passes_its_code_through(tmp_p
 
 def test_report_how_many_graph_and_trace_cases_were_tried():
     graph = TRIED["graph mutated"] + TRIED["graph not a MetaGraph"]
-    print(f"\ngraph robustness: {graph} inputs ({TRIED['graph mutated']} mutated MetaGraphs, "
-          f"{TRIED['graph read as valid']} of them read as valid; {TRIED['graph not a MetaGraph']} not MetaGraphs)"
-          f"\ntrace robustness: {TRIED['trace scripts']} scripts")
+    print(
+        f"\ngraph robustness: {graph} inputs ({TRIED['graph mutated']} mutated MetaGraphs, "
+        f"{TRIED['graph read as valid']} of them read as valid; "
+        f"{TRIED['graph not a MetaGraph']} not MetaGraphs)"
+        f"\ntrace robustness: {TRIED['trace scripts']} scripts"
+    )
     assert TRIED["graph read as valid"] <= TRIED["graph mutated"]

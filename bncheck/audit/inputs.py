@@ -48,7 +48,8 @@ def resolve(raw_path: str, all_checkpoints: bool = False) -> list[Source]:
         raise InputError(error.filename or raw_path, "permission denied") from None
     except OSError as error:
         # stat() itself fails: a name too long for the file system, a symlink loop in a parent
-        raise InputError(error.filename or raw_path, f"cannot use this path ({error.strerror or error})") from None
+        problem = f"cannot use this path ({error.strerror or error})"
+        raise InputError(error.filename or raw_path, problem) from None
 
 
 def _resolve(raw_path: str, all_checkpoints: bool) -> list[Source]:

@@ -112,7 +112,10 @@ def _restore_stdio() -> None:
     for name, descriptor in (("stdout", 1), ("stderr", 2)):
         stream = getattr(sys, name)
         if stream is None or getattr(stream, "closed", False):
-            setattr(sys, name, open(descriptor, "w", buffering=1, closefd=False, errors="backslashreplace"))
+            stream = open(  # noqa: SIM115 - it lives on as sys.stdout / sys.stderr
+                descriptor, "w", buffering=1, closefd=False, errors="backslashreplace"
+            )
+            setattr(sys, name, stream)
 
 
 def run_traced(
@@ -145,7 +148,8 @@ def run_traced(
     except KeyboardInterrupt:
         exit_code = 130
         outcome = "interrupted"
-    except BaseException as error:  # noqa: BLE001 - the user's script failed; its traceback is its output
+    # the user's script failed; its traceback is its output
+    except BaseException as error:  # noqa: BLE001, B036
         # BaseException too: a script's own BaseException subclass ends it like any error
         _restore_stdio()
         _print_script_traceback(error, script)
