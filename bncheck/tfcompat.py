@@ -64,8 +64,8 @@ def check_versions(tensorflow_version: str | None, tf_keras_version: str | None)
 
 
 @contextlib.contextmanager
-def _quiet_stderr(enabled: bool):
-    """Silence native-code log lines printed while TensorFlow loads (they bypass Python)."""
+def quiet_native_stderr(enabled: bool = True):
+    """Keep TensorFlow's C++ log lines (printed straight to fd 2, bypassing Python) off the terminal."""
     if not enabled:
         yield
         return
@@ -92,7 +92,7 @@ def load(verbose: bool = False) -> ModuleType:
     if not verbose:
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
         os.environ.setdefault("ABSL_MIN_LOG_LEVEL", "3")
-    with _quiet_stderr(not verbose), warnings.catch_warnings():
+    with quiet_native_stderr(not verbose), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
             import tensorflow as tf  # noqa: PLC0415 - the one lazy import of TensorFlow

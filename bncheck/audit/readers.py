@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import re
-import sys
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 import numpy as np
 
@@ -24,6 +22,7 @@ from bncheck.audit import objectgraph
 from bncheck.audit.inputs import KIND_H5, KIND_KERAS, KIND_SAVEDMODEL, Source
 from bncheck.audit.model import ROLE_AFFINE, ROLE_BETA, ROLE_GAMMA, ROLE_MEAN, ROLE_VARIANCE
 from bncheck.errors import InputError
+from bncheck.tfcompat import quiet_native_stderr
 
 KIND_TF2 = "tf2-object"
 OBJECT_GRAPH_KEY = "_CHECKPOINTABLE_OBJECT_GRAPH"
@@ -76,25 +75,6 @@ def open_source(source: Source, verbose: bool = False) -> Contents:
 
 
 # --- TensorFlow tensor bundles ---------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def quiet_native_stderr(enabled: bool = True) -> Iterator[None]:
-    """Keep TensorFlow's C++ log lines (printed straight to fd 2) off the user's terminal."""
-    if not enabled:
-        yield
-        return
-    sys.stderr.flush()
-    saved = os.dup(2)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 2)
-    try:
-        yield
-    finally:
-        sys.stderr.flush()
-        os.dup2(saved, 2)
-        os.close(saved)
-        os.close(devnull)
 
 
 def _tf_problem(error: BaseException) -> str:
