@@ -5,7 +5,7 @@ from __future__ import annotations
 import configparser
 import re
 import tomllib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bncheck.errors import InputError
@@ -172,4 +172,4 @@ def discover_config(paths: list[Path]) -> LintConfig:
     return load_config(found) if found is not None else LintConfig()
 
 
-__all__ = ["DEFAULT_EXCLUDES", "LintConfig", "discover_config", "find_config_file", "from_mapping", "load_config", "field"]
+__all__ = ["DEFAULT_EXCLUDES", "LintConfig", "discover_config", "find_config_file", "from_mapping", "load_config"]

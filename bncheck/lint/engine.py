@@ -172,11 +172,8 @@ def collect_files(paths: list[Path], config: LintConfig) -> list[Path]:
 def options_for(config: LintConfig) -> dict:
     """The plain options every worker needs."""
     _load_rules()
-    enabled = {code for code in LINT_RULES if config.enabled(code) or any(
-        code in codes for _, codes in ()
-    )}
-    # per-file ignores are applied after the run; a rule ignored only for some files still runs
-    enabled |= {code for code in LINT_RULES if config.per_file_ignores and (config.select is None or config.enabled(code))}
+    # per-file ignores are applied after the run: a rule ignored only for some files still runs
+    enabled = {code for code in LINT_RULES if config.enabled(code)}
     return {
         "enabled": frozenset(enabled),
         "target_version": config.target_version,

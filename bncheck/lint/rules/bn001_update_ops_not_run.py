@@ -24,8 +24,6 @@ def _next_to_updates(context: FileContext, node: ast.AST) -> bool:
                 if sibling is not child and mentions_updates(context, sibling):
                     return True
         child, parent = parent, context.parents.get(parent)
-    if isinstance(parent, ast.With):  # with tf.control_dependencies([train_op]): ... group(update_ops)
-        return False
     return False
 
 
