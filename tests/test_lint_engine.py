@@ -256,3 +256,15 @@ def test_prefilter_needs_a_framework_and_a_bn_related_spelling() -> None:
     assert may_hold_findings(b"import tensorflow as tf\nu = self.moving_mean.assign(m)\n")
     assert may_hold_findings(b"from tensorflow import keras\nbase.trainable = False\n")
     assert may_hold_findings(b"import tensorflow as tf\nsess.run(acc, {'is_training': True})\n")
+
+
+def test_train_op_factory_imported_by_the_bn_script_is_checked_in_its_own_file(tmp_path: Path) -> None:
+    write(tmp_path, "p/utils.py",
+          "import tensorflow.compat.v1 as tf\n\ndef make_train_op(loss):\n"
+          "    return tf.train.AdamOptimizer().minimize(loss)\n")
+    write(tmp_path, "p/train.py",
+          "import tensorflow.compat.v1 as tf\nimport utils\n"
+          "h = tf.layers.batch_normalization(tf.zeros([2, 3]), training=True)\n"
+          "op = utils.make_train_op(tf.reduce_sum(h))\n")
+    found = [(Path(f.location.path).name, f.location.line, f.code) for f in lint_paths([tmp_path / "p"], LintConfig()).findings]
+    assert found == [("utils.py", 4, "BN001")]

@@ -102,7 +102,11 @@ class Project:
         if key not in self._reach_cache:
             if key == "update_bn":
                 sources = {path for path, summary in self.summaries.items() if summary.update_bn}
-                self._reach_cache[key] = self._within_hops(sources, forward=False)
+                # files importing the BN code, and helpers the BN script imports directly
+                # (a train-op factory in utils.py called by the script that builds BN)
+                edges, _ = self._graph()
+                helpers = {target for source in sources for target in edges.get(source, ())}
+                self._reach_cache[key] = self._within_hops(sources, forward=False) | helpers
             elif key == "any_bn":
                 sources = {path for path, summary in self.summaries.items() if summary.any_bn}
                 self._reach_cache[key] = self._within_hops(sources, forward=False)
