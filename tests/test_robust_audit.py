@@ -186,6 +186,18 @@ def _state_loop(folder: Path, prefix: Path) -> str:
     return str(folder)
 
 
+def _named_pipe(name: str, target: str = "prefix"):
+    """A FIFO where a checkpoint file belongs: opening it would block until someone writes."""
+
+    def damage(folder: Path, prefix: Path) -> str:
+        path = folder / name.replace("{prefix}", prefix.name)
+        path.unlink()
+        os.mkfifo(path)
+        return str(folder) if target == "folder" else str(prefix)
+
+    return damage
+
+
 def _swap_index(folder: Path, prefix: Path) -> str:
     """The index of the other checkpoint with this one's data: shapes and offsets disagree."""
     other = Path(os.environ["BNCHECK_ROBUST_OTHER_INDEX"])
@@ -270,6 +282,10 @@ def corruptions() -> list[Corruption]:
     cases.append(Corruption("state-absolute-elsewhere", "single", _state_to_elsewhere, True))
     cases.append(Corruption("state-is-a-directory", "single", _state_is_directory, True))
     cases.append(Corruption("state-symlink-loop", "single", _state_loop, True))
+    # found by this suite: each of these blocked forever in open()
+    cases.append(Corruption("named-pipe-index", "single", _named_pipe("{prefix}.index"), True))
+    cases.append(Corruption("named-pipe-data", "sharded", _named_pipe("{prefix}.data-00001-of-00002"), True))
+    cases.append(Corruption("named-pipe-state", "single", _named_pipe("checkpoint", "folder"), True))
     cases.append(Corruption("folder-symlink-loop", "single", _folder_loop, True))
     return cases
 

@@ -120,6 +120,8 @@ def _graph_cases(meta: dict[str, bytes]) -> list[tuple[str, dict, bool]]:
     cases.append(("not-meta-directory", {"model.meta": "<directory>"}, True))
     cases.append(("not-meta-missing", {}, True))
     cases.append(("not-meta-symlink-loop", {"model.meta": "<loop>"}, True))
+    # found by this suite: a named pipe blocked forever
+    cases.append(("not-meta-named-pipe", {"model.meta": "<fifo>"}, True))
     return cases
 
 
@@ -132,6 +134,8 @@ def test_mutated_meta_graphs_fail_in_one_line_or_read_cleanly(meta_files, tmp_pa
         for name, data in files.items():
             if data == "<directory>":
                 (folder / name).mkdir()
+            elif data == "<fifo>":
+                os.mkfifo(folder / name)
             elif data == "<loop>":
                 (folder / name).symlink_to(name)
             else:
@@ -256,6 +260,7 @@ TRACE_CASES: list[tuple[str, object, list[str], int, str]] = [
     ("random-bytes", random.Random(3).randbytes(500), [], 2, "does not parse"),
     ("a-directory", "<directory>", [], 2, "is not a file"),
     ("symlink-loop", "<loop>", [], 2, "train.py"),
+    ("named-pipe", "<fifo>", [], 2, "is not a file"),
 ]
 
 
@@ -265,6 +270,8 @@ def _write_script(folder: Path, script) -> Path:
         return path
     if script == "<directory>":
         path.mkdir()
+    elif script == "<fifo>":
+        os.mkfifo(path)
     elif script == "<loop>":
         path.symlink_to("train.py")
     else:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,8 +78,19 @@ def _bundle(prefix: str) -> Source:
     return Source(KIND_TF1, prefix, step_of(prefix))
 
 
+def ensure_not_special(path: Path) -> None:
+    """InputError for a named pipe, socket or device: opening or reading one can block forever."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return  # missing or unreadable: the caller's open() says which
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        raise InputError(path, "not a regular file (a named pipe, socket or device)")
+
+
 def _readable(path: Path) -> bytes:
     """The first bytes of ``path``; an InputError when it cannot be opened."""
+    ensure_not_special(path)
     try:
         with open(path, "rb") as handle:
             return handle.read(8)
@@ -161,6 +173,7 @@ def _resolve_directory(directory: Path, all_checkpoints: bool) -> list[Source]:
 
 
 def _read_state(state: Path) -> tuple[str | None, list[str]]:
+    ensure_not_special(state)
     try:
         text = state.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:

@@ -19,7 +19,7 @@ from typing import Any, Callable
 import numpy as np
 
 from bncheck.audit import objectgraph
-from bncheck.audit.inputs import KIND_H5, KIND_KERAS, KIND_SAVEDMODEL, Source
+from bncheck.audit.inputs import KIND_H5, KIND_KERAS, KIND_SAVEDMODEL, Source, ensure_not_special
 from bncheck.audit.model import ROLE_AFFINE, ROLE_BETA, ROLE_GAMMA, ROLE_MEAN, ROLE_VARIANCE
 from bncheck.errors import InputError
 from bncheck.tfcompat import quiet_native_stderr
@@ -96,6 +96,7 @@ def glob_escape(text: str) -> str:
 
 def _check_bundle_files(prefix: str, index: Path) -> list[Path]:
     for path in [index]:
+        ensure_not_special(path)
         try:
             with open(path, "rb") as handle:
                 handle.read(1)
@@ -113,6 +114,7 @@ def _check_bundle_files(prefix: str, index: Path) -> list[Path]:
                 f"{prefix}.data-{missing[0]:05d}-of-{expected:05d}", "missing checkpoint data shard"
             )
     for path in data:
+        ensure_not_special(path)
         try:
             with open(path, "rb") as handle:
                 handle.read(1)

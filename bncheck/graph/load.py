@@ -30,6 +30,9 @@ def parse_meta_graph(path: str | Path, verbose: bool = False) -> Any:
         raise InputError(source, "no such file")
     if source.is_dir():
         raise InputError(source, "is a directory; expected an exported MetaGraphDef file (model.meta)")
+    if not source.is_file():
+        # reading a named pipe or a device (/dev/zero) could block or never end
+        raise InputError(source, "not a regular file (a named pipe, socket or device); expected model.meta")
     try:
         data = source.read_bytes()
     except OSError as error:

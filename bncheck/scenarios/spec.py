@@ -389,6 +389,13 @@ def builtin_files() -> dict[str, Path]:
 
 def read_toml(path: Path) -> dict[str, Any]:
     try:
+        special = path.exists() and not path.is_file() and not path.is_dir()
+    except OSError:
+        special = False  # read_bytes() below reports it
+    if special:
+        # reading a named pipe or a device (/dev/zero) could block or never end
+        raise BncheckError(f"{path}: not a regular file (a named pipe, socket or device)")
+    try:
         data = path.read_bytes()
     except FileNotFoundError:
         raise BncheckError(f"{path}: no such scenario file") from None
