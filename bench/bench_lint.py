@@ -54,6 +54,7 @@ def source_tree(package: str) -> Path:
 
 
 def wall(command: list[str], repeat: int) -> float:
+    """The best wall time of ``repeat`` runs of ``command`` (its output discarded)."""
     best = float("inf")
     for _ in range(repeat):
         start = time.perf_counter()
@@ -66,6 +67,7 @@ def wall(command: list[str], repeat: int) -> float:
 
 
 def main() -> int:
+    """Run every measurement and print the markdown tables."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--skip-flake8", action="store_true", help="flake8 is by far the slowest row")
@@ -76,20 +78,42 @@ def main() -> int:
     cpus = os.cpu_count() or 1
     bncheck = [sys.executable, "-m", "bncheck", "lint", "--exit-zero"]
     rows: list[tuple[str, float]] = []
-    rows.append(("ast.parse every file, one process (floor)", wall([sys.executable, "-c", PARSE_FLOOR, *trees], args.repeat)))
+    rows.append(
+        (
+            "ast.parse every file, one process (floor)",
+            wall([sys.executable, "-c", PARSE_FLOOR, *trees], args.repeat),
+        )
+    )
     ruff = shutil.which("ruff", path=str(BIN)) or shutil.which("ruff")
-    rows.append((f"ruff check --select B ({cpus} threads)",
-                 wall([ruff, "check", "--select", "B", "--no-cache", "--exit-zero", "--quiet", *trees], args.repeat)))
+    rows.append(
+        (
+            f"ruff check --select B ({cpus} threads)",
+            wall(
+                [ruff, "check", "--select", "B", "--no-cache", "--exit-zero", "--quiet", *trees], args.repeat
+            ),
+        )
+    )
     if not args.skip_flake8:
-        rows.append((f"flake8 --select B, bugbear (-j {cpus})",
-                     wall([sys.executable, "-m", "flake8", "--select", "B", "--exit-zero", "-j", str(cpus), *trees], 1)))
+        rows.append(
+            (
+                f"flake8 --select B, bugbear (-j {cpus})",
+                wall(
+                    [sys.executable, "-m", "flake8", "--select", "B", "--exit-zero", "-j", str(cpus), *trees],
+                    1,
+                ),
+            )
+        )
     rows.append(("bncheck lint -j 1", wall([*bncheck, "-j", "1", *trees], args.repeat)))
     rows.append((f"bncheck lint -j 0 ({cpus} processes)", wall([*bncheck, "-j", "0", *trees], args.repeat)))
-    rows.append(("bncheck lint -j 1 --no-prefilter", wall([*bncheck, "-j", "1", "--no-prefilter", *trees], 1)))
+    rows.append(
+        ("bncheck lint -j 1 --no-prefilter", wall([*bncheck, "-j", "1", "--no-prefilter", *trees], 1))
+    )
 
     floor = rows[0][1]
     ruff_time = rows[1][1]
-    print(f"\n{files} files in {', '.join(Path(t).name for t in trees)}; {cpus} CPU(s); best of {args.repeat}\n")
+    print(
+        f"\n{files} files in {', '.join(Path(t).name for t in trees)}; {cpus} CPU(s); best of {args.repeat}\n"
+    )
     print("| run | wall s | × ruff | × ast.parse floor |")
     print("| --- | ---: | ---: | ---: |")
     for name, seconds in rows:
@@ -100,11 +124,17 @@ def main() -> int:
         small.write_text(SMALL_FILE, encoding="utf-8")
         python = wall([sys.executable, "-c", "pass"], 5)
         one = wall([*bncheck, str(small)], 5)
-        ruff_one = wall([ruff, "check", "--select", "B", "--no-cache", "--exit-zero", "--quiet", str(small)], 5)
+        ruff_one = wall(
+            [ruff, "check", "--select", "B", "--no-cache", "--exit-zero", "--quiet", str(small)], 5
+        )
     print("\nOne small file (process start included, best of 5)\n")
     print("| run | wall s | × bare python |")
     print("| --- | ---: | ---: |")
-    for name, seconds in (("python -c pass", python), ("bncheck lint train.py", one), ("ruff check train.py", ruff_one)):
+    for name, seconds in (
+        ("python -c pass", python),
+        ("bncheck lint train.py", one),
+        ("ruff check train.py", ruff_one),
+    ):
         print(f"| {name} | {seconds:.3f} | {seconds / python:.2f} |")
     return 0
 

@@ -63,8 +63,9 @@ def test_sarif_format_lists_every_lint_rule_and_the_results(tmp_path: Path, caps
     run = json.loads(outcome.stdout)["runs"][0]
     rule_ids = [rule["id"] for rule in run["tool"]["driver"]["rules"]]
     assert rule_ids == [f"BN{n:03d}" for n in range(12)]
-    assert [(r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"]) for r in run["results"]] == [
-        ("BN001", 3), ("BN003", 4)]
+    assert [
+        (r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"]) for r in run["results"]
+    ] == [("BN001", 3), ("BN003", 4)]
     assert run["results"][0]["ruleIndex"] == 1
 
 
@@ -82,7 +83,12 @@ def test_select_ignore_and_extend_select_on_the_command_line(tmp_path: Path, cap
     ignored = run_cli(capsys, "lint", "--ignore", "BN001,BN003", str(src))
     assert ignored.code == 0 and ignored.stdout == ""
     extended = run_cli(capsys, "lint", "--extend-select", "BN010", str(src))
-    assert sorted(line.split(" ")[1] for line in extended.stdout.splitlines()) == ["BN001", "BN003", "BN010", "BN010"]
+    assert sorted(line.split(" ")[1] for line in extended.stdout.splitlines()) == [
+        "BN001",
+        "BN003",
+        "BN010",
+        "BN010",
+    ]
 
 
 def test_default_and_given_excludes_skip_folders(tmp_path: Path, capsys) -> None:
@@ -128,14 +134,24 @@ def test_rules_and_explain_show_the_lint_rules(capsys) -> None:
 def test_flake8_select_bn_runs_the_same_rules(tmp_path: Path) -> None:
     path = tmp_path / "train.py"
     path.write_text(SCRIPT, encoding="utf-8")
-    completed = subprocess.run([sys.executable, "-m", "flake8", "--select", "BN", str(path)],
-                               capture_output=True, text=True, timeout=120)
+    completed = subprocess.run(
+        [sys.executable, "-m", "flake8", "--select", "BN", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert completed.returncode == 1, completed.stderr
     assert [line.split(" ")[:2] for line in completed.stdout.splitlines()] == [
-        [f"{path}:3:6:", "BN001"], [f"{path}:4:9:", "BN003"]]
+        [f"{path}:3:6:", "BN001"],
+        [f"{path}:4:9:", "BN003"],
+    ]
     path.write_text(SCRIPT.replace("minimize(tf.reduce_sum(h))", "minimize(tf.reduce_sum(h))  # noqa: BN001"))
-    again = subprocess.run([sys.executable, "-m", "flake8", "--select", "BN", str(path)],
-                           capture_output=True, text=True, timeout=120)
+    again = subprocess.run(
+        [sys.executable, "-m", "flake8", "--select", "BN", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert [line.split(" ")[1] for line in again.stdout.splitlines()] == ["BN003"]
 
 

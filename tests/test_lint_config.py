@@ -24,7 +24,9 @@ def _codes(result) -> list[str]:
 
 def test_pyproject_table_selects_ignores_and_sets_target_version(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text(
-        '[tool.bncheck]\nignore = ["BN003"]\nextend-select = ["BN010"]\ntarget-version = "2.16"\n', encoding="utf-8")
+        '[tool.bncheck]\nignore = ["BN003"]\nextend-select = ["BN010"]\ntarget-version = "2.16"\n',
+        encoding="utf-8",
+    )
     (tmp_path / "src").mkdir()
     (tmp_path / "src" / "train.py").write_text(SCRIPT, encoding="utf-8")
     config = discover_config([tmp_path / "src"])
@@ -33,7 +35,9 @@ def test_pyproject_table_selects_ignores_and_sets_target_version(tmp_path: Path)
 
 
 def test_setup_cfg_section_is_read(tmp_path: Path) -> None:
-    (tmp_path / "setup.cfg").write_text("[bncheck]\nselect = BN001, BN003\nexclude = generated\n", encoding="utf-8")
+    (tmp_path / "setup.cfg").write_text(
+        "[bncheck]\nselect = BN001, BN003\nexclude = generated\n", encoding="utf-8"
+    )
     (tmp_path / "train.py").write_text(SCRIPT, encoding="utf-8")
     (tmp_path / "generated").mkdir()
     (tmp_path / "generated" / "copy.py").write_text(SCRIPT, encoding="utf-8")
@@ -53,7 +57,7 @@ def test_unknown_key_and_bad_values_name_the_file_and_key(tmp_path: Path) -> Non
     pyproject.write_text('[tool.bncheck]\ntarget-version = "new"\n', encoding="utf-8")
     with pytest.raises(InputError, match="target-version"):
         load_config(pyproject)
-    pyproject.write_text('[tool.bncheck\n', encoding="utf-8")
+    pyproject.write_text("[tool.bncheck\n", encoding="utf-8")
     with pytest.raises(InputError, match="cannot read TOML"):
         load_config(pyproject)
 
@@ -69,9 +73,12 @@ def test_prefix_selection_and_longest_match_wins() -> None:
 
 def test_per_file_ignores_apply_to_matching_paths(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text(
-        '[tool.bncheck]\n[tool.bncheck.per-file-ignores]\n"legacy/*.py" = ["BN001"]\n', encoding="utf-8")
+        '[tool.bncheck]\n[tool.bncheck.per-file-ignores]\n"legacy/*.py" = ["BN001"]\n', encoding="utf-8"
+    )
     (tmp_path / "legacy").mkdir()
     (tmp_path / "legacy" / "old.py").write_text(SCRIPT, encoding="utf-8")
     (tmp_path / "new.py").write_text(SCRIPT, encoding="utf-8")
     findings = lint_paths([tmp_path]).findings
-    assert {(Path(f.location.path).name, f.code) for f in findings if f.code == "BN001"} == {("new.py", "BN001")}
+    assert {(Path(f.location.path).name, f.code) for f in findings if f.code == "BN001"} == {
+        ("new.py", "BN001")
+    }

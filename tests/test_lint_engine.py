@@ -30,15 +30,19 @@ def test_every_bn_import_spelling_resolves_to_a_producer_for_bn001() -> None:
     spellings = [
         "import tensorflow as tf\nh = tf.layers.batch_normalization(x, training=True)\n",
         "import tensorflow.compat.v1 as tf\nh = tf.layers.batch_normalization(x, training=True)\n",
-        "import tensorflow as tf\nfrom tensorflow.layers import batch_normalization as bn\nh = bn(x, training=True)\n",
-        "import tensorflow as tf\nfrom tensorflow.contrib import slim\nh = slim.batch_norm(x, is_training=True)\n",
+        "import tensorflow as tf\nfrom tensorflow.layers import batch_normalization as bn\nh = bn(x, "
+        "training=True)\n",
+        "import tensorflow as tf\nfrom tensorflow.contrib import slim\nh = slim.batch_norm(x, "
+        "is_training=True)\n",
         "import tensorflow as tf\nimport tf_slim as slim\nh = slim.batch_norm(x, is_training=True)\n",
         "import tensorflow as tf\nslim = tf.contrib.slim\nh = slim.batch_norm(x, is_training=True)\n",
-        "import tensorflow as tf\nfrom tensorflow.contrib.layers import batch_norm\nh = batch_norm(x, is_training=True)\n",
+        "import tensorflow as tf\nfrom tensorflow.contrib.layers import batch_norm\nh = batch_norm(x, "
+        "is_training=True)\n",
         "import tensorflow as tf\nimport functools\n"
         "bn = functools.partial(tf.layers.batch_normalization, training=True)\nh = bn(x)\n",
         "import tensorflow as tf\nimport tensorflow.contrib.slim as slim\n"
-        "with slim.arg_scope([slim.conv2d], normalizer_fn=slim.batch_norm, normalizer_params={'is_training': True}):\n"
+        "with slim.arg_scope([slim.conv2d], normalizer_fn=slim.batch_norm, "
+        "normalizer_params={'is_training': True}):\n"
         "    h = slim.conv2d(x, 8, 3)\n",
     ]
     for source in spellings:
@@ -75,7 +79,8 @@ def test_keras_spellings_are_keras_bn_for_bn011() -> None:
     )
     for head in (
         "import tensorflow.compat.v1 as tf\nh = tf.keras.layers.BatchNormalization()(x)\n",
-        "import tensorflow.compat.v1 as tf\nfrom tensorflow.keras import layers\nh = layers.BatchNormalization()(x)\n",
+        "import tensorflow.compat.v1 as tf\nfrom tensorflow.keras import layers\nh = "
+        "layers.BatchNormalization()(x)\n",
         "import tensorflow.compat.v1 as tf\nimport tf_keras\nh = tf_keras.layers.BatchNormalization()(x)\n",
     ):
         assert codes(lint_source(head + tail)) == ["BN011"], head
@@ -85,14 +90,22 @@ def test_keras_spellings_are_keras_bn_for_bn011() -> None:
 
 
 def test_bn_in_model_py_and_bare_minimize_in_train_py_is_bn001_in_train_py(tmp_path: Path) -> None:
-    write(tmp_path, "proj/model.py",
-          "import tensorflow.compat.v1 as tf\n\ndef build(x, training):\n"
-          "    return tf.layers.batch_normalization(x, training=training)\n")
-    train = write(tmp_path, "proj/train.py",
-                  "import tensorflow.compat.v1 as tf\nfrom model import build\n\n"
-                  "loss = tf.reduce_sum(build(tf.zeros([2, 3]), True))\n" + BARE_MINIMIZE)
+    write(
+        tmp_path,
+        "proj/model.py",
+        "import tensorflow.compat.v1 as tf\n\ndef build(x, training):\n"
+        "    return tf.layers.batch_normalization(x, training=training)\n",
+    )
+    train = write(
+        tmp_path,
+        "proj/train.py",
+        "import tensorflow.compat.v1 as tf\nfrom model import build\n\n"
+        "loss = tf.reduce_sum(build(tf.zeros([2, 3]), True))\n" + BARE_MINIMIZE,
+    )
     result = lint_paths([tmp_path / "proj"], LintConfig())
-    assert [(Path(f.location.path).name, f.location.line, f.code) for f in result.findings] == [("train.py", 5, "BN001")]
+    assert [(Path(f.location.path).name, f.location.line, f.code) for f in result.findings] == [
+        ("train.py", 5, "BN001")
+    ]
     # alone, train.py has no BN at all: nothing to report
     assert lint_paths([train], LintConfig()).findings == []
 
@@ -100,39 +113,60 @@ def test_bn_in_model_py_and_bare_minimize_in_train_py_is_bn001_in_train_py(tmp_p
 def test_package_relative_imports_carry_bn_across_files(tmp_path: Path) -> None:
     write(tmp_path, "pkg/__init__.py", "")
     write(tmp_path, "pkg/nets/__init__.py", "")
-    write(tmp_path, "pkg/nets/resnet.py",
-          "from tensorflow.contrib import slim\n\ndef net(x, is_training):\n"
-          "    return slim.batch_norm(x, is_training=is_training)\n")
-    write(tmp_path, "pkg/train.py",
-          "import tensorflow as tf\nfrom .nets import resnet\n\nloss = tf.reduce_sum(resnet.net(x, True))\n"
-          "saver = tf.train.Saver(var_list=tf.trainable_variables())\n")
+    write(
+        tmp_path,
+        "pkg/nets/resnet.py",
+        "from tensorflow.contrib import slim\n\ndef net(x, is_training):\n"
+        "    return slim.batch_norm(x, is_training=is_training)\n",
+    )
+    write(
+        tmp_path,
+        "pkg/train.py",
+        "import tensorflow as tf\nfrom .nets import resnet\n\nloss = tf.reduce_sum(resnet.net(x, True))\n"
+        "saver = tf.train.Saver(var_list=tf.trainable_variables())\n",
+    )
     result = lint_paths([tmp_path / "pkg"], LintConfig())
     assert [(Path(f.location.path).name, f.code) for f in result.findings] == [("train.py", "BN003")]
 
 
 def test_update_ops_read_before_a_model_built_in_another_file_is_bn002(tmp_path: Path) -> None:
-    write(tmp_path, "p/net.py",
-          "import tensorflow.compat.v1 as tf\n\ndef inference(x):\n"
-          "    return tf.layers.batch_normalization(x, training=True)\n")
-    write(tmp_path, "p/main.py",
-          "import tensorflow.compat.v1 as tf\nimport net\n\ndef main():\n"
-          "    update_ops = tf.get_collection(tf.GraphKeys.UPDATE_OPS)\n"
-          "    loss = tf.reduce_sum(net.inference(tf.zeros([2, 3])))\n"
-          "    with tf.control_dependencies(update_ops):\n"
-          "        return tf.train.AdamOptimizer().minimize(loss)\n")
-    found = [(Path(f.location.path).name, f.location.line, f.code) for f in lint_paths([tmp_path / "p"], LintConfig()).findings]
+    write(
+        tmp_path,
+        "p/net.py",
+        "import tensorflow.compat.v1 as tf\n\ndef inference(x):\n"
+        "    return tf.layers.batch_normalization(x, training=True)\n",
+    )
+    write(
+        tmp_path,
+        "p/main.py",
+        "import tensorflow.compat.v1 as tf\nimport net\n\ndef main():\n"
+        "    update_ops = tf.get_collection(tf.GraphKeys.UPDATE_OPS)\n"
+        "    loss = tf.reduce_sum(net.inference(tf.zeros([2, 3])))\n"
+        "    with tf.control_dependencies(update_ops):\n"
+        "        return tf.train.AdamOptimizer().minimize(loss)\n",
+    )
+    found = [
+        (Path(f.location.path).name, f.location.line, f.code)
+        for f in lint_paths([tmp_path / "p"], LintConfig()).findings
+    ]
     assert found == [("main.py", 5, "BN002")]
 
 
 def test_helper_called_under_update_dependencies_in_another_file_is_not_bn001(tmp_path: Path) -> None:
-    write(tmp_path, "p/opt.py",
-          "import tensorflow.compat.v1 as tf\n\ndef make_train_op(loss):\n"
-          "    return tf.train.AdamOptimizer().minimize(loss)\n")
-    write(tmp_path, "p/train.py",
-          "import tensorflow.compat.v1 as tf\nfrom opt import make_train_op\n"
-          "h = tf.layers.batch_normalization(tf.zeros([2, 3]), training=True)\n"
-          "with tf.control_dependencies(tf.get_collection(tf.GraphKeys.UPDATE_OPS)):\n"
-          "    op = make_train_op(tf.reduce_sum(h))\n")
+    write(
+        tmp_path,
+        "p/opt.py",
+        "import tensorflow.compat.v1 as tf\n\ndef make_train_op(loss):\n"
+        "    return tf.train.AdamOptimizer().minimize(loss)\n",
+    )
+    write(
+        tmp_path,
+        "p/train.py",
+        "import tensorflow.compat.v1 as tf\nfrom opt import make_train_op\n"
+        "h = tf.layers.batch_normalization(tf.zeros([2, 3]), training=True)\n"
+        "with tf.control_dependencies(tf.get_collection(tf.GraphKeys.UPDATE_OPS)):\n"
+        "    op = make_train_op(tf.reduce_sum(h))\n",
+    )
     assert lint_paths([tmp_path / "p"], LintConfig()).findings == []
 
 
@@ -143,42 +177,71 @@ def test_noqa_with_the_code_or_bare_silences_only_that_line() -> None:
     head = "import tensorflow.compat.v1 as tf\nh = tf.layers.batch_normalization(x, training=True)\n"
     assert codes(lint_source(head + "op = tf.train.AdamOptimizer().minimize(loss)  # noqa: BN001\n")) == []
     assert codes(lint_source(head + "op = tf.train.AdamOptimizer().minimize(loss)  # noqa\n")) == []
-    assert codes(lint_source(head + "op = tf.train.AdamOptimizer().minimize(loss)  # NOQA:BN003,BN001\n")) == []
-    assert codes(lint_source(head + "op = tf.train.AdamOptimizer().minimize(loss)  # noqa: BN003\n")) == ["BN001"]
-    assert codes(lint_source(head + "op = tf.train.AdamOptimizer().minimize(loss)  # noqa: E501\n")) == ["BN001"]
+    assert (
+        codes(lint_source(head + "op = tf.train.AdamOptimizer().minimize(loss)  # NOQA:BN003,BN001\n")) == []
+    )
+    assert codes(lint_source(head + "op = tf.train.AdamOptimizer().minimize(loss)  # noqa: BN003\n")) == [
+        "BN001"
+    ]
+    assert codes(lint_source(head + "op = tf.train.AdamOptimizer().minimize(loss)  # noqa: E501\n")) == [
+        "BN001"
+    ]
 
 
 # --- robustness ---------------------------------------------------------------------------------
 
 
 def test_unparsable_file_is_one_bn000_finding_and_linting_goes_on(tmp_path: Path) -> None:
-    write(tmp_path, "a_broken.py", "import tensorflow as tf\ndef f(:\n    return tf.layers.batch_normalization(x)\n")
+    write(
+        tmp_path,
+        "a_broken.py",
+        "import tensorflow as tf\ndef f(:\n    return tf.layers.batch_normalization(x)\n",
+    )
     write(tmp_path, "b_ok.py", "import tensorflow.compat.v1 as tf\nh = tf.layers.batch_normalization(x)\n")
     findings = lint_paths([tmp_path], LintConfig()).findings
     assert [(Path(f.location.path).name, f.code, f.location.line) for f in findings] == [
-        ("a_broken.py", "BN000", 2), ("b_ok.py", "BN004", 2)]
+        ("a_broken.py", "BN000", 2),
+        ("b_ok.py", "BN004", 2),
+    ]
 
 
 def test_non_utf8_empty_and_coding_line_files(tmp_path: Path) -> None:
     (tmp_path / "latin.py").write_bytes(
-        b"# -*- coding: latin-1 -*-\nimport tensorflow.compat.v1 as tf\n# caf\xe9\nh = tf.layers.batch_normalization(x)\n")
-    (tmp_path / "bad_bytes.py").write_bytes(b"import tensorflow as tf\nx = '\xff\xfe'\nbn = tf.layers.batch_normalization\n")
+        b"# -*- coding: latin-1 -*-\nimport tensorflow.compat.v1 as tf\n# caf\xe9\nh = "
+        b"tf.layers.batch_normalization(x)\n"
+    )
+    (tmp_path / "bad_bytes.py").write_bytes(
+        b"import tensorflow as tf\nx = '\xff\xfe'\nbn = tf.layers.batch_normalization\n"
+    )
     (tmp_path / "empty.py").write_bytes(b"")
-    (tmp_path / "bom.py").write_bytes(b"\xef\xbb\xbfimport tensorflow.compat.v1 as tf\nh = tf.layers.batch_normalization(x)\n")
+    (tmp_path / "bom.py").write_bytes(
+        b"\xef\xbb\xbfimport tensorflow.compat.v1 as tf\nh = tf.layers.batch_normalization(x)\n"
+    )
     findings = lint_paths([tmp_path], LintConfig()).findings
     assert [(Path(f.location.path).name, f.code) for f in findings] == [
-        ("bad_bytes.py", "BN000"), ("bom.py", "BN004"), ("latin.py", "BN004")]
+        ("bad_bytes.py", "BN000"),
+        ("bom.py", "BN004"),
+        ("latin.py", "BN004"),
+    ]
 
 
 def test_huge_file_is_linted_with_findings_at_the_right_lines(tmp_path: Path) -> None:
     body = "".join(f"y{i} = tf.nn.relu(x)\n" for i in range(50_000))
-    path = write(tmp_path, "huge.py", "import tensorflow.compat.v1 as tf\n" + body + "h = tf.layers.batch_normalization(x)\n")
+    path = write(
+        tmp_path,
+        "huge.py",
+        "import tensorflow.compat.v1 as tf\n" + body + "h = tf.layers.batch_normalization(x)\n",
+    )
     findings = lint_paths([path], LintConfig()).findings
     assert [(f.code, f.location.line) for f in findings] == [("BN004", 50_002)]
 
 
 def test_deeply_nested_expression_does_not_crash(tmp_path: Path) -> None:
-    path = write(tmp_path, "deep.py", "import tensorflow as tf\nx = " + "(" * 5000 + "1" + ")" * 5000 + "\nopt.minimize(x)\n")
+    path = write(
+        tmp_path,
+        "deep.py",
+        "import tensorflow as tf\nx = " + "(" * 5000 + "1" + ")" * 5000 + "\nopt.minimize(x)\n",
+    )
     findings = lint_paths([path], LintConfig()).findings
     assert codes(findings) in ([], ["BN000"])
 
@@ -207,7 +270,9 @@ def test_prefilter_never_changes_results_on_tf_keras_sources() -> None:
     import tf_keras
 
     root = Path(tf_keras.__file__).parent / "src" / "layers" / "normalization"
-    assert lint_paths([root], LintConfig()).findings == lint_paths([root], LintConfig(prefilter=False)).findings
+    assert (
+        lint_paths([root], LintConfig()).findings == lint_paths([root], LintConfig(prefilter=False)).findings
+    )
 
 
 def test_parallel_jobs_give_the_same_findings_as_one_process() -> None:
@@ -217,18 +282,27 @@ def test_parallel_jobs_give_the_same_findings_as_one_process() -> None:
 
 
 def test_lint_never_imports_tensorflow(tmp_path: Path) -> None:
-    path = write(tmp_path, "t.py", "import tensorflow.compat.v1 as tf\nh = tf.layers.batch_normalization(x)\n")
+    path = write(
+        tmp_path, "t.py", "import tensorflow.compat.v1 as tf\nh = tf.layers.batch_normalization(x)\n"
+    )
     code = (
         "import sys\nfrom bncheck.cli import main\n"
         "try:\n    main(['lint', sys.argv[1]])\nexcept SystemExit:\n    pass\n"
-        "assert not [m for m in sys.modules if m.split('.')[0] in ('tensorflow', 'tf_keras', 'keras')], 'TF imported'\n"
+        "assert not [m for m in sys.modules if m.split('.')[0] in ('tensorflow', 'tf_keras', 'keras')], 'TF "
+        "imported'\n"
         "print('clean')\n"
     )
-    completed = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=120)
+    completed = subprocess.run(
+        [sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=120
+    )
     assert completed.returncode == 0, completed.stderr
     assert "clean" in completed.stdout and "BN004" in completed.stdout
-    importtime = subprocess.run([sys.executable, "-X", "importtime", "-m", "bncheck", "lint", str(path)],
-                                capture_output=True, text=True, timeout=120)
+    importtime = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "bncheck", "lint", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert importtime.returncode == 1
     imported = [line.rsplit("|", 1)[-1].strip() for line in importtime.stderr.splitlines() if "|" in line]
     assert "bncheck.lint.engine" in imported
@@ -238,10 +312,16 @@ def test_lint_never_imports_tensorflow(tmp_path: Path) -> None:
 def test_scan_imports_reads_relative_parenthesised_and_plain_imports() -> None:
     from bncheck.lint.prefilter import scan_imports
 
-    data = (b"import os, sys\nfrom . import model\nfrom .nets import (a,\n  b as c)\n"
-            b"x = 1  # import y\n  from pkg.sub import thing  # note\nimport tensorflow.compat.v1 as tf\n")
+    data = (
+        b"import os, sys\nfrom . import model\nfrom .nets import (a,\n  b as c)\n"
+        b"x = 1  # import y\n  from pkg.sub import thing  # note\nimport tensorflow.compat.v1 as tf\n"
+    )
     assert scan_imports(data) == (
-        ("os", ()), ("sys", ()), (".", ("model",)), (".nets", ("a", "b")), ("pkg.sub", ("thing",)),
+        ("os", ()),
+        ("sys", ()),
+        (".", ("model",)),
+        (".nets", ("a", "b")),
+        ("pkg.sub", ("thing",)),
         ("tensorflow.compat.v1", ()),
     )
 
@@ -259,12 +339,21 @@ def test_prefilter_needs_a_framework_and_a_bn_related_spelling() -> None:
 
 
 def test_train_op_factory_imported_by_the_bn_script_is_checked_in_its_own_file(tmp_path: Path) -> None:
-    write(tmp_path, "p/utils.py",
-          "import tensorflow.compat.v1 as tf\n\ndef make_train_op(loss):\n"
-          "    return tf.train.AdamOptimizer().minimize(loss)\n")
-    write(tmp_path, "p/train.py",
-          "import tensorflow.compat.v1 as tf\nimport utils\n"
-          "h = tf.layers.batch_normalization(tf.zeros([2, 3]), training=True)\n"
-          "op = utils.make_train_op(tf.reduce_sum(h))\n")
-    found = [(Path(f.location.path).name, f.location.line, f.code) for f in lint_paths([tmp_path / "p"], LintConfig()).findings]
+    write(
+        tmp_path,
+        "p/utils.py",
+        "import tensorflow.compat.v1 as tf\n\ndef make_train_op(loss):\n"
+        "    return tf.train.AdamOptimizer().minimize(loss)\n",
+    )
+    write(
+        tmp_path,
+        "p/train.py",
+        "import tensorflow.compat.v1 as tf\nimport utils\n"
+        "h = tf.layers.batch_normalization(tf.zeros([2, 3]), training=True)\n"
+        "op = utils.make_train_op(tf.reduce_sum(h))\n",
+    )
+    found = [
+        (Path(f.location.path).name, f.location.line, f.code)
+        for f in lint_paths([tmp_path / "p"], LintConfig()).findings
+    ]
     assert found == [("utils.py", 4, "BN001")]

@@ -14,7 +14,7 @@ from bncheck.lint.config import LintConfig
 from bncheck.lint.fixes import fix_text, plan_fixes, write_atomically
 from tests.helpers_cli import run_cli
 
-BROKEN = '''import tensorflow.compat.v1 as tf
+BROKEN = """import tensorflow.compat.v1 as tf
 
 
 def train(x, labels):
@@ -26,7 +26,7 @@ def train(x, labels):
         global_step=tf.train.get_or_create_global_step())  # the step counter
     saver = tf.train.Saver(var_list=tf.trainable_variables(), max_to_keep=5)
     return train_op, saver
-'''
+"""
 
 
 def test_fix_wraps_the_train_op_and_saves_global_variables_and_parses() -> None:
@@ -34,8 +34,10 @@ def test_fix_wraps_the_train_op_and_saves_global_variables_and_parses() -> None:
     fixed, codes = fix_text("t.py", BROKEN, findings)
     assert sorted(codes) == ["BN001", "BN003"]
     ast.parse(fixed)
-    assert "    with tf.control_dependencies(tf.get_collection(tf.GraphKeys.UPDATE_OPS)):\n" \
-           "        train_op = optimizer.minimize(\n            loss,\n" in fixed
+    assert (
+        "    with tf.control_dependencies(tf.get_collection(tf.GraphKeys.UPDATE_OPS)):\n"
+        "        train_op = optimizer.minimize(\n            loss,\n" in fixed
+    )
     assert "saver = tf.train.Saver(var_list=tf.global_variables(), max_to_keep=5)" in fixed
 
 
@@ -67,22 +69,28 @@ def test_diff_previews_without_writing(tmp_path: Path, capsys) -> None:
 
 
 def test_fix_keeps_crlf_and_plain_tensorflow_spelling(tmp_path: Path) -> None:
-    source = ("import tensorflow as tf\r\nh = tf.compat.v1.layers.batch_normalization(x, training=True)\r\n"
-              "op = tf.compat.v1.train.AdamOptimizer().minimize(loss)\r\n")
+    source = (
+        "import tensorflow as tf\r\nh = tf.compat.v1.layers.batch_normalization(x, training=True)\r\n"
+        "op = tf.compat.v1.train.AdamOptimizer().minimize(loss)\r\n"
+    )
     path = tmp_path / "crlf.py"
     path.write_bytes(source.encode())
     plans = plan_fixes(lint_paths([path], LintConfig()).findings)
     assert len(plans) == 1
     write_atomically(plans[0])
     data = path.read_bytes().decode()
-    assert "with tf.compat.v1.control_dependencies(tf.compat.v1.get_collection(" \
-           "tf.compat.v1.GraphKeys.UPDATE_OPS)):\r\n    op = " in data
+    assert (
+        "with tf.compat.v1.control_dependencies(tf.compat.v1.get_collection("
+        "tf.compat.v1.GraphKeys.UPDATE_OPS)):\r\n    op = " in data
+    )
     assert lint_paths([path], LintConfig()).findings == []
 
 
 def test_unsafe_statement_is_left_alone() -> None:
-    source = ("import tensorflow.compat.v1 as tf\nh = tf.layers.batch_normalization(x, training=True)\n"
-              "op = tf.train.AdamOptimizer().minimize(loss); other = 1\n")
+    source = (
+        "import tensorflow.compat.v1 as tf\nh = tf.layers.batch_normalization(x, training=True)\n"
+        "op = tf.train.AdamOptimizer().minimize(loss); other = 1\n"
+    )
     findings = lint_paths_for(source)
     assert [f.code for f in findings] == ["BN001"]
     assert fix_text("t.py", source, findings) == (source, ())
@@ -117,16 +125,20 @@ def test_text_that_cannot_be_encoded_is_not_written(tmp_path: Path) -> None:
 
 
 def test_train_op_built_inside_a_lambda_is_not_wrapped() -> None:
-    source = ("import tensorflow.compat.v1 as tf\nh = tf.layers.batch_normalization(x, training=True)\n"
-              "make = lambda: tf.train.AdamOptimizer().minimize(loss)\n")
+    source = (
+        "import tensorflow.compat.v1 as tf\nh = tf.layers.batch_normalization(x, training=True)\n"
+        "make = lambda: tf.train.AdamOptimizer().minimize(loss)\n"
+    )
     findings = lint_paths_for(source)
     assert [f.code for f in findings] == ["BN001"]
     assert fix_text("t.py", source, findings) == (source, ())
 
 
 def test_fix_keeps_old_mac_line_endings() -> None:
-    source = ("import tensorflow.compat.v1 as tf\rh = tf.layers.batch_normalization(x, training=True)\r"
-              "op = tf.train.AdamOptimizer().minimize(loss)\r")
+    source = (
+        "import tensorflow.compat.v1 as tf\rh = tf.layers.batch_normalization(x, training=True)\r"
+        "op = tf.train.AdamOptimizer().minimize(loss)\r"
+    )
     fixed, codes = fix_text("t.py", source, lint_paths_for(source))
     assert codes == ("BN001",)
     assert "\n" not in fixed

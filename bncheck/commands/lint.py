@@ -12,7 +12,9 @@ from bncheck.errors import BncheckError
 
 
 def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
-    codes = tuple(code.strip().upper() for value in values for code in re.split(r"[\s,]+", value) if code.strip())
+    codes = tuple(
+        code.strip().upper() for value in values for code in re.split(r"[\s,]+", value) if code.strip()
+    )
     for code in codes:
         if not re.fullmatch(r"BN\d{0,3}", code):
             raise BncheckError(f"{code!r} is not a bncheck rule code (expected BN001, BN00, BN, ...)")
@@ -21,25 +23,68 @@ def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
 
 @click.command("lint")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "output_format", type=click.Choice(["text", "json", "sarif", "github"]), default="text",
-              show_default=True, help="Output format.")
-@click.option("--select", multiple=True, metavar="CODES", help="Only these rules (comma-separated codes or prefixes).")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "sarif", "github"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--select", multiple=True, metavar="CODES", help="Only these rules (comma-separated codes or prefixes)."
+)
 @click.option("--ignore", multiple=True, metavar="CODES", help="Skip these rules.")
-@click.option("--extend-select", multiple=True, metavar="CODES", help="Add rules to the selection (e.g. BN010).")
-@click.option("--exclude", multiple=True, metavar="PATTERN",
-              help="Skip files and folders matching this glob, on top of the default excludes (.git, .venv, build, ...).")
-@click.option("--target-version", metavar="X.Y", help="TensorFlow version the code must run on (>= 2.16 turns on BN010).")
-@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Read this pyproject.toml or setup.cfg instead of searching for one.")
+@click.option(
+    "--extend-select", multiple=True, metavar="CODES", help="Add rules to the selection (e.g. BN010)."
+)
+@click.option(
+    "--exclude",
+    multiple=True,
+    metavar="PATTERN",
+    help="Skip files and folders matching this glob, besides the default excludes (.git, .venv, build, ...).",
+)
+@click.option(
+    "--target-version",
+    metavar="X.Y",
+    help="TensorFlow version the code must run on (>= 2.16 turns on BN010).",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Read this pyproject.toml or setup.cfg instead of searching for one.",
+)
 @click.option("--isolated", is_flag=True, help="Ignore configuration files.")
 @click.option("--statistics", is_flag=True, help="Print a count of findings per rule after the findings.")
-@click.option("--fix", is_flag=True, help="Rewrite files to fix BN001 and BN003 (atomically); report what is left.")
-@click.option("--diff", is_flag=True, help="Print the fixes --fix would make as a unified diff; write nothing.")
-@click.option("-j", "--jobs", type=int, default=None, metavar="N", help="Worker processes (0: one per CPU). Default 1.")
+@click.option(
+    "--fix", is_flag=True, help="Rewrite files to fix BN001 and BN003 (atomically); report what is left."
+)
+@click.option(
+    "--diff", is_flag=True, help="Print the fixes --fix would make as a unified diff; write nothing."
+)
+@click.option(
+    "-j", "--jobs", type=int, default=None, metavar="N", help="Worker processes (0: one per CPU). Default 1."
+)
 @click.option("--no-prefilter", is_flag=True, help="Parse every file, even those that cannot hold a finding.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
-def lint_command(paths, output_format, select, ignore, extend_select, exclude, target_version, config_path, isolated,
-                 statistics, fix, diff, jobs, no_prefilter, exit_zero) -> int:
+def lint_command(
+    paths,
+    output_format,
+    select,
+    ignore,
+    extend_select,
+    exclude,
+    target_version,
+    config_path,
+    isolated,
+    statistics,
+    fix,
+    diff,
+    jobs,
+    no_prefilter,
+    exit_zero,
+) -> int:
     """Check TensorFlow training scripts for batch-norm bugs, without running them.
 
     \b
@@ -94,10 +139,16 @@ def lint_command(paths, output_format, select, ignore, extend_select, exclude, t
             for plan in plans:
                 write_atomically(plan)
             if plans:
-                click.echo(f"bncheck: fixed {sum(len(p.codes) for p in plans)} finding(s) in {len(plans)} file(s)", err=True)
+                click.echo(
+                    f"bncheck: fixed {sum(len(p.codes) for p in plans)} finding(s) in {len(plans)} file(s)",
+                    err=True,
+                )
                 findings = lint_paths(paths, config).findings
     if diff:
-        click.echo(f"bncheck: {len(findings)} finding(s) in {result.files} file(s); nothing written (--diff)", err=True)
+        click.echo(
+            f"bncheck: {len(findings)} finding(s) in {result.files} file(s); nothing written (--diff)",
+            err=True,
+        )
     else:
         _report(findings, output_format, result.files)
     if statistics:

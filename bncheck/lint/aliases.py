@@ -64,7 +64,7 @@ def canonical(dotted: str) -> str:
         changed = False
         for prefix, replacement in _REWRITES:
             if name.startswith(prefix):
-                name = replacement + name[len(prefix):]
+                name = replacement + name[len(prefix) :]
                 changed = True
     return name[:-1]
 
@@ -96,6 +96,7 @@ class ImportMap:
         self._pending_aliases: list[tuple[str, str]] = []
 
     def add_import(self, node: ast.Import | ast.ImportFrom) -> None:
+        """Record the names an ``import`` or ``from ... import`` statement binds."""
         if isinstance(node, ast.ImportFrom):
             module = "." * node.level + (node.module or "")
             for alias in node.names:
@@ -153,4 +154,5 @@ class ImportMap:
 
     @property
     def uses_tensorflow(self) -> bool:
+        """Whether the file imports TensorFlow, slim or Keras under any name."""
         return any(is_tf_name(canonical(full)) for full in self.names.values())

@@ -22,6 +22,7 @@ class LintResult:
 
     @property
     def skipped(self) -> int:
+        """Files the byte pre-filter passed over without parsing them."""
         return self.files - self.parsed
 
 

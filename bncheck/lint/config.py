@@ -11,13 +11,36 @@ from pathlib import Path
 from bncheck.errors import InputError
 
 DEFAULT_EXCLUDES: tuple[str, ...] = (
-    ".git", ".hg", ".svn", ".venv", "venv", ".env", "env", ".tox", ".nox", "__pycache__",
-    "build", "dist", "site-packages", "node_modules", ".eggs", "*.egg-info", ".mypy_cache",
-    ".pytest_cache", ".ruff_cache",
+    ".git",
+    ".hg",
+    ".svn",
+    ".venv",
+    "venv",
+    ".env",
+    "env",
+    ".tox",
+    ".nox",
+    "__pycache__",
+    "build",
+    "dist",
+    "site-packages",
+    "node_modules",
+    ".eggs",
+    "*.egg-info",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
 )
 _CODE = re.compile(r"^BN\d{0,3}$")
 _KEYS = {
-    "select", "ignore", "extend-select", "exclude", "extend-exclude", "target-version", "jobs", "per-file-ignores",
+    "select",
+    "ignore",
+    "extend-select",
+    "exclude",
+    "extend-exclude",
+    "target-version",
+    "jobs",
+    "per-file-ignores",
     "target-tensorflow",
 }
 
@@ -38,7 +61,7 @@ class LintConfig:
     source: str | None = None  # the config file these values came from, for messages
 
     def enabled(self, code: str, path: str | None = None) -> bool:
-        """Whether ``code`` is selected (prefix matching, ``BN00`` selects BN001-BN009; longest match wins)."""
+        """Whether ``code`` is selected: prefixes match (``BN00`` selects BN001-BN009), the longest wins."""
         selected = self.select if self.select is not None else ("BN",)
         best_on = max((len(p) for p in selected + self.extend_select if code.startswith(p)), default=-1)
         ignores = self.ignore
@@ -50,6 +73,7 @@ class LintConfig:
         return best_on >= 0 and best_on > best_off
 
     def explicitly_selected(self, code: str) -> bool:
+        """Whether ``code`` is named in select/extend-select (opt-in rules such as BN010)."""
         return code in (self.select or ()) or code in self.extend_select
 
 
@@ -57,7 +81,7 @@ def _codes(value: object, key: str, source: str) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [part for part in re.split(r"[\s,]+", value) if part]
     if not isinstance(value, (list, tuple)) or not all(isinstance(item, str) for item in value):
-        raise InputError(source, f"`{key}` must be a list of rule codes such as [\"BN001\"]")
+        raise InputError(source, f'`{key}` must be a list of rule codes such as ["BN001"]')
     codes = tuple(item.strip().upper() for item in value)
     for code in codes:
         if not _CODE.match(code):
@@ -80,14 +104,17 @@ def from_mapping(values: dict, source: str, base: LintConfig | None = None) -> L
     for raw_key, value in values.items():
         key = raw_key.replace("_", "-")
         if key not in _KEYS:
-            raise InputError(source, f"unknown key `{raw_key}` in bncheck's configuration (known: {', '.join(sorted(_KEYS))})")
+            raise InputError(
+                source,
+                f"unknown key `{raw_key}` in bncheck's configuration (known: {', '.join(sorted(_KEYS))})",
+            )
         if key in ("select", "ignore", "extend-select"):
             changes[key.replace("-", "_")] = _codes(value, key, source)
         elif key in ("exclude", "extend-exclude"):
             changes[key.replace("-", "_")] = _strings(value, key, source)
         elif key in ("target-version", "target-tensorflow"):  # the TensorFlow version the code must run on
             if not isinstance(value, (str, int, float)) or not re.match(r"^\d+\.\d+", str(value)):
-                raise InputError(source, f"`{raw_key}` must look like \"2.16\", not {value!r}")
+                raise InputError(source, f'`{raw_key}` must look like "2.16", not {value!r}')
             changes["target_version"] = str(value)
         elif key == "jobs":
             try:
@@ -107,7 +134,9 @@ def _per_file_ignores(value: object, source: str) -> tuple[tuple[str, tuple[str,
         pairs = {}
         for line in value.strip().splitlines():
             if ":" not in line:
-                raise InputError(source, f"`per-file-ignores`: expected 'pattern: codes', got {line.strip()!r}")
+                raise InputError(
+                    source, f"`per-file-ignores`: expected 'pattern: codes', got {line.strip()!r}"
+                )
             pattern, codes = line.split(":", 1)
             pairs[pattern.strip()] = codes
         value = pairs
@@ -117,7 +146,7 @@ def _per_file_ignores(value: object, source: str) -> tuple[tuple[str, tuple[str,
 
 
 def find_config_file(start: Path) -> Path | None:
-    """The nearest pyproject.toml with [tool.bncheck] or setup.cfg with [bncheck], walking up from ``start``."""
+    """The nearest pyproject.toml with [tool.bncheck] or setup.cfg with [bncheck] above ``start``."""
     start = start.resolve()
     if start.is_file():
         start = start.parent
@@ -166,10 +195,17 @@ def load_config(path: Path) -> LintConfig:
 
 
 def discover_config(paths: list[Path]) -> LintConfig:
-    """The configuration that applies to ``paths``: the nearest config file above the first one, or defaults."""
+    """The configuration for ``paths``: the nearest config file above the first one, or defaults."""
     start = paths[0] if paths else Path.cwd()
     found = find_config_file(start if start.exists() else Path.cwd())
     return load_config(found) if found is not None else LintConfig()
 
 
-__all__ = ["DEFAULT_EXCLUDES", "LintConfig", "discover_config", "find_config_file", "from_mapping", "load_config"]
+__all__ = [
+    "DEFAULT_EXCLUDES",
+    "LintConfig",
+    "discover_config",
+    "find_config_file",
+    "from_mapping",
+    "load_config",
+]

@@ -53,6 +53,7 @@ class CallSite:
         return self.functions[-1] if self.functions else None
 
     def keyword(self, name: str) -> ast.expr | None:
+        """The value of keyword argument ``name``, or None."""
         for keyword in self.node.keywords:
             if keyword.arg == name:
                 return keyword.value
@@ -91,10 +92,12 @@ class FileContext:
     cache: dict = field(default_factory=dict)  # facts shared between rules, computed once per file
 
     def calls_named(self, *qualnames: str) -> list[CallSite]:
+        """Calls whose callee resolves to one of these canonical names."""
         wanted = set(qualnames)
         return [call for call in self.calls if call.qualname in wanted]
 
     def values_of(self, name: str) -> list[ast.expr]:
+        """Every value assigned to ``name`` (or a dotted target) in the file."""
         return [assignment.value for assignment in self.assignments.get(name, ())]
 
     def text(self, node: ast.AST) -> str:
@@ -105,16 +108,23 @@ class FileContext:
         try:
             first, last = node.lineno - 1, node.end_lineno - 1
             if first == last:
-                return lines[first][node.col_offset: node.end_col_offset].decode("utf-8")
-            parts = [lines[first][node.col_offset:], *lines[first + 1: last], lines[last][: node.end_col_offset]]
+                return lines[first][node.col_offset : node.end_col_offset].decode("utf-8")
+            parts = [
+                lines[first][node.col_offset :],
+                *lines[first + 1 : last],
+                lines[last][: node.end_col_offset],
+            ]
             return b"\n".join(parts).decode("utf-8")
         except (AttributeError, IndexError, TypeError, UnicodeDecodeError):
             return ast.unparse(node)
 
     @property
     def is_test_file(self) -> bool:
+        """A test module (test_*.py, *_test.py, under tests/): its test functions are not evaluation code."""
         name = re.split(r"[\\/]", self.path)[-1]
-        return name.startswith("test_") or name.endswith("_test.py") or "/tests/" in self.path.replace("\\", "/")
+        return (
+            name.startswith("test_") or name.endswith("_test.py") or "/tests/" in self.path.replace("\\", "/")
+        )
 
 
 class _Collector(ast.NodeVisitor):
@@ -194,7 +204,7 @@ class _Collector(ast.NodeVisitor):
             previous, self.statement = self.statement, child
             self.visit(child)
             self.statement = previous
-        del self.withs[len(self.withs) - len(node.items):]
+        del self.withs[len(self.withs) - len(node.items) :]
 
     visit_With = visit_AsyncWith = _with
 
@@ -261,16 +271,47 @@ class _Collector(ast.NodeVisitor):
 
 
 # leaves with nothing below them that a rule asks about
-_SKIP = frozenset({ast.Load, ast.Store, ast.Del, ast.Constant, str, int, float, bytes, bool} | {
-    type(op) for op in (ast.Add(), ast.Sub(), ast.Mult(), ast.Div(), ast.Eq(), ast.NotEq(), ast.And(), ast.Or(),
-                        ast.USub(), ast.Not(), ast.Lt(), ast.Gt(), ast.LtE(), ast.GtE(), ast.In(), ast.NotIn(),
-                        ast.Is(), ast.IsNot(), ast.Mod(), ast.Pow(), ast.FloorDiv(), ast.BitAnd(), ast.BitOr(),
-                        ast.MatMult(), ast.UAdd(), ast.Invert(), ast.LShift(), ast.RShift(), ast.BitXor())
-})
+_SKIP = frozenset(
+    {ast.Load, ast.Store, ast.Del, ast.Constant, str, int, float, bytes, bool}
+    | {
+        type(op)
+        for op in (
+            ast.Add(),
+            ast.Sub(),
+            ast.Mult(),
+            ast.Div(),
+            ast.Eq(),
+            ast.NotEq(),
+            ast.And(),
+            ast.Or(),
+            ast.USub(),
+            ast.Not(),
+            ast.Lt(),
+            ast.Gt(),
+            ast.LtE(),
+            ast.GtE(),
+            ast.In(),
+            ast.NotIn(),
+            ast.Is(),
+            ast.IsNot(),
+            ast.Mod(),
+            ast.Pow(),
+            ast.FloorDiv(),
+            ast.BitAnd(),
+            ast.BitOr(),
+            ast.MatMult(),
+            ast.UAdd(),
+            ast.Invert(),
+            ast.LShift(),
+            ast.RShift(),
+            ast.BitXor(),
+        )
+    }
+)
 _HANDLERS = {
-    getattr(ast, name[len("visit_"):]): function
+    getattr(ast, name[len("visit_") :]): function
     for name, function in vars(_Collector).items()
-    if name.startswith("visit_") and hasattr(ast, name[len("visit_"):])
+    if name.startswith("visit_") and hasattr(ast, name[len("visit_") :])
 }
 
 

@@ -37,7 +37,10 @@ def _load_rules() -> None:
 
 
 def decode_source(data: bytes) -> str:
-    """Decode like Python does: a BOM or PEP 263 coding line, else UTF-8.  Raises UnicodeDecodeError/SyntaxError."""
+    """Decode like Python does: a BOM or PEP 263 coding line, else UTF-8.
+
+    Raises UnicodeDecodeError or SyntaxError.
+    """
     encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     text = data.decode(encoding)
     return text[1:] if text.startswith("\ufeff") else text
@@ -103,10 +106,15 @@ def _analyze_tree(path: str, source: str, tree: ast.Module, imports, options: di
     noqa = noqa_lines(source)
     if noqa:
         candidates = [c for c in candidates if not suppressed(c.finding.code, c.finding.location.line, noqa)]
-    wrapped = frozenset(
-        call.method for call in context.calls
-        if call.withs and call.method and semantics.under_update_dependencies(context, call)
-    ) if "control_dependencies" in source else frozenset()
+    wrapped = (
+        frozenset(
+            call.method
+            for call in context.calls
+            if call.withs and call.method and semantics.under_update_dependencies(context, call)
+        )
+        if "control_dependencies" in source
+        else frozenset()
+    )
     summary = FileSummary(
         path=path,
         imports=imports,
@@ -151,7 +159,8 @@ def collect_files(paths: list[Path], config: LintConfig) -> list[Path]:
         for folder, subfolders, names in os.walk(path):
             relative_folder = os.path.relpath(folder, path)
             subfolders[:] = sorted(
-                sub for sub in subfolders
+                sub
+                for sub in subfolders
                 if not _excluded(sub, os.path.normpath(os.path.join(relative_folder, sub)), patterns)
             )
             for name in sorted(names):
@@ -226,4 +235,7 @@ def resolve(results: list[FileResult], config: LintConfig) -> list[Finding]:
                     continue
             location = finding.location
             findings.setdefault((location.path, location.line, location.column, finding.code), finding)
-    return sorted(findings.values(), key=lambda f: (f.location.path, f.location.line or 0, f.location.column or 0, f.code))
+    return sorted(
+        findings.values(),
+        key=lambda f: (f.location.path, f.location.line or 0, f.location.column or 0, f.code),
+    )

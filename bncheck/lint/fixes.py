@@ -35,6 +35,7 @@ class FileFix:
     encoding: str = "utf-8"
 
     def diff(self) -> str:
+        """A unified diff of the fix, with a/ and b/ paths as git writes them."""
         return "".join(
             difflib.unified_diff(
                 self.before.splitlines(keepends=True),
@@ -86,14 +87,18 @@ def _statement_of(tree: ast.Module, line: int, column: int, methods: tuple[str, 
 
 
 def _wrap_train_op(lines: list[str], tree: ast.Module, finding: Finding, prefix: str) -> bool:
-    call, statement = _statement_of(tree, finding.location.line, finding.location.column, ("minimize", "apply_gradients"))
-    if statement is None or not isinstance(statement, (ast.Assign, ast.AnnAssign, ast.Expr, ast.Return, ast.AugAssign)):
+    call, statement = _statement_of(
+        tree, finding.location.line, finding.location.column, ("minimize", "apply_gradients")
+    )
+    if statement is None or not isinstance(
+        statement, (ast.Assign, ast.AnnAssign, ast.Expr, ast.Return, ast.AugAssign)
+    ):
         return False
     first, last = statement.lineno - 1, statement.end_lineno - 1
     head = lines[first]
     if head[: _byte_col_to_str(head, statement.col_offset)].strip():
         return False  # something precedes the statement on its line
-    tail = lines[last][_byte_col_to_str(lines[last], statement.end_col_offset):]
+    tail = lines[last][_byte_col_to_str(lines[last], statement.end_col_offset) :]
     if tail.strip() and not tail.strip().startswith("#"):
         return False  # another statement follows on the same line
     for node in ast.walk(statement):
@@ -101,10 +106,13 @@ def _wrap_train_op(lines: list[str], tree: ast.Module, finding: Finding, prefix:
             return False  # re-indenting would change a multi-line string
     indent = head[: len(head) - len(head.lstrip())]
     newline = "\r\n" if head.endswith("\r\n") else "\r" if head.endswith("\r") else "\n"
-    wrapped = [f"{indent}with {prefix}control_dependencies({prefix}get_collection({prefix}GraphKeys.UPDATE_OPS)):{newline}"]
-    for text in lines[first: last + 1]:
+    wrapped = [
+        f"{indent}with "
+        f"{prefix}control_dependencies({prefix}get_collection({prefix}GraphKeys.UPDATE_OPS)):{newline}"
+    ]
+    for text in lines[first : last + 1]:
         wrapped.append(("    " + text) if text.strip() else text)
-    lines[first: last + 1] = wrapped
+    lines[first : last + 1] = wrapped
     return True
 
 
@@ -123,7 +131,7 @@ def _replace_var_list(lines: list[str], tree: ast.Module, finding: Finding, pref
     start_col = _byte_col_to_str(lines[start], var_list.col_offset)
     end_col = _byte_col_to_str(lines[end], var_list.end_col_offset)
     replacement = f"{saver_prefix}global_variables()"
-    lines[start: end + 1] = [lines[start][:start_col] + replacement + lines[end][end_col:]]
+    lines[start : end + 1] = [lines[start][:start_col] + replacement + lines[end][end_col:]]
     return True
 
 
@@ -139,7 +147,9 @@ def fix_text(path: str, source: str, findings: list[Finding]) -> tuple[str, tupl
     lines = source.splitlines(keepends=True)
     fixed: list[str] = []
     # bottom-up, so that earlier line numbers stay valid
-    for finding in sorted(findings, key=lambda f: (f.location.line or 0, f.location.column or 0), reverse=True):
+    for finding in sorted(
+        findings, key=lambda f: (f.location.line or 0, f.location.column or 0), reverse=True
+    ):
         if finding.code == "BN001" and _wrap_train_op(lines, tree, finding, prefix):
             fixed.append(finding.code)
         elif finding.code == "BN003" and _replace_var_list(lines, tree, finding, prefix):
@@ -168,7 +178,9 @@ def plan_fixes(findings: list[Finding]) -> list[FileFix]:
         source = decode_source(data)
         after, codes = fix_text(path, source, file_findings)
         if codes and after != source:
-            plans.append(FileFix(path, source, after, codes, "utf-8" if encoding == "utf-8-sig" else encoding))
+            plans.append(
+                FileFix(path, source, after, codes, "utf-8" if encoding == "utf-8-sig" else encoding)
+            )
     return plans
 
 

@@ -23,12 +23,19 @@ class Plugin:
         self.lines = lines
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
+        """flake8's findings for this file: (line, column, 'BN001 message', type)."""
         from bncheck.lint.config import LintConfig
         from bncheck.lint.engine import analyze_source, options_for, resolve
 
-        source = "".join(self.lines) if self.lines is not None else open(self.filename, encoding="utf-8").read()
+        source = (
+            "".join(self.lines) if self.lines is not None else open(self.filename, encoding="utf-8").read()
+        )
         config = LintConfig()
         result = analyze_source(self.filename, source.encode("utf-8"), options_for(config))
         for finding in resolve([result], config):
-            yield (finding.location.line or 1, (finding.location.column or 1) - 1,
-                   f"{finding.code} {finding.message}", type(self))
+            yield (
+                finding.location.line or 1,
+                (finding.location.column or 1) - 1,
+                f"{finding.code} {finding.message}",
+                type(self),
+            )

@@ -21,11 +21,14 @@ def noqa_lines(source: str) -> dict[int, frozenset[str]]:
         if match is None:
             continue
         codes = match.group("codes")
-        result[number] = ALL if not codes else frozenset(code.upper() for code in re.split(r"[\s,]+", codes) if code)
+        result[number] = (
+            ALL if not codes else frozenset(code.upper() for code in re.split(r"[\s,]+", codes) if code)
+        )
     return result
 
 
 def suppressed(code: str, line: int | None, table: dict[int, frozenset[str]]) -> bool:
+    """Whether a ``# noqa`` comment on ``line`` silences ``code``."""
     if line is None or line not in table:
         return False
     codes = table[line]

@@ -13,10 +13,19 @@ import re
 _STATS = rb"(?i:mean|var|moving|pop|avg|average|ema|stat)"
 # literal spellings that some rule or project fact needs; `in` on bytes is far faster than one big regex
 _LITERALS = (
-    b"batch_norm", b"BatchNorm", b"normalizer_fn", b"_arg_scope", b"applications",  # BN producers, Keras models
-    b"UPDATE_OPS", b"update_ops", b"Saver", b"GradientTape",  # BN002, BN011, BN003, BN008
-    b"minimize", b"apply_gradients",  # BN001
-    b"assign_moving_average", b".apply(",  # BN007
+    b"batch_norm",
+    b"BatchNorm",
+    b"normalizer_fn",
+    b"_arg_scope",
+    b"applications",  # BN producers, Keras models
+    b"UPDATE_OPS",
+    b"update_ops",
+    b"Saver",
+    b"GradientTape",  # BN002, BN011, BN003, BN008
+    b"minimize",
+    b"apply_gradients",  # BN001
+    b"assign_moving_average",
+    b".apply(",  # BN007
 )
 _FROZEN = re.compile(rb"trainable\s*=\s*False")  # BN009
 _FLAG = re.compile(rb"train\w*['\"\]]?\s*[:=]\s*True")  # BN006

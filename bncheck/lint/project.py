@@ -58,7 +58,9 @@ class Project:
             candidates = []
             if name:
                 candidates += [folder / name / "__init__.py", folder / f"{name}.py"]
-            candidates += [folder / "__init__.py", folder.with_suffix(".py")] if rest else [folder / "__init__.py"]
+            candidates += (
+                [folder / "__init__.py", folder.with_suffix(".py")] if rest else [folder / "__init__.py"]
+            )
             return [str(path) for path in candidates if str(path) in self.summaries][:1]
         if name and f"{module}.{name}" in self._by_module:
             return self._by_module[f"{module}.{name}"]
@@ -114,10 +116,13 @@ class Project:
                 sources = {path for path, summary in self.summaries.items() if summary.update_ops_idiom}
                 self._reach_cache[key] = self._within_hops(sources, forward=True)
             elif key == "wrapped":
-                self._reach_cache[key] = frozenset().union(*(s.wrapped_functions for s in self.summaries.values()))
+                self._reach_cache[key] = frozenset().union(
+                    *(s.wrapped_functions for s in self.summaries.values())
+                )
         return self._reach_cache[key]
 
     def holds(self, path: str, condition: Condition) -> bool:
+        """Whether ``condition`` is true of the project, seen from the file ``path``."""
         kind = condition.kind
         if kind == "reach_update_bn":
             return path in self._reach("update_bn")
@@ -130,13 +135,16 @@ class Project:
         if kind in ("bn_function", "keras_bn_factory"):
             attribute = "bn_functions" if kind == "bn_function" else "keras_bn_factories"
             targets = self.resolve_module(path, condition.module, condition.name)
-            return any(condition.name in getattr(self.summaries[target], attribute) for target in targets) or any(
+            return any(
+                condition.name in getattr(self.summaries[target], attribute) for target in targets
+            ) or any(
                 condition.name in getattr(self.summaries[target], attribute)
                 for target in self.resolve_module(path, condition.module)
             )
         raise ValueError(f"unknown condition {kind}")
 
     def accepts(self, path: str, candidate: Candidate) -> bool:
+        """Whether a candidate finding of ``path`` stands once project facts are known."""
         if not all(self.holds(path, condition) for condition in candidate.requires):
             return False
         return not candidate.any_of or any(self.holds(path, condition) for condition in candidate.any_of)

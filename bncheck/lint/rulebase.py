@@ -14,9 +14,10 @@ class Condition:
     """A project fact a candidate finding depends on, resolved once every file is read.
 
     kind:
-      ``reach_update_bn``  this file, or a project module it imports (up to 3 hops), builds BN that registers in UPDATE_OPS
-      ``reach_any_bn``     ... builds BN with moving statistics of any kind
-      ``idiom_importer``   this file, or a project file importing it, runs a graph-mode UPDATE_OPS program
+      ``reach_update_bn``  this file builds BN that registers in UPDATE_OPS, or imports (up to 3 hops)
+                           a project module that does, or is a helper such a module imports directly
+      ``reach_any_bn``     this file or a module it imports (up to 3 hops) builds BN with moving statistics
+      ``idiom_importer``   this file, or a file importing it (up to 3 hops), runs a graph-mode UPDATE_OPS program
       ``not_wrapped``      no project file calls function ``name`` under a control dependency on the updates
       ``bn_function``      ``name`` imported from ``module`` builds UPDATE_OPS BN (``module`` may be relative)
       ``keras_bn_factory`` ``name`` imported from ``module`` returns a Keras model with BN
@@ -66,6 +67,7 @@ class LintRule:
         fix: str | None = None,
         node=None,
     ) -> Finding:
+        """A finding of this rule at a call (or at ``node``) of the file."""
         anchor = node if node is not None else call.node
         return Finding(
             code=self.code,
@@ -77,6 +79,7 @@ class LintRule:
 
     @classmethod
     def as_rule(cls) -> Rule:
+        """The rule's registry entry (metadata and examples)."""
         return Rule(
             code=cls.code,
             title=cls.title,

@@ -11,7 +11,9 @@ import re
 from bncheck.lint.aliases import dotted_text, is_tf_name
 from bncheck.lint.context import CallSite, FileContext
 
-UNKNOWN = object()  # a setting that may be given, but not in a form we can read (a function argument, **kwargs)
+UNKNOWN = (
+    object()
+)  # a setting that may be given, but not in a form we can read (a function argument, **kwargs)
 
 TFLAYERS_BN = ("tf.layers.batch_normalization", "tf.layers.BatchNormalization")
 SLIM_BN = ("slim.batch_norm",)
@@ -221,6 +223,7 @@ def _normalizer_is_bn(context: FileContext, call: CallSite) -> bool:
 
 
 def is_none(value: object) -> bool:
+    """A literal ``None``."""
     return isinstance(value, ast.Constant) and value.value is None
 
 
@@ -251,7 +254,12 @@ def bn_producers(context: FileContext) -> list[CallSite]:
         producers = []
         for call in context.calls:
             name = call.qualname
-            if name in TFLAYERS_BN or name in SLIM_BN or _normalizer_is_bn(context, call) or is_nets_arg_scope(call):
+            if (
+                name in TFLAYERS_BN
+                or name in SLIM_BN
+                or _normalizer_is_bn(context, call)
+                or is_nets_arg_scope(call)
+            ):
                 producers.append(call)
         context.cache["producers"] = producers
     return context.cache["producers"]
@@ -285,7 +293,9 @@ def update_bn_producers(context: FileContext) -> list[CallSite]:
 def keeps_moving_stats(context: FileContext) -> bool:
     """This file builds BN that keeps moving statistics (any API, manual wrappers included)."""
     if "keeps_stats" not in context.cache:
-        result = bool(bn_producers(context)) or any(is_keras_bn(call) or is_bn_application(call) for call in context.calls)
+        result = bool(bn_producers(context)) or any(
+            is_keras_bn(call) or is_bn_application(call) for call in context.calls
+        )
         if not result and context.calls_named(*NN_BN):
             # the manual wrapper keeps population statistics in non-trainable variables
             result = "trainable=False" in context.source.replace(" ", "")
@@ -298,8 +308,10 @@ def is_graph_mode(context: FileContext) -> bool:
     if "graph_mode" not in context.cache:
         result = any(call.qualname in GRAPH_MODE_MARKERS for call in context.calls)
         if not result:
-            result = any(full.startswith(("tensorflow.compat.v1", "tensorflow.contrib", "tf_slim"))
-                         for full in context.imports.names.values())
+            result = any(
+                full.startswith(("tensorflow.compat.v1", "tensorflow.contrib", "tf_slim"))
+                for full in context.imports.names.values()
+            )
         context.cache["graph_mode"] = result
     return context.cache["graph_mode"]
 
@@ -315,6 +327,7 @@ def reads_update_ops(context: FileContext, node: ast.AST) -> bool:
 
 
 def is_update_ops_key(node: ast.AST) -> bool:
+    """``tf.GraphKeys.UPDATE_OPS``, a name ``UPDATE_OPS`` or the string ``'update_ops'``."""
     if isinstance(node, ast.Attribute):
         return node.attr == "UPDATE_OPS"
     if isinstance(node, ast.Name):
@@ -371,12 +384,17 @@ def constant_number(context: FileContext, node: object) -> float | None:
         if inner is None:
             return None
         return -inner if isinstance(node.op, ast.USub) else inner
-    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
+    if (
+        isinstance(node, ast.Constant)
+        and isinstance(node.value, (int, float))
+        and not isinstance(node.value, bool)
+    ):
         return float(node.value)
     return None
 
 
 def is_true(node: object) -> bool:
+    """A literal ``True``."""
     return isinstance(node, ast.Constant) and node.value is True
 
 
@@ -444,8 +462,10 @@ def _is_keras_bn_node(context: FileContext, node: ast.AST) -> bool:
 
 def _scope_builds_keras_bn(context: FileContext, scope: ast.AST | None, factories: set[str]) -> bool:
     key = ("scope_bn", id(scope))
-    if key not in context.cache and not factories and not any(
-        is_keras_bn(call) or is_bn_application(call) for call in context.calls
+    if (
+        key not in context.cache
+        and not factories
+        and not any(is_keras_bn(call) or is_bn_application(call) for call in context.calls)
     ):
         context.cache[key] = False
     if key not in context.cache:
@@ -458,10 +478,14 @@ def _scope_builds_keras_bn(context: FileContext, scope: ast.AST | None, factorie
     return context.cache[key]
 
 
-def _is_bn_model_expr(context: FileContext, value: ast.AST, scope: ast.AST | None, factories: set[str]) -> bool:
+def _is_bn_model_expr(
+    context: FileContext, value: ast.AST, scope: ast.AST | None, factories: set[str]
+) -> bool:
     if not isinstance(value, ast.Call):
         return False
-    if _is_keras_bn_node(context, value) and not (context.imports.resolve(value.func) or "").endswith("BatchNormalization"):
+    if _is_keras_bn_node(context, value) and not (context.imports.resolve(value.func) or "").endswith(
+        "BatchNormalization"
+    ):
         return True  # a keras.applications model
     name = context.imports.resolve(value.func) or ""
     if name.startswith("keras.") and name.endswith("Sequential"):
@@ -484,7 +508,9 @@ def _bn_factories(context: FileContext) -> set[str]:
     factories: set[str] = set()
     callees: dict[str, set[str]] = {}  # function/class name -> names it calls
     for call in context.calls:
-        owners = [f.name for f in call.functions if not isinstance(f, ast.Lambda)] + [c.name for c in call.classes]
+        owners = [f.name for f in call.functions if not isinstance(f, ast.Lambda)] + [
+            c.name for c in call.classes
+        ]
         if not owners:
             continue
         if is_keras_bn(call) or is_bn_application(call):

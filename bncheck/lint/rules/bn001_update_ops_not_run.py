@@ -82,7 +82,10 @@ class UpdateOpsNotRun(LintRule):
         "or use `updates_collections=None` (slim), `tf.group(train_op, *update_ops)`, or slim's\n"
         "`create_train_op`. `bncheck lint --fix` wraps the train op in the control dependency."
     )
-    references = ("https://github.com/tensorflow/tensorflow/issues/11965", "https://github.com/tensorflow/tensorflow/pull/17719")
+    references = (
+        "https://github.com/tensorflow/tensorflow/issues/11965",
+        "https://github.com/tensorflow/tensorflow/pull/17719",
+    )
     bad = (
         "import tensorflow.compat.v1 as tf\n"
         "x = tf.placeholder(tf.float32, [None, 4])\n"

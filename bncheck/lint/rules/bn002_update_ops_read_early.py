@@ -10,14 +10,21 @@ from bncheck.findings import Severity
 from bncheck.lint.aliases import dotted_text
 from bncheck.lint.context import CallSite, FileContext
 from bncheck.lint.rulebase import Candidate, Condition, LintRule, lint_rule
-from bncheck.lint.semantics import _imported_origin, reads_update_ops, update_bn_functions, update_bn_producers
+from bncheck.lint.semantics import (
+    _imported_origin,
+    reads_update_ops,
+    update_bn_functions,
+    update_bn_producers,
+)
 
 
 def _same_scope(a: CallSite, b: CallSite) -> bool:
     return a.function is b.function
 
 
-_MODEL_LIKE = re.compile(r"^(model|net|network|backbone|tower|inference|forward|build_\w*|\w*_model|\w*_net|\w*network)$")
+_MODEL_LIKE = re.compile(
+    r"^(model|net|network|backbone|tower|inference|forward|build_\w*|\w*_model|\w*_net|\w*network)$"
+)
 
 
 def _may_build_model(context: FileContext, call: CallSite) -> bool:
@@ -33,7 +40,11 @@ def _builds_bn_locally(context: FileContext, call: CallSite, functions: set[str]
     func = call.node.func
     if isinstance(func, ast.Name):
         return func.id in functions
-    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in ("self", "cls"):
+    if (
+        isinstance(func, ast.Attribute)
+        and isinstance(func.value, ast.Name)
+        and func.value.id in ("self", "cls")
+    ):
         return func.attr in functions
     return False
 
@@ -107,12 +118,19 @@ class UpdateOpsReadEarly(LintRule):
         functions = update_bn_functions(context)
         for read in reads:
             builders = [p for p in producers if _same_scope(p, read)]
-            builders += [c for c in context.calls if _same_scope(c, read) and _builds_bn_locally(context, c, functions)]
+            builders += [
+                c for c in context.calls if _same_scope(c, read) and _builds_bn_locally(context, c, functions)
+            ]
             if any(b.line < read.line for b in builders):
                 continue
-            message = "UPDATE_OPS is read here, before the BN layers are built; the list is empty and no update runs"
+            message = (
+                "UPDATE_OPS is read here, before the BN layers are built; "
+                "the list is empty and no update runs"
+            )
             if any(b.line > read.line for b in builders):
-                yield Candidate(self.finding(context, read, message, fix="read UPDATE_OPS after building the model"))
+                yield Candidate(
+                    self.finding(context, read, message, fix="read UPDATE_OPS after building the model")
+                )
                 continue
             # builders imported from other files of the project
             later = []
@@ -141,4 +159,6 @@ class UpdateOpsReadEarly(LintRule):
                 and not any(_may_build_model(context, c) for c in same_scope if c.line < read.line)
                 and any(_may_build_model(context, c) for c in same_scope if c.line > read.line)
             ):
-                yield Candidate(self.finding(context, read, message, fix="read UPDATE_OPS after building the model"))
+                yield Candidate(
+                    self.finding(context, read, message, fix="read UPDATE_OPS after building the model")
+                )

@@ -109,7 +109,8 @@ class SaverDropsMovingStats(LintRule):
             finding = self.finding(
                 context,
                 call,
-                "this Saver saves only trainable variables, so BN moving_mean/moving_variance are not checkpointed",
+                "this Saver saves only trainable variables, so BN moving_mean/moving_variance are not "
+                "checkpointed",
                 fix="pass `tf.global_variables()` as var_list",
             )
             yield Candidate(finding, (Condition("reach_any_bn"),))

@@ -60,14 +60,12 @@ class TrainingFlagMissing(LintRule):
     )
     references = ("https://github.com/tensorflow/tensorflow/issues/10118",)
     bad = (
-        "import tensorflow.compat.v1 as tf\n"
-        "h = tf.layers.batch_normalization(tf.zeros([2, 3]))\n",
-        "from tensorflow.contrib import slim\n"
-        "def net(x):\n"
-        "    return slim.batch_norm(x, decay=0.9)\n",
+        "import tensorflow.compat.v1 as tf\nh = tf.layers.batch_normalization(tf.zeros([2, 3]))\n",
+        "from tensorflow.contrib import slim\ndef net(x):\n    return slim.batch_norm(x, decay=0.9)\n",
         "import tf_slim as slim\n"
         "def net(x):\n"
-        "    return slim.conv2d(x, 16, 3, normalizer_fn=slim.batch_norm, normalizer_params={'decay': 0.99})\n",
+        "    return slim.conv2d(x, 16, 3, normalizer_fn=slim.batch_norm, "
+        "normalizer_params={'decay': 0.99})\n",
     )
     good = (
         "import tensorflow.compat.v1 as tf\n"
@@ -88,17 +86,24 @@ class TrainingFlagMissing(LintRule):
                 continue  # nets take is_training themselves; the class gets `training` when applied
             if call.qualname == "tf.layers.batch_normalization":
                 if setting(context, call, "training") is None:
-                    yield Candidate(self.finding(
-                        context, call,
-                        "tf.layers.batch_normalization without `training=`: it runs in inference mode "
-                        "while training and never updates its moving statistics",
-                        fix="pass `training=is_training`",
-                    ))
+                    yield Candidate(
+                        self.finding(
+                            context,
+                            call,
+                            "tf.layers.batch_normalization without `training=`: it runs in inference mode "
+                            "while training and never updates its moving statistics",
+                            fix="pass `training=is_training`",
+                        )
+                    )
                 continue
             value = setting(context, call, "is_training")
             if value is None and not _file_sets_is_training(context):
-                yield Candidate(self.finding(
-                    context, call,
-                    "slim/contrib batch_norm without `is_training=`: it stays in training mode at test time",
-                    fix="pass `is_training=is_training` (or set it in an arg_scope)",
-                ))
+                yield Candidate(
+                    self.finding(
+                        context,
+                        call,
+                        "slim/contrib batch_norm without `is_training=`: it stays in training mode at test "
+                        "time",
+                        fix="pass `is_training=is_training` (or set it in an arg_scope)",
+                    )
+                )

@@ -7,7 +7,14 @@ from typing import Iterable
 from bncheck.findings import Severity
 from bncheck.lint.context import FileContext
 from bncheck.lint.rulebase import Candidate, LintRule, lint_rule
-from bncheck.lint.semantics import SLIM_BN, bn_producers, constant_number, is_keras_bn, is_nets_arg_scope, setting
+from bncheck.lint.semantics import (
+    SLIM_BN,
+    bn_producers,
+    constant_number,
+    is_keras_bn,
+    is_nets_arg_scope,
+    setting,
+)
 
 
 @lint_rule
@@ -33,8 +40,7 @@ class BadMomentum(LintRule):
         "from tensorflow.contrib import slim\n"
         "DECAY = 0\n"
         "net = slim.batch_norm(slim.conv2d(None, 8, 3), decay=DECAY, is_training=True)\n",
-        "import tensorflow as tf\n"
-        "layer = tf.keras.layers.BatchNormalization(momentum=1.5)\n",
+        "import tensorflow as tf\nlayer = tf.keras.layers.BatchNormalization(momentum=1.5)\n",
     )
     good = (
         "import tensorflow.compat.v1 as tf\n"
@@ -69,4 +75,8 @@ class BadMomentum(LintRule):
                 severity = Severity.ERROR
             else:
                 continue
-            yield Candidate(self.finding(context, call, message, severity=severity, fix=f"use a {key} in (0, 1), e.g. 0.99"))
+            yield Candidate(
+                self.finding(
+                    context, call, message, severity=severity, fix=f"use a {key} in (0, 1), e.g. 0.99"
+                )
+            )

@@ -18,7 +18,10 @@ _EVAL_FUNCTION = re.compile(
     r"run_inference|serve|serving|export|classify|score)($|_|\d)",
     re.IGNORECASE,
 )
-_EVAL_NAME = re.compile(r"(^|[_.])(eval|evaluation|test|val|valid|validation|infer|inference|serving|export)($|[_.\d])", re.IGNORECASE)
+_EVAL_NAME = re.compile(
+    r"(^|[_.])(eval|evaluation|test|val|valid|validation|infer|inference|serving|export)($|[_.\d])",
+    re.IGNORECASE,
+)
 _EVAL_MODE = re.compile(r"PREDICT|EVAL|INFER|predict|eval|infer|test")
 _TRAIN_MODE = re.compile(r"TRAIN\b|'train'|\"train\"")
 
@@ -52,7 +55,10 @@ def _is_model_fn(context: FileContext, function: ast.AST) -> bool:
     key = ("model_fn", id(function))
     if key not in context.cache:
         context.cache[key] = any(
-            (isinstance(node, ast.Attribute) and node.attr in ("ModeKeys", "EstimatorSpec", "TPUEstimatorSpec"))
+            (
+                isinstance(node, ast.Attribute)
+                and node.attr in ("ModeKeys", "EstimatorSpec", "TPUEstimatorSpec")
+            )
             or (isinstance(node, ast.Name) and node.id in ("ModeKeys", "EstimatorSpec", "TPUEstimatorSpec"))
             for node in ast.walk(function)
         )
@@ -78,7 +84,11 @@ def eval_context(context: FileContext, call: CallSite) -> str | None:
                 return f"assigned to `{text}`"
     for expr in call.withs:
         for node in ast.walk(expr):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) and _EVAL_NAME.search(node.value):
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and _EVAL_NAME.search(node.value)
+            ):
                 return f"under scope {node.value!r}"
     feed = call.keyword("feed_dict")
     if feed is not None:
@@ -100,6 +110,7 @@ def eval_context(context: FileContext, call: CallSite) -> str | None:
 
 
 def hardcoded_flag(call: CallSite) -> str | None:
+    """``training=True`` (or a feed of ``is_training: True``) given to the call, as text; else None."""
     for keyword in call.node.keywords:
         if keyword.arg and _FLAG.match(keyword.arg) and is_true(keyword.value):
             return f"{keyword.arg}=True"
@@ -131,7 +142,10 @@ class TrainingHardcoded(LintRule):
         "Feeding `is_training: True` at test time often hides moving statistics that never updated\n"
         "(BN001) and makes single-example inference wrong."
     )
-    fix = "Pass `training=False` on evaluation paths, or the mode: `training=(mode == tf.estimator.ModeKeys.TRAIN)`."
+    fix = (
+        "Pass `training=False` on evaluation paths, or the mode:\n"
+        "`training=(mode == tf.estimator.ModeKeys.TRAIN)`."
+    )
     bad = (
         "import tensorflow.compat.v1 as tf\n"
         "def evaluate(images):\n"
@@ -174,9 +188,12 @@ class TrainingHardcoded(LintRule):
             where = eval_context(context, call)
             if where is None:
                 continue
-            yield Candidate(self.finding(
-                context, call,
-                f"`{flag}` is hard-coded on an evaluation path ({where}): BN uses batch statistics there "
-                "and overwrites its moving statistics",
-                fix="pass `training=False` (or the mode) on evaluation and inference paths",
-            ))
+            yield Candidate(
+                self.finding(
+                    context,
+                    call,
+                    f"`{flag}` is hard-coded on an evaluation path ({where}): BN uses batch statistics there "
+                    "and overwrites its moving statistics",
+                    fix="pass `training=False` (or the mode) on evaluation and inference paths",
+                )
+            )

@@ -30,7 +30,9 @@ def _is_stat_assign(context: FileContext, call: CallSite) -> bool:
     if call.method == "apply" and isinstance(node.func, ast.Attribute):
         owner = dotted_text(node.func.value)
         for value in context.values_of(owner or ""):
-            if isinstance(value, ast.Call) and (context.imports.resolve(value.func) or "").endswith("ExponentialMovingAverage"):
+            if isinstance(value, ast.Call) and (context.imports.resolve(value.func) or "").endswith(
+                "ExponentialMovingAverage"
+            ):
                 return True
     return False
 
@@ -39,7 +41,9 @@ def _runs_eagerly(context: FileContext, call: CallSite) -> bool:
     """Inside tf.function or a Keras layer/model, ops run in order without being fetched."""
     for function in call.functions:
         for decorator in getattr(function, "decorator_list", ()):
-            if "function" in (dotted_text(decorator.func if isinstance(decorator, ast.Call) else decorator) or ""):
+            if "function" in (
+                dotted_text(decorator.func if isinstance(decorator, ast.Call) else decorator) or ""
+            ):
                 return True
     for cls in call.classes:
         if any(re.search(r"Layer|Model|Module", dotted_text(base) or "") for base in cls.bases):
@@ -144,8 +148,12 @@ class UnusedStatAssign(LintRule):
                 continue
             if not _is_stat_assign(context, call) or _runs_eagerly(context, call) or _is_used(context, call):
                 continue
-            yield Candidate(self.finding(
-                context, call,
-                "this statistics update op is created but never run: nothing fetches it or depends on it",
-                fix="put the BN output under `tf.control_dependencies([...this op...])` or add it to UPDATE_OPS",
-            ))
+            yield Candidate(
+                self.finding(
+                    context,
+                    call,
+                    "this statistics update op is created but never run: nothing fetches it or depends on it",
+                    fix="put the BN output under `tf.control_dependencies([...this op...])` "
+                    "or add it to UPDATE_OPS",
+                )
+            )

@@ -14,7 +14,8 @@ from bncheck.lint.semantics import keras_bn_models
 
 def _in_tape(call: CallSite) -> bool:
     return any(
-        isinstance(expr, ast.Call) and (dotted_text(expr.func) or "").endswith("GradientTape") for expr in call.withs
+        isinstance(expr, ast.Call) and (dotted_text(expr.func) or "").endswith("GradientTape")
+        for expr in call.withs
     )
 
 
@@ -22,7 +23,9 @@ def _steps_optimizer(context: FileContext, call: CallSite) -> bool:
     """The enclosing function (or module) applies gradients: a training step, not a saliency map."""
     scope = call.functions[0] if call.functions else None
     for other in context.calls:
-        if other.method in ("apply_gradients", "minimize") and (not other.functions or other.functions[0] is scope):
+        if other.method in ("apply_gradients", "minimize") and (
+            not other.functions or other.functions[0] is scope
+        ):
             return True
     return False
 
@@ -50,7 +53,8 @@ class KerasTapeTraining(LintRule):
         "def train_step(x, y):\n"
         "    with tf.GradientTape() as tape:\n"
         "        loss = tf.reduce_mean((model(x) - y) ** 2)\n"
-        "    opt.apply_gradients(zip(tape.gradient(loss, model.trainable_variables), model.trainable_variables))\n",
+        "    opt.apply_gradients(zip(tape.gradient(loss, model.trainable_variables), "
+        "model.trainable_variables))\n",
         "import tensorflow as tf\n"
         "from tensorflow.keras import layers\n"
         "class Net(tf.keras.Model):\n"
@@ -65,7 +69,8 @@ class KerasTapeTraining(LintRule):
         "def step(x):\n"
         "    with tf.GradientTape() as tape:\n"
         "        loss = tf.reduce_sum(net(x))\n"
-        "    opt.apply_gradients(zip(tape.gradient(loss, net.trainable_variables), net.trainable_variables))\n",
+        "    opt.apply_gradients(zip(tape.gradient(loss, net.trainable_variables), "
+        "net.trainable_variables))\n",
         "import tensorflow as tf\n"
         "model = tf.keras.applications.ResNet50(weights=None)\n"
         "opt = tf.keras.optimizers.Adam()\n"
@@ -73,7 +78,8 @@ class KerasTapeTraining(LintRule):
         "    with tf.GradientTape() as tape:\n"
         "        logits = model(x)\n"
         "        loss = tf.reduce_mean(tf.keras.losses.sparse_categorical_crossentropy(y, logits))\n"
-        "    opt.apply_gradients(zip(tape.gradient(loss, model.trainable_variables), model.trainable_variables))\n",
+        "    opt.apply_gradients(zip(tape.gradient(loss, model.trainable_variables), "
+        "model.trainable_variables))\n",
     )
     good = (
         "import tensorflow as tf\n"
@@ -82,14 +88,16 @@ class KerasTapeTraining(LintRule):
         "def train_step(x, y):\n"
         "    with tf.GradientTape() as tape:\n"
         "        loss = tf.reduce_mean((model(x, training=True) - y) ** 2)\n"
-        "    opt.apply_gradients(zip(tape.gradient(loss, model.trainable_variables), model.trainable_variables))\n",
+        "    opt.apply_gradients(zip(tape.gradient(loss, model.trainable_variables), "
+        "model.trainable_variables))\n",
         "import tensorflow as tf\n"
         "model = tf.keras.Sequential([tf.keras.layers.Dense(8), tf.keras.layers.Dense(1)])\n"
         "opt = tf.keras.optimizers.Adam()\n"
         "def train_step(x, y):\n"
         "    with tf.GradientTape() as tape:\n"
         "        loss = tf.reduce_mean((model(x) - y) ** 2)\n"
-        "    opt.apply_gradients(zip(tape.gradient(loss, model.trainable_variables), model.trainable_variables))\n",
+        "    opt.apply_gradients(zip(tape.gradient(loss, model.trainable_variables), "
+        "model.trainable_variables))\n",
         "import tensorflow as tf\n"
         "model = tf.keras.applications.ResNet50(weights='imagenet')\n"
         "def saliency(image):\n"
@@ -113,8 +121,10 @@ class KerasTapeTraining(LintRule):
             if not _in_tape(call) or not _steps_optimizer(context, call):
                 continue
             finding = self.finding(
-                context, call,
-                f"`{name}` contains BatchNormalization and is called in a training step without `training=True`: "
+                context,
+                call,
+                f"`{name}` contains BatchNormalization and is called in a training step without "
+                "`training=True`: "
                 "BN runs in inference mode and its statistics never update",
                 fix=f"call `{name}(..., training=True)`",
             )

@@ -89,8 +89,14 @@ class FrozenBaseTraining(LintRule):
                         and isinstance(statement.value, ast.Constant)
                         and statement.value.value is False
                     ):
-                        function = next((a.function for a in context.assignments.get(f"{node.target.id}.trainable", ())
-                                         if a.statement is statement), None)
+                        function = next(
+                            (
+                                a.function
+                                for a in context.assignments.get(f"{node.target.id}.trainable", ())
+                                if a.statement is statement
+                            ),
+                            None,
+                        )
                         frozen.setdefault(owner[: -len(".layers")], []).append(function)
         if not frozen:
             return
@@ -102,12 +108,17 @@ class FrozenBaseTraining(LintRule):
             if scopes is None or not (None in scopes or call.function in scopes or name.startswith("self.")):
                 continue
             training = call.keyword("training")
-            if call.has_star_kwargs or (training is not None and not (isinstance(training, ast.Constant) and training.value is True)):
+            if call.has_star_kwargs or (
+                training is not None and not (isinstance(training, ast.Constant) and training.value is True)
+            ):
                 continue
             finding = self.finding(
-                context, call,
-                f"`{name}` is frozen (`trainable = False`) but called without `training=False`; its BN layers "
-                "will switch to training mode and overwrite the pretrained statistics when fine-tuning starts",
+                context,
+                call,
+                f"`{name}` is frozen (`trainable = False`) but called without `training=False`; its BN "
+                "layers "
+                "will switch to training mode and overwrite the pretrained statistics when fine-tuning "
+                "starts",
                 fix=f"call `{name}(..., training=False)`",
             )
             if name in models:

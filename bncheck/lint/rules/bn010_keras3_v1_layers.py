@@ -11,6 +11,7 @@ from bncheck.lint.semantics import TFLAYERS_BN
 
 
 def parse_version(text: str | None) -> tuple[int, ...] | None:
+    """``(2, 16)`` from ``'2.16'`` or ``'2.16.1'``; None when unreadable."""
     if not text:
         return None
     try:
@@ -30,8 +31,8 @@ class Keras3V1Layers(LintRule):
         "Off unless a target version is set or BN010 is selected explicitly."
     )
     why = (
-        "From TensorFlow 2.16 `tf.keras` is Keras 3, and the v1 layers raise \"not available with\n"
-        "Keras 3\" unless `tf-keras` (same minor version as TensorFlow) is installed and\n"
+        'From TensorFlow 2.16 `tf.keras` is Keras 3, and the v1 layers raise "not available with\n'
+        'Keras 3" unless `tf-keras` (same minor version as TensorFlow) is installed and\n'
         "`TF_USE_LEGACY_KERAS=1` is set before TensorFlow is imported."
     )
     fix = (
@@ -43,12 +44,10 @@ class Keras3V1Layers(LintRule):
         "h = tf.compat.v1.layers.batch_normalization(tf.zeros([2, 3]), training=True)\n",
         "import tensorflow.compat.v1 as tf\n"
         "h = tf.layers.batch_normalization(tf.zeros([2, 3]), training=True)\n",
-        "from tensorflow.compat.v1.layers import BatchNormalization\n"
-        "layer = BatchNormalization()\n",
+        "from tensorflow.compat.v1.layers import BatchNormalization\nlayer = BatchNormalization()\n",
     )
     good = (
-        "import tensorflow as tf\n"
-        "layer = tf.keras.layers.BatchNormalization()\n",
+        "import tensorflow as tf\nlayer = tf.keras.layers.BatchNormalization()\n",
         "import os\n"
         "os.environ['TF_USE_LEGACY_KERAS'] = '1'\n"
         "import tensorflow as tf\n"
@@ -63,9 +62,14 @@ class Keras3V1Layers(LintRule):
         if not enabled or "TF_USE_LEGACY_KERAS" in context.source:
             return
         for call in context.calls_named(*TFLAYERS_BN):
-            yield Candidate(self.finding(
-                context, call,
-                "tf.compat.v1.layers batch norm raises under Keras 3 (TensorFlow >= 2.16) unless tf-keras is "
-                "installed and TF_USE_LEGACY_KERAS=1 is set",
-                fix="set TF_USE_LEGACY_KERAS=1 with tf-keras installed, or use tf.keras.layers.BatchNormalization",
-            ))
+            yield Candidate(
+                self.finding(
+                    context,
+                    call,
+                    "tf.compat.v1.layers batch norm raises under Keras 3 (TensorFlow >= 2.16) unless "
+                    "tf-keras is "
+                    "installed and TF_USE_LEGACY_KERAS=1 is set",
+                    fix="set TF_USE_LEGACY_KERAS=1 with tf-keras installed, "
+                    "or use tf.keras.layers.BatchNormalization",
+                )
+            )

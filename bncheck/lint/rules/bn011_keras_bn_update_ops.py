@@ -12,7 +12,10 @@ from bncheck.lint.semantics import is_keras_bn
 
 def runs_layer_updates(context: FileContext) -> bool:
     """The file fetches a Keras layer's or model's ``updates`` (the correct graph-mode route)."""
-    return any(name == "updates" or name.endswith(".updates") for name in context.loads) or "get_updates_for" in context.source
+    return (
+        any(name == "updates" or name.endswith(".updates") for name in context.loads)
+        or "get_updates_for" in context.source
+    )
 
 
 @lint_rule
@@ -34,7 +37,10 @@ class KerasBnUpdateOps(LintRule):
         "Run the layer's or the model's updates instead: `tf.control_dependencies(model.updates)` (or\n"
         "`layer.updates`), or use `tf.compat.v1.layers.batch_normalization` in graph-mode code."
     )
-    references = ("https://github.com/tensorflow/tensorflow/issues/23873", "https://github.com/tensorflow/tensorflow/issues/19643")
+    references = (
+        "https://github.com/tensorflow/tensorflow/issues/23873",
+        "https://github.com/tensorflow/tensorflow/issues/19643",
+    )
     bad = (
         "import tensorflow.compat.v1 as tf\n"
         "x = tf.placeholder(tf.float32, [None, 4])\n"
@@ -82,8 +88,10 @@ class KerasBnUpdateOps(LintRule):
             if is_keras_bn(call):
                 yield Candidate(
                     self.finding(
-                        context, call,
-                        "tf.keras BatchNormalization does not add its updates to UPDATE_OPS, which this graph-mode "
+                        context,
+                        call,
+                        "tf.keras BatchNormalization does not add its updates to UPDATE_OPS, which this "
+                        "graph-mode "
                         "program relies on; its moving statistics never update",
                         fix="run `layer.updates` / `model.updates` under the train op's control dependencies",
                     ),
