@@ -17,7 +17,7 @@ class Condition:
       ``reach_update_bn``  this file builds BN that registers in UPDATE_OPS, or imports (up to 3 hops)
                            a project module that does, or is a helper such a module imports directly
       ``reach_any_bn``     this file or a module it imports (up to 3 hops) builds BN with moving statistics
-      ``idiom_importer``   this file, or a file importing it (up to 3 hops), runs a graph-mode UPDATE_OPS program
+      ``idiom_importer``   this file or a file importing it (up to 3 hops) is a graph-mode UPDATE_OPS program
       ``not_wrapped``      no project file calls function ``name`` under a control dependency on the updates
       ``bn_function``      ``name`` imported from ``module`` builds UPDATE_OPS BN (``module`` may be relative)
       ``keras_bn_factory`` ``name`` imported from ``module`` returns a Keras model with BN
