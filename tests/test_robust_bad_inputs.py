@@ -134,6 +134,19 @@ BAD_INPUTS: list[tuple[str, list[str], dict[str, bytes | str], str]] = [
         "--max-steps",
     ),
     ("trace-script-is-folder", ["trace", "--", "python", "{d}/run"], {"run/": ""}, "run"),
+    # found by this suite: an unwritable --report was an internal error, after the whole run
+    (
+        "trace-report-folder-missing",
+        ["trace", "--report", "{d}/no/such/r.txt", "--", "python", "{d}/t.py"],
+        {"t.py": b"x = 1\n"},
+        "r.txt",
+    ),
+    (
+        "trace-report-unwritable",
+        ["trace", "--report", "/proc/bncheck-report.txt", "--", "python", "{d}/t.py"],
+        {"t.py": b"x = 1\n"},
+        "bncheck-report.txt",
+    ),
     ("trace-long-name", ["trace", "--", "python", "{d}/" + LONG_NAME + ".py"], {}, "nnnn"),
     # explain, rules and the group itself
     ("explain-unknown-code", ["explain", "BN999"], {}, "BN999"),

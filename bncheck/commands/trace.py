@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import io
+import os
 
 import click
 
 from bncheck.commands.graph import FAIL_ON, FORMATS, exit_code
+from bncheck.errors import InputError
 
 
 @click.command(
@@ -56,17 +58,28 @@ def trace_command(
     from bncheck.trace.report import trace_findings
     from bncheck.trace.run import run_traced
 
+    if report_path is not None:
+        _check_report_folder(report_path)  # before the script runs, not after a long training
     result = run_traced(command, max_steps=max_steps, verbose=verbose)
     findings = trace_findings(result.report)
     text = _render(result.report, findings, output_format, plain=report_path is not None)
     if report_path is None:
         click.echo(text, nl=False, err=True)
     else:
-        with open(report_path, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        try:
+            with open(report_path, "w", encoding="utf-8") as handle:
+                handle.write(text)
+        except OSError as error:
+            raise InputError(report_path, f"cannot write the report ({error.strerror or error})") from None
     if result.exit_code:
         return result.exit_code
     return exit_code(findings, fail_on)
+
+
+def _check_report_folder(report_path: str) -> None:
+    folder = os.path.dirname(os.path.abspath(report_path))
+    if not os.path.isdir(folder):
+        raise InputError(report_path, f"cannot write the report: no folder {folder}")
 
 
 def _render(report, findings, output_format: str, plain: bool) -> str:
