@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 import copy
 import io
+import os
 import random
 import tokenize
 from pathlib import Path
@@ -535,6 +536,19 @@ def test_cli_fix_twice_is_a_no_op_the_second_time(tmp_path, capsys, name, ending
     second = run_cli(capsys, "lint", "--isolated", "--fix", str(path))
     assert second.code in (0, 1) and "Traceback" not in second.stderr, second
     assert path.read_bytes() == fixed
+
+
+@pytest.mark.xfail(strict=True, reason="write_atomically replaces the link itself with a new file")
+def test_fix_through_a_symlink_rewrites_the_linked_file_and_keeps_the_link(tmp_path, capsys):
+    real = tmp_path / "real.py"
+    real.write_text(UNFIXABLE["statement after the train op"].replace("; step = 1", ""))
+    link = tmp_path / "link.py"
+    link.symlink_to("real.py")
+    TRIED["lint --fix"] += 1
+    outcome = run_cli(capsys, "lint", "--isolated", "--fix", str(link))
+    assert outcome.code == 0, outcome
+    assert link.is_symlink() and os.readlink(link) == "real.py"
+    assert "control_dependencies" in real.read_text()
 
 
 def test_report_how_many_lint_cases_were_tried():
