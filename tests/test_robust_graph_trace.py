@@ -65,7 +65,66 @@ def meta_files(tmp_path_factory) -> dict[str, bytes]:
         "binary": binary,
         "text": text_format.MessageToString(meta_graph).encode(),
         "index": Path(f"{prefix}.index").read_bytes(),
+        **{f"structural-{name}": data for name, data in _structural_mutations(meta_graph).items()},
     }
+
+
+def _structural_mutations(original) -> dict[str, bytes]:
+    """Well-formed protobufs holding broken graphs: the parser accepts them, TensorFlow's import may not."""
+    rng = random.Random(11)
+    nodes = [node.name for node in original.graph_def.node]
+    ops = sorted({node.op for node in original.graph_def.node})
+    mutations: dict[str, bytes] = {}
+    for number in range(36):
+        meta_graph = type(original)()
+        meta_graph.CopyFrom(original)
+        graph = meta_graph.graph_def
+        index = rng.randrange(len(graph.node))
+        node = graph.node[index]
+        kind = [
+            "delete-node",
+            "change-op",
+            "drop-attr",
+            "rename-node",
+            "bad-input",
+            "duplicate-node",
+            "clear-collections",
+            "bad-saver-tensor",
+            "bad-train-op-collection",
+            "drop-inputs",
+            "wrong-dtype",
+            "self-loop",
+        ][number % 12]
+        if kind == "delete-node":
+            del graph.node[index]
+        elif kind == "change-op":
+            node.op = rng.choice(ops)
+        elif kind == "drop-attr" and node.attr:
+            del node.attr[rng.choice(sorted(node.attr))]
+        elif kind == "rename-node":
+            node.name = rng.choice(nodes)  # a clash with another node's name
+        elif kind == "bad-input":
+            node.input.append("no/such/node:0")
+        elif kind == "duplicate-node":
+            graph.node.add().CopyFrom(node)
+        elif kind == "clear-collections":
+            meta_graph.ClearField("collection_def")
+        elif kind == "bad-saver-tensor":
+            meta_graph.saver_def.filename_tensor_name = "no_such_tensor:0"
+            meta_graph.saver_def.save_tensor_name = rng.choice(nodes) + ":7"
+        elif kind == "bad-train-op-collection":
+            meta_graph.collection_def["train_op"].node_list.value.append("no/such/op")
+            meta_graph.collection_def["update_ops"].node_list.value.append(rng.choice(nodes) + ":3")
+        elif kind == "drop-inputs":
+            del node.input[:]
+        elif kind == "wrong-dtype":
+            for value in node.attr.values():
+                if value.HasField("type"):
+                    value.type = rng.choice([7, 10, 20, 0])  # string, bool, resource, invalid
+        else:
+            node.input.append(node.name)
+        mutations[f"{kind}-{number}"] = meta_graph.SerializeToString()
+    return mutations
 
 
 def _graph_cases(meta: dict[str, bytes]) -> list[tuple[str, dict, bool]]:
@@ -83,6 +142,9 @@ def _graph_cases(meta: dict[str, bytes]) -> list[tuple[str, dict, bool]]:
         for _ in range(1 + seed % 4):
             data[rng.randrange(len(data))] ^= 1 << rng.randrange(8)
         cases.append((f"flip-binary-{seed}", {"model.meta": bytes(data)}, False))
+    for name, data in meta.items():
+        if name.startswith("structural-"):
+            cases.append((name, {"model.meta": data}, False))
     for name, tail in {
         "zeros": b"\0" * 64,
         "ff": b"\xff" * 64,
