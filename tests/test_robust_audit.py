@@ -363,6 +363,91 @@ def test_corrupted_checkpoints_fail_in_one_line_or_read_cleanly(originals, tmp_p
         )
 
 
+KERAS_SCRIPT = """
+import os, sys
+os.environ["TF_USE_LEGACY_KERAS"] = "0"
+import numpy as np
+import keras
+model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4, name="dense"),
+                          keras.layers.BatchNormalization(name="bn1")])
+model.compile(optimizer="sgd", loss="mse")
+x = np.random.default_rng(0).normal(size=(8, 3)).astype("float32")
+model.fit(x, np.zeros((8, 4), "float32"), epochs=1, batch_size=4, verbose=0)
+model.save_weights(os.path.join(sys.argv[1], "model.weights.h5"))
+model.save(os.path.join(sys.argv[1], "model.keras"))
+model.save(os.path.join(sys.argv[1], "model.h5"))
+"""
+
+
+@pytest.fixture(scope="module")
+def keras_files(tmp_path_factory) -> Path:
+    """Keras 3 .weights.h5, .keras and legacy .h5 of a small trained model (eager Keras 3: a subprocess)."""
+    folder = tmp_path_factory.mktemp("robust-audit-keras")
+    env = dict(os.environ, TF_USE_LEGACY_KERAS="0", TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="")
+    completed = subprocess.run(
+        [sys.executable, "-c", KERAS_SCRIPT, str(folder)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    return folder
+
+
+def test_corrupted_keras_files_fail_in_one_line_or_read_cleanly(keras_files, tmp_path):
+    """Truncated and bit-flipped HDF5 and zip files: h5py and zipfile errors become one line."""
+    cases, folders, before = [], {}, {}
+    for name in ["model.weights.h5", "model.keras", "model.h5"]:
+        data = (keras_files / name).read_bytes()
+        variants = {
+            f"truncate-{f}": data[: int(len(data) * f)] for f in (0.0, 0.01, 0.1, 0.3, 0.5, 0.7, 0.9, 0.99)
+        }
+        for seed in range(20):
+            flipped = bytearray(data)
+            rng = random.Random(seed)
+            for _ in range(1 + seed % 4):
+                flipped[rng.randrange(len(flipped))] ^= 1 << rng.randrange(8)
+            variants[f"flip-{seed}"] = bytes(flipped)
+        # found by the bit flips: a group name that is not UTF-8 was an internal TypeError
+        if name == "model.weights.h5":
+            assert b"batch_normalization" in data
+            variants["non-utf8-name"] = data.replace(b"batch_normalization", b"batch_normalizati\xefn")
+        for key, content in variants.items():
+            case_id = f"{name}-{key}"
+            folder = tmp_path / case_id
+            folder.mkdir()
+            (folder / name).write_bytes(content)
+            folders[case_id] = folder
+            before[case_id] = _snapshot(folder)
+            cases.append(
+                {"id": case_id, "args": ["audit", "--format", "json", str(folder / name)], "alarm_s": 30}
+            )
+    results = run_batch(cases, tmp_path, budget_s=120)
+    failures = []
+    for case in cases:
+        case_id = case["id"]
+        TRIED["audit corrupted"] += 1
+        result = results[case_id]
+        try:
+            assert isinstance(result.code, int), f"{result.code}: {result.stderr[-600:]}"
+            assert "Traceback" not in result.stderr, result.stderr[-600:]
+            if result.code == 2 or "truncate" in case_id or "non-utf8" in case_id:
+                assert result.code == 2, (result.code, result.stderr)
+                _assert_one_line_error(result, folders[case_id], case_id)
+            else:
+                assert result.code in (0, 1) and result.stderr == "", (result.code, result.stderr)
+                TRIED["audit read as valid"] += 1
+            assert _snapshot(folders[case_id]) == before[case_id], "a file under the input's folder changed"
+        except AssertionError as error:
+            failures.append(f"{case_id}: {' '.join(str(error).split())[:400]}")
+    if failures:
+        pytest.fail(
+            f"{len(failures)} of {len(cases)} Keras files misbehaved:\n" + "\n".join(failures), pytrace=False
+        )
+
+
 def _as_nobody() -> list[str] | None:
     if os.geteuid() != 0:
         return []  # already unprivileged: chmod 000 is enough

@@ -295,6 +295,9 @@ def _h5_names(handle: Any, config: Any) -> tuple[dict, dict, str | None, int]:
     vars_groups: list[str] = []
 
     def visit(name: str, item: Any) -> None:
+        if not isinstance(name, str):
+            # h5py hands over the raw bytes of a name that is not UTF-8: a damaged file
+            raise ValueError(f"object name {bytes(name)[:60]!r} is not UTF-8")
         if isinstance(item, h5py.Dataset):
             datasets[name] = tuple(item.shape)
         elif name == "vars" or name.endswith("/vars"):
