@@ -376,6 +376,8 @@ model.fit(x, np.zeros((8, 4), "float32"), epochs=1, batch_size=4, verbose=0)
 model.save_weights(os.path.join(sys.argv[1], "model.weights.h5"))
 model.save(os.path.join(sys.argv[1], "model.keras"))
 model.save(os.path.join(sys.argv[1], "model.h5"))
+import tensorflow as tf
+tf.train.Checkpoint(model=model, optimizer=model.optimizer).save(os.path.join(sys.argv[1], "tf2", "ckpt"))
 """
 
 
@@ -397,7 +399,7 @@ def keras_files(tmp_path_factory) -> Path:
 
 
 def test_corrupted_keras_files_fail_in_one_line_or_read_cleanly(keras_files, tmp_path):
-    """Truncated and bit-flipped HDF5 and zip files: h5py and zipfile errors become one line."""
+    """Truncated and bit-flipped Keras HDF5/zip files and a TF2 object checkpoint: errors become one line."""
     cases, folders, before = [], {}, {}
     for name in ["model.weights.h5", "model.keras", "model.h5"]:
         data = (keras_files / name).read_bytes()
@@ -424,6 +426,30 @@ def test_corrupted_keras_files_fail_in_one_line_or_read_cleanly(keras_files, tmp
             cases.append(
                 {"id": case_id, "args": ["audit", "--format", "json", str(folder / name)], "alarm_s": 30}
             )
+    # a TF2 object checkpoint: its object graph is a tensor in the bundle, parsed by bncheck itself
+    prefix = next((keras_files / "tf2").glob("*.index")).with_suffix("")
+    for part in ["index", "data"]:
+        path = (
+            prefix.with_name(prefix.name + ".index")
+            if part == "index"
+            else next(prefix.parent.glob("*.data-*"))
+        )
+        data = path.read_bytes()
+        for number, seed in enumerate(range(12)):
+            case_id = f"tf2-{part}-{'truncate' if number < 4 else 'flip'}-{seed}"
+            folder = tmp_path / case_id
+            shutil.copytree(prefix.parent, folder)
+            target = folder / path.name
+            if number < 4:
+                target.write_bytes(data[: int(len(data) * (0.1 + 0.25 * number))])
+            else:
+                flipped = bytearray(data)
+                rng = random.Random(seed)
+                flipped[rng.randrange(len(flipped))] ^= 1 << rng.randrange(8)
+                target.write_bytes(bytes(flipped))
+            folders[case_id] = folder
+            before[case_id] = _snapshot(folder)
+            cases.append({"id": case_id, "args": ["audit", "--format", "json", str(folder / prefix.name)]})
     results = run_batch(cases, tmp_path, budget_s=120)
     failures = []
     for case in cases:
