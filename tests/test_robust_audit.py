@@ -483,10 +483,11 @@ def _as_nobody() -> list[str] | None:
     try:
         import pwd
 
-        pwd.getpwnam("nobody")
+        nobody = pwd.getpwnam("nobody")
     except KeyError:
         return None
-    return [setpriv, "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
+    # numeric ids: the group is "nogroup" on Debian, "nobody" elsewhere
+    return [setpriv, f"--reuid={nobody.pw_uid}", f"--regid={nobody.pw_gid}", "--clear-groups"]
 
 
 def _chmod_index(folder: Path, prefix: Path) -> str:
