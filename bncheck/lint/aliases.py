@@ -10,6 +10,7 @@ spelling before canonicalisation, which BN010 needs (``compat.v1`` matters there
 from __future__ import annotations
 
 import ast
+from functools import lru_cache
 
 # applied in order, repeatedly, to a dotted name
 _REWRITES: tuple[tuple[str, str], ...] = (
@@ -54,6 +55,8 @@ _ROOT_REWRITES = {
 TF_ROOTS = ("tf", "slim", "keras")
 
 
+# the same few thousand names recur in every file of a project
+@lru_cache(maxsize=1 << 16)
 def canonical(dotted: str) -> str:
     """The canonical spelling of a fully qualified dotted name."""
     if dotted in _ROOT_REWRITES:

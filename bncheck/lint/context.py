@@ -12,7 +12,7 @@ import ast
 import re
 from dataclasses import dataclass, field
 
-from bncheck.lint.aliases import ImportMap, dotted_text
+from bncheck.lint.aliases import ImportMap, canonical, dotted_text
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 
@@ -87,9 +87,16 @@ class FileContext:
     loads: dict[str, list[ast.AST]] = field(default_factory=dict)  # name or dotted text -> load nodes
     functions: dict[str, list[ast.AST]] = field(default_factory=dict)
     classes: dict[str, ast.ClassDef] = field(default_factory=dict)
-    parents: dict[ast.AST, ast.AST] = field(default_factory=dict)
     options: dict = field(default_factory=dict)  # config values the rules read (target_version, ...)
     cache: dict = field(default_factory=dict)  # facts shared between rules, computed once per file
+    _parents: dict[ast.AST, ast.AST] | None = field(default=None, repr=False)
+
+    @property
+    def parents(self) -> dict[ast.AST, ast.AST]:
+        """Each node's parent; built on first use, since most files never ask."""
+        if self._parents is None:
+            self._parents = _parent_map(self.tree)
+        return self._parents
 
     def calls_named(self, *qualnames: str) -> list[CallSite]:
         """Calls whose callee resolves to one of these canonical names."""
@@ -127,7 +134,14 @@ class FileContext:
         )
 
 
-class _Collector(ast.NodeVisitor):
+class _Collector:
+    """Statements are visited recursively (they carry the scope); expressions with an explicit stack.
+
+    Only functions, classes, ``with``, ``if``, assignments, imports, calls and loads matter to the
+    rules, so most nodes are only pushed and popped.  The order in which calls and loads are
+    recorded is the source (pre-order) order.
+    """
+
     def __init__(self, context: FileContext) -> None:
         self.context = context
         self.functions: list[ast.AST] = []
@@ -135,41 +149,119 @@ class _Collector(ast.NodeVisitor):
         self.withs: list[ast.expr] = []
         self.ifs: list[tuple[ast.If, bool]] = []
         self.statement: ast.stmt | None = None
-        self.parents = context.parents
 
     def visit(self, node: ast.AST) -> None:
-        # one dict lookup per node instead of NodeVisitor's getattr on a built name
-        handler = _HANDLERS.get(type(node))
+        """Visit a node that is not an expression (a module, statement, handler or case)."""
+        handler = _STATEMENT_HANDLERS.get(type(node))
         if handler is None:
-            self.generic_visit(node)
+            self.visit_fields(node)
         else:
             handler(self, node)
 
-    def generic_visit(self, node: ast.AST) -> None:
-        parents = self.parents
-        for name in node._fields:
+    def visit_fields(self, node: ast.AST) -> None:
+        for name in _fields(type(node)):
             value = getattr(node, name, None)
-            if value is None or type(value) in _SKIP:
-                continue
             if type(value) is list:
                 for child in value:
-                    if isinstance(child, ast.AST) and type(child) not in _SKIP:
-                        parents[child] = node
-                        if isinstance(child, ast.stmt):
-                            previous, self.statement = self.statement, child
-                            self.visit(child)
-                            self.statement = previous
-                        else:
-                            self.visit(child)
-            elif isinstance(value, ast.AST):
-                parents[value] = node
-                self.visit(value)
+                    self.visit_child(child)
+            elif value is not None:
+                self.visit_child(value)
 
-    def visit_Import(self, node: ast.Import) -> None:
+    def visit_child(self, child: object) -> None:
+        kind = type(child)
+        if kind in _SKIP or not isinstance(child, ast.AST):
+            return
+        if isinstance(child, ast.stmt):
+            previous, self.statement = self.statement, child
+            if kind in _STATEMENT_HANDLERS or kind in _COMPOUND:
+                self.visit(child)
+            else:
+                # a simple statement holds only expressions: one walk, no recursion
+                self.walk_expression(child)
+            self.statement = previous
+        elif isinstance(child, _HOLDS_STATEMENTS):
+            self.visit(child)
+        else:
+            self.walk_expression(child)
+
+    def walk_expression(self, root: ast.AST) -> None:
+        """Record the calls and loads below ``root``, which holds no statements (lambdas aside)."""
+        loads = self.context.loads
+        calls = self.context.calls
+        skip, all_fields = _SKIP, _FIELDS
+        name_type, attribute_type, call_type, keyword_type, load_type = (
+            ast.Name,
+            ast.Attribute,
+            ast.Call,
+            ast.keyword,
+            ast.Load,
+        )
+        scope = None  # (functions, classes, withs, ifs), built at the first call
+        stack = [root]
+        pop, push = stack.pop, stack.append
+        while stack:
+            node = pop()
+            kind = type(node)
+            if kind is name_type:
+                if type(node.ctx) is load_type:
+                    loads.setdefault(node.id, []).append(node)
+            elif kind is attribute_type:
+                # a whole chain at once: `a.b.c` is one dotted name, not one per link
+                chain = []
+                base = node
+                while type(base) is attribute_type:
+                    chain.append(base)
+                    base = base.value
+                if type(base) is name_type:
+                    text = base.id
+                    texts = []
+                    for link in reversed(chain):
+                        text = f"{text}.{link.attr}"
+                        texts.append(text)
+                    for link, text in zip(chain, reversed(texts)):
+                        if type(link.ctx) is load_type:
+                            loads.setdefault(text, []).append(link)
+                push(base)
+            elif kind is keyword_type:
+                push(node.value)
+            elif kind is call_type:
+                if scope is None:
+                    scope = (tuple(self.functions), tuple(self.classes), tuple(self.withs), tuple(self.ifs))
+                calls.append(
+                    CallSite(
+                        node=node,
+                        functions=scope[0],
+                        classes=scope[1],
+                        withs=scope[2],
+                        ifs=scope[3],
+                        statement=self.statement,
+                    )
+                )
+                for child in reversed(node.keywords):
+                    push(child)
+                for child in reversed(node.args):
+                    if type(child) not in skip:
+                        push(child)
+                push(node.func)
+            elif kind in skip:
+                continue
+            elif kind is ast.Lambda:
+                self._function(node)
+            else:
+                fields = all_fields.get(kind) or _fields(kind)
+                for name in reversed(fields):
+                    value = getattr(node, name, None)
+                    if type(value) is list:
+                        for child in reversed(value):
+                            if type(child) not in skip:
+                                push(child)
+                    elif type(value) not in skip:
+                        push(value)
+
+    def visit_Import(self, node: ast.Import | ast.ImportFrom) -> None:
         self.context.imports.add_import(node)
 
-    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
-        self.context.imports.add_import(node)
+    visit_ImportFrom = visit_Import
 
     def _function(self, node: ast.AST) -> None:
         if not isinstance(node, ast.Lambda):
@@ -178,60 +270,37 @@ class _Collector(ast.NodeVisitor):
         saved_withs, saved_ifs = self.withs, self.ifs
         # a function body runs where it is called, not where it is defined
         self.withs, self.ifs = [], []
-        self.generic_visit(node)
+        self.visit_fields(node)
         self.withs, self.ifs = saved_withs, saved_ifs
         self.functions.pop()
 
-    visit_FunctionDef = visit_AsyncFunctionDef = visit_Lambda = _function
+    visit_FunctionDef = visit_AsyncFunctionDef = _function
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
         self.context.classes.setdefault(node.name, node)
         self.classes.append(node)
-        self.generic_visit(node)
+        self.visit_fields(node)
         self.classes.pop()
 
     def _with(self, node: ast.With | ast.AsyncWith) -> None:
         for item in node.items:
-            self.parents[item] = node
-            self.parents[item.context_expr] = item
-            self.visit(item.context_expr)
+            self.visit_child(item.context_expr)
             if item.optional_vars is not None:
-                self.parents[item.optional_vars] = item
-                self.visit(item.optional_vars)
+                self.visit_child(item.optional_vars)
         self.withs.extend(item.context_expr for item in node.items)
         for child in node.body:
-            self.parents[child] = node
-            previous, self.statement = self.statement, child
-            self.visit(child)
-            self.statement = previous
+            self.visit_child(child)
         del self.withs[len(self.withs) - len(node.items) :]
 
     visit_With = visit_AsyncWith = _with
 
     def visit_If(self, node: ast.If) -> None:
-        self.parents[node.test] = node
-        self.visit(node.test)
+        self.visit_child(node.test)
         for in_else, body in ((False, node.body), (True, node.orelse)):
             self.ifs.append((node, in_else))
             for child in body:
-                self.parents[child] = node
-                previous, self.statement = self.statement, child
-                self.visit(child)
-                self.statement = previous
+                self.visit_child(child)
             self.ifs.pop()
-
-    def visit_Call(self, node: ast.Call) -> None:
-        self.context.calls.append(
-            CallSite(
-                node=node,
-                functions=tuple(self.functions),
-                classes=tuple(self.classes),
-                withs=tuple(self.withs),
-                ifs=tuple(self.ifs),
-                statement=self.statement,
-            )
-        )
-        self.generic_visit(node)
 
     def _record_assignment(self, target: ast.AST, value: ast.expr, node: ast.stmt) -> None:
         text = dotted_text(target)
@@ -251,28 +320,41 @@ class _Collector(ast.NodeVisitor):
     def visit_Assign(self, node: ast.Assign) -> None:
         for target in node.targets:
             self._record_assignment(target, node.value, node)
-        self.generic_visit(node)
+        self.walk_expression(node)
 
     def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
         if node.value is not None:
             self._record_assignment(node.target, node.value, node)
-        self.generic_visit(node)
+        self.walk_expression(node)
 
-    def visit_Name(self, node: ast.Name) -> None:
-        if isinstance(node.ctx, ast.Load):
-            self.context.loads.setdefault(node.id, []).append(node)
 
-    def visit_Attribute(self, node: ast.Attribute) -> None:
-        if isinstance(node.ctx, ast.Load):
-            text = dotted_text(node)
-            if text is not None:
-                self.context.loads.setdefault(text, []).append(node)
-        self.generic_visit(node)
+# fields that never hold a node a rule asks about (names, operators, contexts, comments)
+_SCALAR_FIELDS = frozenset(
+    {"ctx", "op", "ops", "attr", "id", "arg", "name", "kind", "type_comment", "level", "module", "names"}
+    | {"conversion", "is_async", "lineno", "col_offset", "end_lineno", "end_col_offset", "tag"}
+)
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _fields(kind: type) -> tuple[str, ...]:
+    fields = _FIELDS.get(kind)
+    if fields is None:
+        fields = _FIELDS[kind] = tuple(name for name in kind._fields if name not in _SCALAR_FIELDS)
+    return fields
+
+
+# nodes that are neither statements nor expressions but hold statements
+_HOLDS_STATEMENTS = (ast.mod, ast.excepthandler, ast.match_case)
+# statements that hold statements
+_COMPOUND = frozenset(
+    {ast.For, ast.AsyncFor, ast.While, ast.Try, ast.Match}
+    | ({ast.TryStar} if hasattr(ast, "TryStar") else set())
+)
 
 
 # leaves with nothing below them that a rule asks about
 _SKIP = frozenset(
-    {ast.Load, ast.Store, ast.Del, ast.Constant, str, int, float, bytes, bool}
+    {ast.Load, ast.Store, ast.Del, ast.Constant, str, int, float, bytes, bool, type(None)}
     | {
         type(op)
         for op in (
@@ -308,11 +390,34 @@ _SKIP = frozenset(
         )
     }
 )
-_HANDLERS = {
+_STATEMENT_HANDLERS = {
     getattr(ast, name[len("visit_") :]): function
     for name, function in vars(_Collector).items()
     if name.startswith("visit_") and hasattr(ast, name[len("visit_") :])
 }
+
+
+def _parent_map(tree: ast.AST) -> dict[ast.AST, ast.AST]:
+    """Each node's parent, for the nodes the collector walks (operators, contexts and constants aside)."""
+    parents: dict[ast.AST, ast.AST] = {}
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        kind = type(node)
+        if kind is ast.Import or kind is ast.ImportFrom:
+            continue
+        # a constant `if` test or `with` item keeps its parent too, as the collector always recorded it
+        if kind is ast.If:
+            parents[node.test] = node
+        elif kind is ast.withitem:
+            parents[node.context_expr] = node
+        for name in _fields(kind):
+            value = getattr(node, name, None)
+            for child in value if type(value) is list else (value,):
+                if type(child) not in _SKIP and isinstance(child, ast.AST):
+                    parents[child] = node
+                    stack.append(child)
+    return parents
 
 
 def build_context(path: str, source: str, tree: ast.Module, options: dict | None = None) -> FileContext:
@@ -321,10 +426,9 @@ def build_context(path: str, source: str, tree: ast.Module, options: dict | None
     collector = _Collector(context)
     collector.visit(tree)
     context.imports.finish()
+    raw = context.imports.raw
     for call in context.calls:
-        call.raw = context.imports.raw(call.node.func)
+        call.raw = raw(call.node.func)
         if call.raw is not None:
-            from bncheck.lint.aliases import canonical
-
             call.qualname = canonical(call.raw)
     return context

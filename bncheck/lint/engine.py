@@ -7,6 +7,7 @@ import fnmatch
 import gc
 import io
 import os
+import re
 import tokenize
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -142,13 +143,33 @@ def analyze_file(path: str, options: dict) -> FileResult:
     return analyze_source(path, data, options)
 
 
-def _excluded(name: str, relative: str, patterns: tuple[str, ...]) -> bool:
-    return any(fnmatch.fnmatch(name, pattern) or fnmatch.fnmatch(relative, pattern) for pattern in patterns)
+class _ExcludeMatcher:
+    """The exclude globs compiled once: ``fnmatch`` on every path against every pattern was a tenth of a run.
+
+    Matches exactly what ``fnmatch.fnmatch(name, p) or fnmatch.fnmatch(relative, p)`` matches for
+    any pattern ``p``: plain names are a set lookup, the globs one combined regex.
+    """
+
+    def __init__(self, patterns: tuple[str, ...]) -> None:
+        normalized = [os.path.normcase(pattern) for pattern in patterns]
+        self._plain = frozenset(pattern for pattern in normalized if not _GLOB_CHARS.search(pattern))
+        globs = [pattern for pattern in normalized if _GLOB_CHARS.search(pattern)]
+        self._glob = re.compile("|".join(fnmatch.translate(pattern) for pattern in globs)) if globs else None
+
+    def __call__(self, name: str, relative: str) -> bool:
+        name, relative = os.path.normcase(name), os.path.normcase(relative)
+        if name in self._plain or relative in self._plain:
+            return True
+        glob = self._glob
+        return glob is not None and (glob.match(name) is not None or glob.match(relative) is not None)
+
+
+_GLOB_CHARS = re.compile(r"[*?\[]")
 
 
 def collect_files(paths: list[Path], config: LintConfig) -> list[Path]:
     """Python files under ``paths``; files named explicitly are always included."""
-    patterns = tuple(config.exclude) + tuple(config.extend_exclude)
+    excluded = _ExcludeMatcher(tuple(config.exclude) + tuple(config.extend_exclude))
     files: list[Path] = []
     for path in paths:
         if not path.exists():
@@ -161,12 +182,12 @@ def collect_files(paths: list[Path], config: LintConfig) -> list[Path]:
             subfolders[:] = sorted(
                 sub
                 for sub in subfolders
-                if not _excluded(sub, os.path.normpath(os.path.join(relative_folder, sub)), patterns)
+                if not excluded(sub, os.path.normpath(os.path.join(relative_folder, sub)))
             )
             for name in sorted(names):
                 if name.endswith(".py"):
                     relative = os.path.normpath(os.path.join(relative_folder, name))
-                    if not _excluded(name, relative, patterns):
+                    if not excluded(name, relative):
                         files.append(Path(folder) / name)
     seen: set[str] = set()
     unique = []
