@@ -127,6 +127,8 @@ BAD_INPUTS: list[tuple[str, list[str], dict[str, bytes | str], str]] = [
     ),
     ("trace-python-c", ["trace", "--", "python", "-c", "print(1)"], {}, "-c"),
     ("trace-python-m-alone", ["trace", "--", "python", "-m"], {}, "-m"),
+    # found by this suite: a missing module printed bncheck's own traceback and exit 1
+    ("trace-missing-module", ["trace", "--", "python", "-m", "no_such_module_xyz"], {}, "no_such_module_xyz"),
     (
         "trace-zero-max-steps",
         ["trace", "--max-steps", "0", "--", "python", "{d}/t.py"],

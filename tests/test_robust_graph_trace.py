@@ -289,6 +289,8 @@ TRACE_CASES: list[tuple[str, object, list[str], int, str]] = [
     ("never-trains", "print('hello')\n", [], 0, "bncheck trace"),
     ("builds-but-never-trains", PRELUDE, [], 0, "bncheck trace"),
     ("empty-script", "", [], 0, "bncheck trace"),
+    ("run-with-python-m", PRELUDE + "session.run(train_op)\n", [], 0, "1 training steps"),
+    ("raises-under-python-m", "raise RuntimeError('module failed')\n", [], 1, "script raised RuntimeError"),
     ("bom-script", b"\xef\xbb\xbfprint('bom')\n", [], 0, "bncheck trace"),
     (
         "trains-forever-max-steps",
@@ -351,7 +353,14 @@ def test_broken_scripts_pass_their_exit_code_through_or_fail_in_one_line(tmp_pat
         cases.append(
             {
                 "id": case_id,
-                "args": ["trace", *options, "--", "python", str(path)],
+                # "python -m train" from the script's folder, or "python /path/train.py"
+                "args": [
+                    "trace",
+                    *options,
+                    "--",
+                    "python",
+                    *(["-m", "train"] if "-m" in case_id else [str(path)]),
+                ],
                 "alarm_s": 60,
                 "cwd": str(folder),
                 "reset_graph": True,

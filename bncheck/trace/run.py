@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import runpy
@@ -50,6 +51,7 @@ def parse_command(command: list[str] | tuple[str, ...]) -> ScriptCommand:
         if words[:1] == ["-m"]:
             if len(words) < 2:
                 raise BncheckError("trace: `python -m` needs a module name")
+            _check_module_exists(words[1])
             return ScriptCommand(argv=(words[1], *words[2:]), module=words[1])
     if not words:
         raise BncheckError("trace: no script given after the python interpreter")
@@ -78,6 +80,25 @@ def parse_command(command: list[str] | tuple[str, ...]) -> ScriptCommand:
     return ScriptCommand(argv=(str(script), *words[1:]), path=str(script))
 
 
+def _check_module_exists(module: str) -> None:
+    """InputError when ``python -m MODULE`` could not find the module's top-level package.
+
+    Only the top-level name is looked up: that imports nothing, so no user code runs
+    before the watcher is in place.  The current folder comes first, as for ``python -m``.
+    """
+    top = module.split(".")[0]
+    saved_path = sys.path[:]
+    sys.path.insert(0, os.getcwd())
+    try:
+        found = importlib.util.find_spec(top) is not None
+    except (ImportError, ValueError):  # ValueError: an empty or relative name
+        found = False
+    finally:
+        sys.path[:] = saved_path
+    if not found:
+        raise InputError(module, f"no module named {top!r} (python -m) on the path or in {os.getcwd()}")
+
+
 def _exit_status(error: SystemExit) -> int:
     code = error.code
     if code is None:
@@ -92,8 +113,13 @@ def _print_script_traceback(error: BaseException, script: ScriptCommand) -> None
     # drop bncheck's and runpy's frames so the traceback starts where the user's code does
     frames = traceback.extract_tb(error.__traceback__)
     start = 0
+    launcher = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the bncheck package
     for index, frame in enumerate(frames):
         if script.path and os.path.realpath(frame.filename) == os.path.realpath(script.path):
+            start = index
+            break
+        # `python -m`: the first frame that is neither bncheck's nor runpy's is the module's
+        if script.module and not frame.filename.startswith(launcher) and "runpy" not in frame.filename:
             start = index
             break
     tb = error.__traceback__
