@@ -21,7 +21,7 @@ import tokenize
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bncheck.lint import prefilter
@@ -123,13 +123,13 @@ def test_byte_mutated_sources_never_crash_lint(folder, name, data):
         if action == "flip" and text:
             text[position] ^= 1 << data.draw(st.integers(0, 7))
         elif action == "delete":
-            del text[position:position + data.draw(st.integers(1, 40))]
+            del text[position : position + data.draw(st.integers(1, 40))]
         elif action == "insert":
             text[position:position] = data.draw(st.binary(min_size=1, max_size=12))
         elif action == "truncate":
             del text[position:]
         elif action == "duplicate":
-            text[position:position] = text[position:position + data.draw(st.integers(1, 200))]
+            text[position:position] = text[position : position + data.draw(st.integers(1, 200))]
         else:
             text[position:position] = b"\x00"
     TRIED["lint byte-mutated"] += 1
@@ -549,6 +549,78 @@ def test_fix_through_a_symlink_rewrites_the_linked_file_and_keeps_the_link(tmp_p
     assert outcome.code == 0, outcome
     assert link.is_symlink() and os.readlink(link) == "real.py"
     assert "control_dependencies" in real.read_text()
+
+
+# --- configuration files ----------------------------------------------------------------------
+
+CONFIG_KEYS = [
+    "select",
+    "ignore",
+    "extend-select",
+    "exclude",
+    "extend-exclude",
+    "target-version",
+    "per-file-ignores",
+    "jobs",
+    "target-tensorflow",
+    "no-such-key",
+]
+CONFIG_VALUES = [
+    "3",
+    '"BN001"',
+    '["BN001", 3]',
+    "[]",
+    "{}",
+    '{"*.py" = "BN001"}',
+    '{"*.py" = ["BN001"]}',
+    '{"*.py" = 3}',
+    "true",
+    '"2.16"',
+    '"abc"',
+    '["["]',
+    '"[a-"',
+    "-1",
+    "0",
+    "1e400",
+    "nan",
+    '"\\u0000"',
+    "[[]]",
+    "{a = {b = 1}}",
+    "2024-01-01",
+    '"BN"',
+    '["*"]',
+]
+TRAIN_WITH_FINDING = (
+    "import tensorflow.compat.v1 as tf\n"
+    "x = tf.layers.batch_normalization(x, training=True)\n"
+    "train_op = tf.train.AdamOptimizer(0.1).minimize(loss)\n"
+)
+
+
+@settings(max_examples=120, **SETTINGS)
+@given(
+    entries=st.lists(
+        st.tuples(st.sampled_from(CONFIG_KEYS), st.sampled_from(CONFIG_VALUES)),
+        max_size=3,
+        unique_by=lambda entry: entry[0],
+    ),
+    header=st.sampled_from(["[tool.bncheck]", "[tool.bncheck.per-file-ignores]", "[tool]\nbncheck = 3\n#"]),
+)
+# found by this suite: each was an internal error
+@example(entries=[("jobs", "1e400")], header="[tool.bncheck]")
+@example(entries=[], header="tool = 1\n#")
+def test_any_pyproject_config_lints_or_fails_in_one_line(tmp_path_factory, capsys, entries, header):
+    folder = tmp_path_factory.mktemp("config")
+    body = "".join(f"{key} = {value}\n" for key, value in entries)
+    (folder / "pyproject.toml").write_text(f"{header}\n{body}")
+    (folder / "train.py").write_text(TRAIN_WITH_FINDING)
+    TRIED["lint config files"] = TRIED.get("lint config files", 0) + 1
+    outcome = run_cli(capsys, "lint", str(folder / "train.py"))
+    assert outcome.code in (0, 1, 2), outcome
+    assert "Traceback" not in outcome.stderr and "internal error" not in outcome.stderr, outcome.stderr
+    if outcome.code == 2:
+        assert len(outcome.stderr.strip().splitlines()) == 1, outcome.stderr
+        assert "pyproject.toml" in outcome.stderr or "bncheck" in outcome.stderr
 
 
 def test_report_how_many_lint_cases_were_tried():

@@ -119,7 +119,7 @@ def from_mapping(values: dict, source: str, base: LintConfig | None = None) -> L
         elif key == "jobs":
             try:
                 jobs = int(value)
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):  # OverflowError: jobs = inf (1e400)
                 raise InputError(source, f"`jobs` must be a positive integer, not {value!r}") from None
             if jobs < 1:
                 raise InputError(source, f"`jobs` must be a positive integer, not {value!r}")
@@ -154,7 +154,9 @@ def find_config_file(start: Path) -> Path | None:
         pyproject = folder / "pyproject.toml"
         if pyproject.is_file():
             try:
-                if "bncheck" in tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {}):
+                tool = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool")
+                # `tool = 1` is another program's business, not a [tool] table bncheck could read
+                if isinstance(tool, dict) and "bncheck" in tool:
                     return pyproject
             except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as error:
                 raise InputError(pyproject, f"cannot read TOML: {error}") from None
@@ -181,7 +183,8 @@ def load_config(path: Path) -> LintConfig:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
             raise InputError(path, f"cannot read TOML: {error}") from None
-        table = data.get("tool", {}).get("bncheck", {})
+        tool = data.get("tool", {})
+        table = tool.get("bncheck", {}) if isinstance(tool, dict) else {}
         if not isinstance(table, dict):
             raise InputError(path, "[tool.bncheck] must be a table")
         return from_mapping(table, str(path))
