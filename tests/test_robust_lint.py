@@ -123,13 +123,15 @@ def test_byte_mutated_sources_never_crash_lint(folder, name, data):
         if action == "flip" and text:
             text[position] ^= 1 << data.draw(st.integers(0, 7))
         elif action == "delete":
-            del text[position : position + data.draw(st.integers(1, 40))]
+            end = position + data.draw(st.integers(1, 40))
+            del text[position:end]
         elif action == "insert":
             text[position:position] = data.draw(st.binary(min_size=1, max_size=12))
         elif action == "truncate":
             del text[position:]
         elif action == "duplicate":
-            text[position:position] = text[position : position + data.draw(st.integers(1, 200))]
+            end = position + data.draw(st.integers(1, 200))
+            text[position:position] = text[position:end]
         else:
             text[position:position] = b"\x00"
     TRIED["lint byte-mutated"] += 1
