@@ -20,10 +20,11 @@ def test_the_documented_scenarios_exist():
     assert required <= set(NAMES)
 
 
+@pytest.mark.parametrize("grappler", [False, True], ids=["plain", "grappler"])
 @pytest.mark.parametrize("name", NAMES)
-def test_scenario_expectations_hold_on_cpu(name):
+def test_scenario_expectations_hold_on_cpu(name, grappler):
     scenario = spec.load(name)
-    result = run_scenario(scenario, tfcompat.select_device("cpu"))
+    result = run_scenario(scenario, tfcompat.select_device("cpu"), optimize_graphs=grappler)
     failed = [e for e in result.expectations if not e.passed]
     assert not failed, f"{name}: {[(e.variant, e.observation, e.expected, e.observed) for e in failed]}"
     assert result.expectations, f"{name} checks nothing"

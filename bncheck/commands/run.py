@@ -67,10 +67,12 @@ def _load_scenarios(references: tuple[str, ...], run_all: bool, overrides: list,
               help="Where the graphs run; auto picks the GPU when TensorFlow sees one.")
 @click.option("--plot", type=click.Path(dir_okay=False), help="Also draw the moving_mean trajectory to this PNG (needs matplotlib).")
 @click.option("--save-dir", type=click.Path(file_okay=False), help="Keep the checkpoints a scenario writes here.")
+@click.option("--grappler", is_flag=True,
+              help="Run with TensorFlow's graph optimizer on, as a training program does (slower on these tiny graphs).")
 @click.option("--verbose", is_flag=True, help="Let TensorFlow's own log lines and warnings through.")
 def run_command(scenarios: tuple[str, ...], run_all: bool, steps: int | None, seed: int | None,
                 settings: tuple[str, ...], output_format: str, device: str, plot: str | None,
-                save_dir: str | None, verbose: bool) -> int:
+                save_dir: str | None, grappler: bool, verbose: bool) -> int:
     """Reproduce batch-normalization pitfalls live on real TensorFlow graphs.
 
     Builds each scenario's graphs (the pitfall and its fix), runs the train steps
@@ -102,7 +104,8 @@ def run_command(scenarios: tuple[str, ...], run_all: bool, steps: int | None, se
     results = []
     for scenario in loaded:
         try:
-            result = run_scenario(scenario, chosen, Path(save_dir) if save_dir else None, verbose)
+            result = run_scenario(scenario, chosen, Path(save_dir) if save_dir else None, verbose,
+                                  optimize_graphs=grappler)
         except BncheckError:
             raise
         except Exception as error:  # TensorFlow rejecting a user's scenario: name the file, keep one line

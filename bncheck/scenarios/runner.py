@@ -10,6 +10,7 @@ then checked against the scenario file's expectations.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import re
 import tempfile
 import time
@@ -87,11 +88,19 @@ def _snapshot(session: Any, variables: list, placements: dict[str, str], fallbac
     ]
 
 
+# Grappler (TensorFlow's graph optimizer) rewrites every new fetch set before its first run;
+# on these tiny graphs that costs more than the steps themselves, and it never changes what
+# the graph computes.  `bncheck run --grappler` turns it back on, as in a training program.
+_optimize_graphs: contextvars.ContextVar[bool] = contextvars.ContextVar("optimize_graphs", default=False)
+
+
 def _session(tf: Any, graph: Any) -> Any:
     # the graphs are tiny: one thread each avoids pool hand-offs that cost more than the ops
     config = tf.compat.v1.ConfigProto(allow_soft_placement=True, intra_op_parallelism_threads=1,
                                       inter_op_parallelism_threads=1)
     config.gpu_options.allow_growth = True
+    if not _optimize_graphs.get():
+        config.graph_options.rewrite_options.disable_meta_optimizer = True
     return tf.compat.v1.Session(graph=graph, config=config)
 
 
@@ -582,9 +591,20 @@ def _save_dir(save_dir: Path | None) -> Iterator[Path]:
 
 
 def run_scenario(scenario: Scenario, device: tfcompat.Device, save_dir: Path | None = None,
-                 verbose: bool = False) -> ScenarioResult:
-    """Run every variant of ``scenario`` on ``device`` and check its expectations."""
+                 verbose: bool = False, optimize_graphs: bool = False) -> ScenarioResult:
+    """Run every variant of ``scenario`` on ``device`` and check its expectations.
+
+    ``optimize_graphs`` runs the sessions with Grappler on (off by default: see ``_session``).
+    """
     tf = tfcompat.load(verbose)
+    token = _optimize_graphs.set(optimize_graphs)
+    try:
+        return _run(tf, scenario, device, save_dir)
+    finally:
+        _optimize_graphs.reset(token)
+
+
+def _run(tf: Any, scenario: Scenario, device: tfcompat.Device, save_dir: Path | None) -> ScenarioResult:
     started = time.perf_counter()
     variants: list[VariantResult] = []
     used: set[str] = set()
