@@ -17,6 +17,7 @@ import copy
 import io
 import os
 import random
+import signal
 import tokenize
 from pathlib import Path
 
@@ -272,7 +273,9 @@ def _mutate_tree(tree: ast.Module, data) -> None:
     elif action == "duplicate":
         body.insert(index, statement)
     elif action == "move":
-        other = data.draw(st.sampled_from(bodies), label="target")
+        # never into the statement's own bodies: the tree would hold a cycle
+        inner = {id(inner_body) for inner_body in _bodies(statement)}
+        other = data.draw(st.sampled_from([b for b in bodies if id(b) not in inner]), label="target")
         del body[index]
         other.insert(data.draw(st.integers(0, len(other))), statement)
         if not body:
@@ -623,6 +626,22 @@ def test_any_pyproject_config_lints_or_fails_in_one_line(tmp_path_factory, capsy
     if outcome.code == 2:
         assert len(outcome.stderr.strip().splitlines()) == 1, outcome.stderr
         assert "pyproject.toml" in outcome.stderr or "bncheck" in outcome.stderr
+
+
+def test_named_pipe_in_a_folder_is_skipped_not_read_forever(tmp_path, capsys):
+    """Found by this suite: a *.py named pipe in a linted folder blocked read_bytes() forever."""
+    source = tmp_path / "src"
+    source.mkdir()
+    os.mkfifo(source / "pipe.py")
+    (source / "train.py").write_text(TRAIN_WITH_FINDING)
+    TRIED["lint deep or long"] += 1
+    signal.alarm(30)  # a regression hangs; the alarm turns that into a failure
+    try:
+        outcome = run_cli(capsys, "lint", "--isolated", "--format", "json", str(source))
+    finally:
+        signal.alarm(0)
+    assert outcome.code == 1, outcome
+    assert '"BN001"' in outcome.stdout and "pipe.py" not in outcome.stdout
 
 
 def test_report_how_many_lint_cases_were_tried():

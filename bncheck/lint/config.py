@@ -200,7 +200,11 @@ def load_config(path: Path) -> LintConfig:
 def discover_config(paths: list[Path]) -> LintConfig:
     """The configuration for ``paths``: the nearest config file above the first one, or defaults."""
     start = paths[0] if paths else Path.cwd()
-    found = find_config_file(start if start.exists() else Path.cwd())
+    try:
+        exists = start.exists()
+    except OSError:  # a name the file system rejects (too long): collect_files reports it
+        exists = False
+    found = find_config_file(start if exists else Path.cwd())
     return load_config(found) if found is not None else LintConfig()
 
 

@@ -8,6 +8,7 @@ import gc
 import io
 import os
 import re
+import stat
 import tokenize
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -167,16 +168,30 @@ class _ExcludeMatcher:
 _GLOB_CHARS = re.compile(r"[*?\[]")
 
 
+def _special_file(path: Path) -> bool:
+    """A named pipe, socket or device: reading one could block forever, so a folder walk skips it."""
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False  # a broken link: analyze_file reports it as unreadable
+
+
 def collect_files(paths: list[Path], config: LintConfig) -> list[Path]:
     """Python files under ``paths``; files named explicitly are always included."""
     excluded = _ExcludeMatcher(tuple(config.exclude) + tuple(config.extend_exclude))
     files: list[Path] = []
     for path in paths:
-        if not path.exists():
+        try:
+            exists, is_file, is_dir = path.exists(), path.is_file(), path.is_dir()
+        except OSError as error:  # a name the file system rejects, e.g. too long
+            raise InputError(path, f"cannot use this path ({error.strerror or error})") from None
+        if not exists:
             raise InputError(path, "no such file or directory")
-        if path.is_file():
+        if is_file:
             files.append(path)
             continue
+        if not is_dir:
+            raise InputError(path, "not a regular file or folder (a named pipe, socket or device)")
         for folder, subfolders, names in os.walk(path):
             relative_folder = os.path.relpath(folder, path)
             subfolders[:] = sorted(
@@ -187,7 +202,7 @@ def collect_files(paths: list[Path], config: LintConfig) -> list[Path]:
             for name in sorted(names):
                 if name.endswith(".py"):
                     relative = os.path.normpath(os.path.join(relative_folder, name))
-                    if not excluded(name, relative):
+                    if not excluded(name, relative) and not _special_file(Path(folder) / name):
                         files.append(Path(folder) / name)
     seen: set[str] = set()
     unique = []
