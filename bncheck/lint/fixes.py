@@ -186,7 +186,8 @@ def plan_fixes(findings: list[Finding]) -> list[FileFix]:
 
 def write_atomically(fix: FileFix) -> None:
     """Replace the file in one rename; on any failure the original stays untouched."""
-    target = Path(fix.path)
+    # through a symlink, rewrite the file it points to: renaming onto the link would replace it
+    target = Path(os.path.realpath(fix.path))
     data = fix.after.encode(fix.encoding)
     original = target.read_bytes()
     if original.startswith(b"\xef\xbb\xbf"):
