@@ -142,8 +142,10 @@ class ImportMap:
     def raw(self, node: ast.AST) -> str | None:
         """The fully qualified name of an expression as spelled by its imports, or None."""
         text = dotted_text(node)
-        if text is None:
-            return None
+        return None if text is None else self.raw_text(text)
+
+    def raw_text(self, text: str) -> str | None:
+        """``raw`` for an expression already spelled out as a dotted name (``tf.layers.dense``)."""
         root, _, rest = text.partition(".")
         target = self.names.get(root)
         if target is None:

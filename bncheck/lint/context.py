@@ -29,6 +29,7 @@ class CallSite:
     statement: ast.stmt
     qualname: str | None = None  # canonical name of the callee, when it resolves to an import
     raw: str | None = None  # the callee's fully qualified name as spelled by the imports
+    callee: str | None = None  # the callee as written when it is a dotted name (``opt.minimize``)
 
     @property
     def line(self) -> int:
@@ -426,9 +427,11 @@ def build_context(path: str, source: str, tree: ast.Module, options: dict | None
     collector = _Collector(context)
     collector.visit(tree)
     context.imports.finish()
-    raw = context.imports.raw
+    raw = context.imports.raw_text
     for call in context.calls:
-        call.raw = raw(call.node.func)
-        if call.raw is not None:
-            call.qualname = canonical(call.raw)
+        call.callee = dotted_text(call.node.func)
+        if call.callee is not None:
+            call.raw = raw(call.callee)
+            if call.raw is not None:
+                call.qualname = canonical(call.raw)
     return context

@@ -507,6 +507,10 @@ def _bn_factories(context: FileContext) -> set[str]:
         return context.cache["factories"]
     factories: set[str] = set()
     callees: dict[str, set[str]] = {}  # function/class name -> names it calls
+    # without a Keras BN or BN application call nothing can become a factory: skip the call graph
+    if not any(is_keras_bn(call) or is_bn_application(call) for call in context.calls):
+        context.cache["factories"] = factories
+        return factories
     for call in context.calls:
         owners = [f.name for f in call.functions if not isinstance(f, ast.Lambda)] + [
             c.name for c in call.classes

@@ -7,7 +7,6 @@ import re
 from typing import Iterable
 
 from bncheck.findings import Severity
-from bncheck.lint.aliases import dotted_text
 from bncheck.lint.context import CallSite, FileContext
 from bncheck.lint.rulebase import Candidate, Condition, LintRule, lint_rule
 from bncheck.lint.semantics import (
@@ -31,7 +30,7 @@ def _may_build_model(context: FileContext, call: CallSite) -> bool:
     """A call of something that looks like the model (``model(x)``, ``build_net(x)``), not of TensorFlow."""
     if call.qualname is not None:
         return False
-    text = dotted_text(call.node.func) or ""
+    text = call.callee or ""
     name = text.rsplit(".", 1)[-1]
     return bool(_MODEL_LIKE.match(name))
 

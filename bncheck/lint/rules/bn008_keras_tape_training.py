@@ -113,7 +113,7 @@ class KerasTapeTraining(LintRule):
         models = keras_bn_models(context)
         imported = context.cache.get("imported_factories", {})
         for call in context.calls:
-            name = dotted_text(call.node.func)
+            name = call.callee
             if name is None or (name not in models and name not in imported):
                 continue
             if call.keyword("training") is not None or call.has_star_kwargs or len(call.node.args) > 1:

@@ -103,7 +103,7 @@ class FrozenBaseTraining(LintRule):
         models = keras_bn_models(context)
         imported = context.cache.get("imported_factories", {})
         for call in context.calls:
-            name = dotted_text(call.node.func)
+            name = call.callee
             scopes = frozen.get(name or "")
             if scopes is None or not (None in scopes or call.function in scopes or name.startswith("self.")):
                 continue
