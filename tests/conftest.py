@@ -9,6 +9,17 @@ import pytest
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
 
+try:
+    from hypothesis import settings as _hypothesis_settings
+
+    # CI (CI=true) explores the same inputs on every run, so its verdict does not depend on luck;
+    # a developer's run keeps exploring new inputs.
+    _hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        _hypothesis_settings.load_profile("ci")
+except ImportError:  # pragma: no cover - hypothesis is in the test extra
+    pass
+
 
 def _gpu_visible() -> bool:
     from bncheck import tfcompat
