@@ -85,12 +85,19 @@ class FileContext:
     imports: ImportMap
     calls: list[CallSite] = field(default_factory=list)
     assignments: dict[str, list[Assignment]] = field(default_factory=dict)
-    loads: dict[str, list[ast.AST]] = field(default_factory=dict)  # name or dotted text -> load nodes
     functions: dict[str, list[ast.AST]] = field(default_factory=dict)
     classes: dict[str, ast.ClassDef] = field(default_factory=dict)
     options: dict = field(default_factory=dict)  # config values the rules read (target_version, ...)
     cache: dict = field(default_factory=dict)  # facts shared between rules, computed once per file
     _parents: dict[ast.AST, ast.AST] | None = field(default=None, repr=False)
+    _loads: dict[str, list[ast.AST]] | None = field(default=None, repr=False)
+
+    @property
+    def loads(self) -> dict[str, list[ast.AST]]:
+        """Name or dotted text -> the nodes that read it, in source order; built on first use."""
+        if self._loads is None:
+            self._loads = _load_map(self.tree)
+        return self._loads
 
     @property
     def parents(self) -> dict[ast.AST, ast.AST]:
@@ -138,9 +145,9 @@ class FileContext:
 class _Collector:
     """Statements are visited recursively (they carry the scope); expressions with an explicit stack.
 
-    Only functions, classes, ``with``, ``if``, assignments, imports, calls and loads matter to the
-    rules, so most nodes are only pushed and popped.  The order in which calls and loads are
-    recorded is the source (pre-order) order.
+    Only functions, classes, ``with``, ``if``, assignments, imports and calls matter here (reads
+    of names are collected later, for the few files whose rules ask), so most nodes are only
+    pushed and popped.  Calls are recorded in source (pre-order) order.
     """
 
     def __init__(self, context: FileContext) -> None:
@@ -186,45 +193,19 @@ class _Collector:
             self.walk_expression(child)
 
     def walk_expression(self, root: ast.AST) -> None:
-        """Record the calls and loads below ``root``, which holds no statements (lambdas aside)."""
-        loads = self.context.loads
+        """Record the calls below ``root``, which holds no statements (lambdas aside)."""
         calls = self.context.calls
-        skip, all_fields = _SKIP, _FIELDS
-        name_type, attribute_type, call_type, keyword_type, load_type = (
-            ast.Name,
-            ast.Attribute,
-            ast.Call,
-            ast.keyword,
-            ast.Load,
-        )
+        skip, all_fields = _EXPRESSION_SKIP, _FIELDS
+        attribute_type, call_type, keyword_type = ast.Attribute, ast.Call, ast.keyword
         scope = None  # (functions, classes, withs, ifs), built at the first call
         stack = [root]
         pop, push = stack.pop, stack.append
         while stack:
             node = pop()
             kind = type(node)
-            if kind is name_type:
-                if type(node.ctx) is load_type:
-                    loads.setdefault(node.id, []).append(node)
-            elif kind is attribute_type:
-                # a whole chain at once: `a.b.c` is one dotted name, not one per link
-                chain = []
-                base = node
-                while type(base) is attribute_type:
-                    chain.append(base)
-                    base = base.value
-                if type(base) is name_type:
-                    text = base.id
-                    texts = []
-                    for link in reversed(chain):
-                        text = f"{text}.{link.attr}"
-                        texts.append(text)
-                    for link, text in zip(chain, reversed(texts)):
-                        if type(link.ctx) is load_type:
-                            loads.setdefault(text, []).append(link)
-                push(base)
-            elif kind is keyword_type:
-                push(node.value)
+            if kind is attribute_type or kind is keyword_type:
+                if type(node.value) not in skip:
+                    push(node.value)
             elif kind is call_type:
                 if scope is None:
                     scope = (tuple(self.functions), tuple(self.classes), tuple(self.withs), tuple(self.ifs))
@@ -243,7 +224,8 @@ class _Collector:
                 for child in reversed(node.args):
                     if type(child) not in skip:
                         push(child)
-                push(node.func)
+                if type(node.func) not in skip:
+                    push(node.func)
             elif kind in skip:
                 continue
             elif kind is ast.Lambda:
@@ -391,6 +373,8 @@ _SKIP = frozenset(
         )
     }
 )
+# below an expression, a name holds nothing the walk records (reads are collected lazily)
+_EXPRESSION_SKIP = _SKIP | {ast.Name}
 _STATEMENT_HANDLERS = {
     getattr(ast, name[len("visit_") :]): function
     for name, function in vars(_Collector).items()
@@ -419,6 +403,49 @@ def _parent_map(tree: ast.AST) -> dict[ast.AST, ast.AST]:
                     parents[child] = node
                     stack.append(child)
     return parents
+
+
+def _load_map(tree: ast.AST) -> dict[str, list[ast.AST]]:
+    """Every read of a name or dotted name (``a``, ``a.b``, ``a.b.c``), in source (pre-order) order."""
+    loads: dict[str, list[ast.AST]] = {}
+    stack: list = [tree]
+    pop, push = stack.pop, stack.append
+    while stack:
+        node = pop()
+        kind = type(node)
+        if kind is ast.Name:
+            if type(node.ctx) is ast.Load:
+                loads.setdefault(node.id, []).append(node)
+            continue
+        if kind is ast.Attribute:
+            # a whole chain at once: `a.b.c` is spelled once, not once per link
+            chain = []
+            base = node
+            while type(base) is ast.Attribute:
+                chain.append(base)
+                base = base.value
+            if type(base) is ast.Name:
+                text = base.id
+                texts = []
+                for link in reversed(chain):
+                    text = f"{text}.{link.attr}"
+                    texts.append(text)
+                for link, text in zip(chain, reversed(texts)):
+                    if type(link.ctx) is ast.Load:
+                        loads.setdefault(text, []).append(link)
+            push(base)
+            continue
+        if kind is ast.Import or kind is ast.ImportFrom:
+            continue
+        for name in reversed(_FIELDS.get(kind) or _fields(kind)):
+            value = getattr(node, name, None)
+            if type(value) is list:
+                for child in reversed(value):
+                    if type(child) not in _SKIP:
+                        push(child)
+            elif type(value) not in _SKIP:
+                push(value)
+    return loads
 
 
 def build_context(path: str, source: str, tree: ast.Module, options: dict | None = None) -> FileContext:

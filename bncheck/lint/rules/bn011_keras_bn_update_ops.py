@@ -82,18 +82,19 @@ class KerasBnUpdateOps(LintRule):
     )
 
     def check(self, context: FileContext) -> Iterable[Candidate]:
-        if runs_layer_updates(context):
+        keras_bn = [call for call in context.calls if is_keras_bn(call)]
+        # asked only when there is something to report: it needs every read of a name in the file
+        if not keras_bn or runs_layer_updates(context):
             return
-        for call in context.calls:
-            if is_keras_bn(call):
-                yield Candidate(
-                    self.finding(
-                        context,
-                        call,
-                        "tf.keras BatchNormalization does not add its updates to UPDATE_OPS, which this "
-                        "graph-mode "
-                        "program relies on; its moving statistics never update",
-                        fix="run `layer.updates` / `model.updates` under the train op's control dependencies",
-                    ),
-                    (Condition("idiom_importer"),),
-                )
+        for call in keras_bn:
+            yield Candidate(
+                self.finding(
+                    context,
+                    call,
+                    "tf.keras BatchNormalization does not add its updates to UPDATE_OPS, which this "
+                    "graph-mode "
+                    "program relies on; its moving statistics never update",
+                    fix="run `layer.updates` / `model.updates` under the train op's control dependencies",
+                ),
+                (Condition("idiom_importer"),),
+            )
