@@ -357,3 +357,46 @@ def test_train_op_factory_imported_by_the_bn_script_is_checked_in_its_own_file(t
         for f in lint_paths([tmp_path / "p"], LintConfig()).findings
     ]
     assert found == [("utils.py", 4, "BN001")]
+
+
+def test_compiled_excludes_match_exactly_what_fnmatch_matches() -> None:
+    import fnmatch
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from bncheck.lint.config import DEFAULT_EXCLUDES
+    from bncheck.lint.engine import _ExcludeMatcher
+
+    glob = st.text(alphabet="ab*?[]!/.-_\\", max_size=6)
+    path = st.text(alphabet="ab/.-_[]!*?\\", max_size=8)
+
+    @settings(max_examples=500, deadline=None)
+    @given(st.lists(glob, max_size=4), path, path)
+    def agrees(patterns: list[str], name: str, relative: str) -> None:
+        patterns_ = (*patterns, *DEFAULT_EXCLUDES)
+        expected = any(fnmatch.fnmatch(name, p) or fnmatch.fnmatch(relative, p) for p in patterns_)
+        assert _ExcludeMatcher(patterns_)(name, relative) == expected
+
+    agrees()
+    matcher = _ExcludeMatcher(DEFAULT_EXCLUDES + ("third_party/*",))
+    assert matcher("pkg.egg-info", "src/pkg.egg-info")
+    assert matcher("x.py", "third_party/lib/x.py")
+    assert not matcher("builder.py", "src/builder.py")
+
+
+def test_default_jobs_runs_a_large_project_in_parallel_with_the_same_findings(tmp_path: Path) -> None:
+    from bncheck.lint import engine
+
+    for index in range(engine.AUTO_PARALLEL_FILES):
+        write(tmp_path, f"pkg/m{index:03d}.py", "import os\n")
+    write(
+        tmp_path, "pkg/model.py", "import tensorflow.compat.v1 as tf\nh = tf.layers.batch_normalization(x)\n"
+    )
+    write(tmp_path, "pkg/train.py", "import tensorflow.compat.v1 as tf\nimport model\n" + BARE_MINIMIZE)
+    assert LintConfig().jobs is None
+    automatic = lint_paths([tmp_path], LintConfig())
+    serial = lint_paths([tmp_path], LintConfig(jobs=1))
+    assert automatic.files == serial.files == engine.AUTO_PARALLEL_FILES + 2
+    assert _keyed(automatic.findings) == _keyed(serial.findings)
+    assert sorted(codes(serial.findings)) == ["BN001", "BN004"]

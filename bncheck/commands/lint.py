@@ -64,7 +64,12 @@ def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
     "--diff", is_flag=True, help="Print the fixes --fix would make as a unified diff; write nothing."
 )
 @click.option(
-    "-j", "--jobs", type=int, default=None, metavar="N", help="Worker processes (0: one per CPU). Default 1."
+    "-j",
+    "--jobs",
+    type=int,
+    default=None,
+    metavar="N",
+    help="Worker processes (0: one per CPU). Default: one per CPU from 100 files on, else 1.",
 )
 @click.option("--no-prefilter", is_flag=True, help="Parse every file, even those that cannot hold a finding.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")

@@ -56,7 +56,7 @@ class LintConfig:
     extend_exclude: tuple[str, ...] = ()
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     target_version: str | None = None
-    jobs: int = 1
+    jobs: int | None = None  # None: one process per CPU for a large run, else one (engine.analyze_all)
     prefilter: bool = True
     source: str | None = None  # the config file these values came from, for messages
 

@@ -227,8 +227,18 @@ def options_for(config: LintConfig) -> dict:
     }
 
 
-def analyze_all(files: list[str], options: dict, jobs: int) -> list[FileResult]:
-    """Analyse every file, in ``jobs`` processes when there are enough files to pay for them."""
+# below this many files a run takes well under a second and worker processes would cost more than they save
+AUTO_PARALLEL_FILES = 100
+
+
+def analyze_all(files: list[str], options: dict, jobs: int | None) -> list[FileResult]:
+    """Analyse every file, in ``jobs`` processes when there are enough files to pay for them.
+
+    ``jobs=0``: one process per CPU; ``None`` (the default): the same from ``AUTO_PARALLEL_FILES``
+    files on, one process below.
+    """
+    if jobs is None:
+        jobs = 0 if len(files) >= AUTO_PARALLEL_FILES else 1
     if jobs <= 0:
         jobs = os.cpu_count() or 1
     # Each file's tree is freed by reference counting when its analysis ends; the cyclic
