@@ -251,7 +251,8 @@ def analyze_all(files: list[str], options: dict, jobs: int | None) -> list[FileR
         import multiprocessing
 
         context = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
-        chunk = max(1, len(files) // (jobs * 8))
+        # small chunks: relevant files cluster in a few folders, and the last big chunk left one worker idle
+        chunk = max(1, len(files) // (jobs * 32))
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
             return list(pool.map(_analyze_one, [(path, options) for path in files], chunksize=chunk))
     finally:
