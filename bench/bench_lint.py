@@ -1,6 +1,6 @@
 """Benchmark `bncheck lint` on the installed TensorFlow and tf-keras source trees.
 
-All in one run, on the same files: bncheck (1 process, -j auto, and without the
+All in one run, on the same files: bncheck (1 process, the default -j, and without the
 byte pre-filter), `ruff check --select B`, `flake8 --select B` (bugbear), and the
 floor of reading and `ast.parse`-ing every file in one Python process.  Then
 `bncheck lint` on one small file against the start-up of a bare Python.
@@ -104,7 +104,12 @@ def main() -> int:
             )
         )
     rows.append(("bncheck lint -j 1", wall([*bncheck, "-j", "1", *trees], args.repeat)))
-    rows.append((f"bncheck lint -j 0 ({cpus} processes)", wall([*bncheck, "-j", "0", *trees], args.repeat)))
+    rows.append(
+        (
+            f"bncheck lint, default (-j: {cpus} processes from 100 files on)",
+            wall([*bncheck, *trees], args.repeat),
+        )
+    )
     rows.append(
         ("bncheck lint -j 1 --no-prefilter", wall([*bncheck, "-j", "1", "--no-prefilter", *trees], 1))
     )
