@@ -400,3 +400,21 @@ def test_default_jobs_runs_a_large_project_in_parallel_with_the_same_findings(tm
     assert automatic.files == serial.files == engine.AUTO_PARALLEL_FILES + 2
     assert _keyed(automatic.findings) == _keyed(serial.findings)
     assert sorted(codes(serial.findings)) == ["BN001", "BN004"]
+
+
+def test_a_run_where_no_process_pool_can_start_falls_back_to_one_process(tmp_path: Path, monkeypatch) -> None:
+    from bncheck.lint import engine
+
+    def no_pool(*args, **kwargs):
+        raise PermissionError(13, "semaphores are not available")
+
+    write(
+        tmp_path, "pkg/model.py", "import tensorflow.compat.v1 as tf\nh = tf.layers.batch_normalization(x)\n"
+    )
+    for index in range(engine.AUTO_PARALLEL_FILES):
+        write(tmp_path, f"pkg/m{index:03d}.py", "import os\n")
+    serial = lint_paths([tmp_path], LintConfig(jobs=1))
+    monkeypatch.setattr(engine, "ProcessPoolExecutor", no_pool)
+    fallback = lint_paths([tmp_path], LintConfig())
+    assert _keyed(fallback.findings) == _keyed(serial.findings)
+    assert codes(fallback.findings) == ["BN004"]

@@ -253,8 +253,12 @@ def analyze_all(files: list[str], options: dict, jobs: int | None) -> list[FileR
         context = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
         # small chunks: relevant files cluster in a few folders, and the last big chunk left one worker idle
         chunk = max(1, len(files) // (jobs * 32))
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-            return list(pool.map(_analyze_one, [(path, options) for path in files], chunksize=chunk))
+        try:
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+                return list(pool.map(_analyze_one, [(path, options) for path in files], chunksize=chunk))
+        except (OSError, NotImplementedError):
+            # no process pool here (no /dev/shm, no fork in a sandbox): one process, same results
+            return [analyze_file(path, options) for path in files]
     finally:
         if collecting:
             gc.enable()
