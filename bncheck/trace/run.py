@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
+import gc
 import runpy
 import sys
 import traceback
@@ -161,6 +162,9 @@ def run_traced(
     outcome: str | None = None
     exit_code = 0
     watcher.start()
+    # bncheck's own objects (TensorFlow, rich, click) live as long as the process: keep the
+    # garbage collector from traversing them again at every full collection during the script
+    gc.freeze()
     try:
         if script.module:
             runpy.run_module(script.module, run_name="__main__", alter_sys=True)
