@@ -15,7 +15,6 @@ from __future__ import annotations
 import os
 import random
 import shutil
-import stat
 import subprocess
 import sys
 import tempfile
@@ -25,6 +24,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers_fs import folder_state
 from tests.audit_fixtures import build_tf1
 from tests.robust_worker import run_batch
 
@@ -297,24 +297,6 @@ def _copy_run(original: Path, folder: Path) -> None:
     state.write_text(state.read_text().replace(str(original), str(folder)))
 
 
-def _snapshot(folder: Path) -> dict[str, tuple]:
-    """sha256-free but exact: (kind, size, mtime_ns, bytes) of every entry, without following links."""
-    state = {}
-    for root, folders, files in os.walk(folder, followlinks=False):
-        for name in folders + files:
-            path = Path(root) / name
-            info = path.lstat()
-            content = (
-                path.read_bytes()
-                if stat.S_ISREG(info.st_mode)
-                else os.readlink(path)
-                if stat.S_ISLNK(info.st_mode)
-                else b""
-            )
-            state[str(path)] = (stat.S_IFMT(info.st_mode), info.st_size, info.st_mtime_ns, content)
-    return state
-
-
 def _assert_one_line_error(result, folder: Path, case_id: str) -> None:
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, (case_id, result.stderr)
@@ -334,7 +316,7 @@ def test_corrupted_checkpoints_fail_in_one_line_or_read_cleanly(originals, tmp_p
         _copy_run(original.parent, folder)
         target = corruption.damage(folder, folder / original.name)
         folders[corruption.case_id] = folder
-        before[corruption.case_id] = _snapshot(folder)
+        before[corruption.case_id] = folder_state(folder)
         cases.append(
             {"id": corruption.case_id, "args": ["audit", "--format", "json", target], "alarm_s": ALARM_S}
         )
@@ -354,7 +336,7 @@ def test_corrupted_checkpoints_fail_in_one_line_or_read_cleanly(originals, tmp_p
                 assert result.code in (0, 1), result.code
                 assert result.stderr == "", result.stderr
                 TRIED["audit read as valid"] += 1
-            assert _snapshot(folder) == before[corruption.case_id], "a file under the input's folder changed"
+            assert folder_state(folder) == before[corruption.case_id], "a file under the input's folder changed"
         except AssertionError as error:
             failures.append(f"{corruption.case_id}: {' '.join(str(error).split())[:400]}")
     if failures:
@@ -422,7 +404,7 @@ def test_corrupted_keras_files_fail_in_one_line_or_read_cleanly(keras_files, tmp
             folder.mkdir()
             (folder / name).write_bytes(content)
             folders[case_id] = folder
-            before[case_id] = _snapshot(folder)
+            before[case_id] = folder_state(folder)
             cases.append(
                 {"id": case_id, "args": ["audit", "--format", "json", str(folder / name)], "alarm_s": 30}
             )
@@ -448,7 +430,7 @@ def test_corrupted_keras_files_fail_in_one_line_or_read_cleanly(keras_files, tmp
                 flipped[rng.randrange(len(flipped))] ^= 1 << rng.randrange(8)
                 target.write_bytes(bytes(flipped))
             folders[case_id] = folder
-            before[case_id] = _snapshot(folder)
+            before[case_id] = folder_state(folder)
             cases.append({"id": case_id, "args": ["audit", "--format", "json", str(folder / prefix.name)]})
     results = run_batch(cases, tmp_path, budget_s=120)
     failures = []
@@ -465,7 +447,7 @@ def test_corrupted_keras_files_fail_in_one_line_or_read_cleanly(keras_files, tmp
             else:
                 assert result.code in (0, 1) and result.stderr == "", (result.code, result.stderr)
                 TRIED["audit read as valid"] += 1
-            assert _snapshot(folders[case_id]) == before[case_id], "a file under the input's folder changed"
+            assert folder_state(folders[case_id]) == before[case_id], "a file under the input's folder changed"
         except AssertionError as error:
             failures.append(f"{case_id}: {' '.join(str(error).split())[:400]}")
     if failures:
@@ -538,7 +520,7 @@ def test_unreadable_checkpoint_files_fail_in_one_line_as_another_user(originals,
         for path in [folder, *folder.rglob("*")]:
             path.chmod(0o755 if path.is_dir() else 0o644)
         target = damage(folder, folder / originals["single"].name)
-        before = _snapshot(base)
+        before = folder_state(base)
         TRIED["audit as another user"] += 1
         completed = subprocess.run(
             [*runner, sys.executable, "-m", "bncheck", "audit", target],
@@ -555,7 +537,7 @@ def test_unreadable_checkpoint_files_fail_in_one_line_as_another_user(originals,
         assert len(lines) == 1 and str(folder) in lines[0] and "permission denied" in lines[0].lower(), (
             completed.stderr
         )
-        assert _snapshot(base) == before
+        assert folder_state(base) == before
     finally:
         for path in [base, *base.rglob("*")]:
             if not path.is_symlink():

@@ -8,12 +8,11 @@ file in it is hashed (sha256) and stat'ed before and after.
 
 from __future__ import annotations
 
-import hashlib
 import os
-import stat
 from pathlib import Path
 
 from bncheck.cli import COMMANDS
+from tests.helpers_fs import folder_state
 from tests.robust_worker import run_batch
 
 TRIED: dict[str, int] = {}
@@ -160,18 +159,6 @@ BAD_INPUTS: list[tuple[str, list[str], dict[str, bytes | str], str]] = [
 ]
 
 
-def _state(folder: Path) -> dict[str, tuple]:
-    """sha256 and mtime of every file (and the set of entries) under ``folder``."""
-    state = {}
-    for root, folders, files in os.walk(folder):
-        for name in folders + files:
-            path = Path(root) / name
-            info = path.lstat()
-            digest = hashlib.sha256(path.read_bytes()).hexdigest() if stat.S_ISREG(info.st_mode) else ""
-            state[str(path)] = (digest, info.st_mtime_ns, info.st_size)
-    return state
-
-
 def test_every_command_rejects_bad_input_in_one_line_and_writes_nothing(tmp_path):
     cases, folders, before = [], {}, {}
     for case_id, args, files, _ in BAD_INPUTS:
@@ -185,7 +172,7 @@ def test_every_command_rejects_bad_input_in_one_line_and_writes_nothing(tmp_path
             else:
                 (folder / name).write_bytes(content)
         folders[case_id] = folder
-        before[case_id] = _state(folder)
+        before[case_id] = folder_state(folder)
         cases.append(
             {
                 "id": case_id,
@@ -207,7 +194,7 @@ def test_every_command_rejects_bad_input_in_one_line_and_writes_nothing(tmp_path
             assert "Traceback" not in result.stderr and "internal error" not in result.stderr, lines[0]
             assert lines[0].startswith(("bncheck: error: ", "bncheck: ")), lines[0]
             assert expected in lines[0], (expected, lines[0][:300])
-            assert _state(folders[case_id]) == before[case_id], "a file under the input's folder changed"
+            assert folder_state(folders[case_id]) == before[case_id], "a file under the input's folder changed"
         except AssertionError as error:
             failures.append(f"{case_id}: {' '.join(str(error).split())[:400]}")
     assert not failures, f"{len(failures)} of {len(BAD_INPUTS)} bad inputs misbehaved:\n" + "\n".join(

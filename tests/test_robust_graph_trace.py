@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import os
 import random
-import stat
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests.helpers_fs import folder_state
 from tests.audit_fixtures import build_tf1
 from tests.robust_worker import run_batch
 
@@ -31,23 +31,6 @@ TRIED: dict[str, int] = {
     "graph not a MetaGraph": 0,
     "trace scripts": 0,
 }
-
-
-def _snapshot(folder: Path) -> dict[str, tuple]:
-    state = {}
-    for root, folders, files in os.walk(folder, followlinks=False):
-        for name in folders + files:
-            path = Path(root) / name
-            info = path.lstat()
-            content = (
-                path.read_bytes()
-                if stat.S_ISREG(info.st_mode)
-                else os.readlink(path)
-                if stat.S_ISLNK(info.st_mode)
-                else b""
-            )
-            state[str(path)] = (stat.S_IFMT(info.st_mode), info.st_size, info.st_mtime_ns, content)
-    return state
 
 
 @pytest.fixture(scope="module")
@@ -202,7 +185,7 @@ def test_mutated_meta_graphs_fail_in_one_line_or_read_cleanly(meta_files, tmp_pa
                 (folder / name).symlink_to(name)
             else:
                 (folder / name).write_bytes(data)
-        before[case_id] = (folder, _snapshot(folder))
+        before[case_id] = (folder, folder_state(folder))
         structural[case_id] = is_structural
         cases.append(
             {"id": case_id, "args": ["graph", "--format", "json", str(folder / "model.meta")], "alarm_s": 30}
@@ -225,7 +208,7 @@ def test_mutated_meta_graphs_fail_in_one_line_or_read_cleanly(meta_files, tmp_pa
             else:
                 assert result.code in (0, 1), result.code
                 TRIED["graph read as valid"] += 1
-            assert _snapshot(folder) == snapshot, "a file under the input's folder changed"
+            assert folder_state(folder) == snapshot, "a file under the input's folder changed"
         except AssertionError as error:
             failures.append(f"{case_id}: {' '.join(str(error).split())[:500]}")
     if failures:
@@ -349,7 +332,7 @@ def test_broken_scripts_pass_their_exit_code_through_or_fail_in_one_line(tmp_pat
         folder = tmp_path / f"trace{number:02d}"
         folder.mkdir()
         path = _write_script(folder, script)
-        before[case_id] = (folder, path, _snapshot(folder))
+        before[case_id] = (folder, path, folder_state(folder))
         cases.append(
             {
                 "id": case_id,
@@ -386,7 +369,7 @@ def test_broken_scripts_pass_their_exit_code_through_or_fail_in_one_line(tmp_pat
                 assert str(path) in lines[0] and "Traceback" not in lines[0]
             elif "script raised" not in expected_text:  # a script that raised prints its own traceback
                 assert "Traceback" not in result.stderr, result.stderr[-800:]
-            assert _snapshot(folder) == snapshot, "a file under the script's folder changed"
+            assert folder_state(folder) == snapshot, "a file under the script's folder changed"
         except AssertionError as error:
             failures.append(f"{case_id}: {' '.join(str(error).split())[:500]}")
     if failures:
