@@ -418,3 +418,17 @@ def test_a_run_where_no_process_pool_can_start_falls_back_to_one_process(tmp_pat
     fallback = lint_paths([tmp_path], LintConfig())
     assert _keyed(fallback.findings) == _keyed(serial.findings)
     assert codes(fallback.findings) == ["BN004"]
+
+
+def test_compiler_warnings_about_the_linted_code_do_not_escape(tmp_path):
+    import warnings as warnings_module
+
+    from bncheck.lint.api import lint_paths
+
+    script = tmp_path / "escapes.py"
+    script.write_text('import tensorflow as tf\npattern = "\\("\nh = tf.layers.batch_normalization(pattern, training=True)\n')
+    with warnings_module.catch_warnings(record=True) as caught:
+        warnings_module.simplefilter("always")
+        result = lint_paths([script])
+    assert [str(w.message) for w in caught] == []
+    assert [f.code for f in result.findings] == []

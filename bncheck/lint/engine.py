@@ -10,6 +10,7 @@ import os
 import re
 import stat
 import tokenize
+import warnings
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,6 +59,14 @@ def _syntax_finding(path: str, message: str, line: int | None = 1, column: int |
     )
 
 
+def _parse(source: str, path: str) -> ast.Module:
+    # the compiler warns about the user's code (invalid escape sequences, `is` with a literal):
+    # that is not bncheck's to report, and it must not reach the user's terminal or CI log
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.parse(source, filename=path)
+
+
 def analyze_source(path: str, data: bytes, options: dict) -> FileResult:
     """Analyse one file's bytes: candidates of every enabled rule, and the file's project summary."""
     imports = prefilter.scan_imports(data)
@@ -69,7 +78,7 @@ def analyze_source(path: str, data: bytes, options: dict) -> FileResult:
     if not relevant:
         try:
             source = decode_source(data)
-            tree = ast.parse(source, filename=path)
+            tree = _parse(source, path)
         except (UnicodeDecodeError, SyntaxError, LookupError, ValueError, RecursionError, MemoryError):
             return FileResult(path, FileSummary(path, imports), parsed=True)
         return _analyze_tree(path, source, tree, imports, options)
@@ -79,7 +88,7 @@ def analyze_source(path: str, data: bytes, options: dict) -> FileResult:
         finding = _syntax_finding(path, f"cannot decode the file: {error}")
         return FileResult(path, FileSummary(path, imports), (Candidate(finding),))
     try:
-        tree = ast.parse(source, filename=path)
+        tree = _parse(source, path)
     except SyntaxError as error:
         finding = _syntax_finding(path, f"syntax error: {error.msg}", error.lineno, error.offset)
         return FileResult(path, FileSummary(path, imports), (Candidate(finding),))
