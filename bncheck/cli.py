@@ -69,6 +69,8 @@ def cli(debug: bool) -> None:
       bncheck list                     the scenarios that `run` knows
       bncheck audit model.ckpt-1000    check a checkpoint's moving statistics
       bncheck lint src/                statically check training scripts (for CI)
+      bncheck graph model.meta         exact check of an exported graph
+      bncheck trace -- python train.py watch a real training run
       bncheck explain BN001            what a finding means and how to fix it
 
     Exit codes: 0 clean, 1 findings or a failed expectation, 2 usage or input error.
