@@ -94,16 +94,21 @@ def glob_escape(text: str) -> str:
     return re.sub(r"([*?\[])", r"[\1]", text)
 
 
+def _check_readable(path: Path, what: str) -> None:
+    """Open and read one byte, so that an unreadable file is one line naming it, before TensorFlow sees it."""
+    ensure_not_special(path)
+    try:
+        with open(path, "rb") as handle:
+            handle.read(1)
+    except PermissionError:
+        raise InputError(path, f"permission denied (cannot read the checkpoint {what})") from None
+    except OSError as error:
+        # a directory or a symlink loop where the file belongs
+        raise InputError(path, f"cannot read the checkpoint {what} ({error.strerror or error})") from None
+
+
 def _check_bundle_files(prefix: str, index: Path) -> list[Path]:
-    for path in [index]:
-        ensure_not_special(path)
-        try:
-            with open(path, "rb") as handle:
-                handle.read(1)
-        except PermissionError:
-            raise InputError(path, "permission denied (cannot read the checkpoint index)") from None
-        except OSError as error:
-            raise InputError(path, f"cannot read the checkpoint index ({error.strerror or error})") from None
+    _check_readable(index, "index")
     data = _data_files(prefix)
     if data:
         expected = int(data[0].name.rsplit("-of-", 1)[1])
@@ -114,15 +119,7 @@ def _check_bundle_files(prefix: str, index: Path) -> list[Path]:
                 f"{prefix}.data-{missing[0]:05d}-of-{expected:05d}", "missing checkpoint data shard"
             )
     for path in data:
-        ensure_not_special(path)
-        try:
-            with open(path, "rb") as handle:
-                handle.read(1)
-        except PermissionError:
-            raise InputError(path, "permission denied (cannot read the checkpoint data)") from None
-        except OSError as error:
-            # a directory or a symlink loop where a shard belongs
-            raise InputError(path, f"cannot read the checkpoint data ({error.strerror or error})") from None
+        _check_readable(path, "data")
     return data
 
 
