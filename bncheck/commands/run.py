@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import sys
 from pathlib import Path
 
 import click
@@ -107,7 +106,7 @@ def run_command(scenarios: tuple[str, ...], run_all: bool, steps: int | None, se
             result = run_scenario(scenario, chosen, Path(save_dir) if save_dir else None, verbose,
                                   optimize_graphs=grappler)
         except BncheckError:
-            raise
+            raise  # already one line naming the file
         except Exception as error:  # TensorFlow rejecting a user's scenario: name the file, keep one line
             tf = tfcompat.load()
             if isinstance(error, (tf.errors.OpError, ValueError, TypeError)):
@@ -128,20 +127,15 @@ def run_command(scenarios: tuple[str, ...], run_all: bool, steps: int | None, se
         if output_format == "text":
             console.print(f"trajectory plot written to {plot}")
     if output_format == "json":
+        from bncheck.reporting.json import dumps
         from bncheck.reporting.scenario_json import scenarios_document
 
-        click.echo(json.dumps(scenarios_document(results, chosen), indent=2, default=_plain))
+        click.echo(dumps(scenarios_document(results, chosen)), nl=False)
     elif len(results) > 1:
         from bncheck.reporting.scenario_text import render_summary
 
         render_summary(console, results)
     return 0 if all(result.passed for result in results) else 1
-
-
-def _plain(value):
-    if hasattr(value, "tolist"):
-        return value.tolist()
-    raise TypeError(type(value).__name__)
 
 
 @click.command("list")
@@ -172,7 +166,3 @@ def list_command(output_format: str) -> int:
     console.print(table)
     console.print("Run one with `bncheck run NAME`, or all with `bncheck run --all`.")
     return 0
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(run_command())

@@ -113,11 +113,10 @@ def _traced_run(tf: Any, session: Any, fetches: Any, feed: dict) -> tuple[Any, d
 
 def _close(a: Any, b: Any, rtol: float = 1e-4, atol: float | None = None) -> bool:
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
-    if a.shape != b.shape and a.size != 1 and b.size != 1:
-        try:
-            np.broadcast_shapes(a.shape, b.shape)
-        except ValueError:
-            return False
+    try:
+        np.broadcast_shapes(a.shape, b.shape)
+    except ValueError:  # shapes that cannot be compared are not close
+        return False
     if atol is None:
         atol = rtol * max(1.0, float(np.nanmax(np.abs(b))) if b.size else 1.0)
     return bool(np.allclose(a, b, rtol=rtol, atol=atol))

@@ -34,13 +34,29 @@ class BatchNormLayer:
         return [v for v in (self.gamma, self.beta, self.moving_mean, self.moving_variance) if v is not None]
 
 
+def from_layer(api: str, layer: Any, output: Any, momentum: float, update_ops: list) -> BatchNormLayer:
+    """The parts of a tf.layers or Keras BatchNormalization object (both keep the same attributes)."""
+    return BatchNormLayer(
+        api=api,
+        scope=layer.name,
+        output=output,
+        moving_mean=layer.moving_mean,
+        moving_variance=layer.moving_variance,
+        gamma=layer.gamma if layer.scale else None,
+        beta=layer.beta if layer.center else None,
+        momentum=momentum,
+        fused=bool(layer.fused),
+        update_ops=update_ops,
+    )
+
+
 def build(api: str, tf: Any, inputs: Any, training: Any, settings: dict, name: str = "bn") -> BatchNormLayer:
     """Build one BN layer of ``api`` on ``inputs``; ``training`` is a bool tensor or a Python bool."""
     momentum = settings.get("momentum")
     options = {
         "momentum": DEFAULT_MOMENTUM[api] if momentum is None else float(momentum),
         "epsilon": float(settings.get("epsilon") or 1e-3),
-        "center": settings.get("center", True) if settings.get("center") is not None else True,
+        "center": True if settings.get("center") is None else bool(settings["center"]),
         "scale": DEFAULT_SCALE[api] if settings.get("scale") is None else bool(settings["scale"]),
         "fused": settings.get("fused"),
         "in_place": settings.get("updates") == "in_place",

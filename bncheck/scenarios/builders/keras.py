@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bncheck.scenarios.builders import BatchNormLayer
+from bncheck.scenarios.builders import BatchNormLayer, from_layer
 
 
 def build_keras(tf: Any, inputs: Any, training: Any, *, name: str, momentum: float, epsilon: float,
@@ -17,15 +17,4 @@ def build_keras(tf: Any, inputs: Any, training: Any, *, name: str, momentum: flo
         momentum=momentum, epsilon=epsilon, center=center, scale=scale, fused=fused, name=name
     )
     output = layer(inputs, training=training)
-    return BatchNormLayer(
-        api="keras",
-        scope=name,
-        output=output,
-        moving_mean=layer.moving_mean,
-        moving_variance=layer.moving_variance,
-        gamma=layer.gamma if scale else None,
-        beta=layer.beta if center else None,
-        momentum=momentum,
-        fused=bool(layer.fused),
-        update_ops=list(layer.updates),
-    )
+    return from_layer("keras", layer, output, momentum, list(layer.updates))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bncheck.scenarios.builders import BatchNormLayer
+from bncheck.scenarios.builders import BatchNormLayer, from_layer
 
 
 def build_layers(tf: Any, inputs: Any, training: Any, *, name: str, momentum: float, epsilon: float,
@@ -17,15 +17,4 @@ def build_layers(tf: Any, inputs: Any, training: Any, *, name: str, momentum: fl
     )
     output = layer.apply(inputs, training=training)
     update_ops = [op for op in v1.get_collection(v1.GraphKeys.UPDATE_OPS) if op not in before]
-    return BatchNormLayer(
-        api="layers",
-        scope=name,
-        output=output,
-        moving_mean=layer.moving_mean,
-        moving_variance=layer.moving_variance,
-        gamma=layer.gamma if scale else None,
-        beta=layer.beta if center else None,
-        momentum=momentum,
-        fused=bool(layer.fused),
-        update_ops=update_ops,
-    )
+    return from_layer("layers", layer, output, momentum, update_ops)

@@ -24,13 +24,11 @@ def build_nn(tf: Any, inputs: Any, training: Any, *, name: str, momentum: float,
         beta = v1.get_variable("beta", channels, initializer=v1.zeros_initializer()) if center else None
         pop_mean = v1.get_variable("pop_mean", channels, initializer=v1.zeros_initializer(), trainable=False)
         pop_var = v1.get_variable("pop_var", channels, initializer=v1.ones_initializer(), trainable=False)
-        created: list = []
 
         def training_branch():
             batch_mean, batch_var = tf.nn.moments(inputs, axes)
             train_mean = v1.assign(pop_mean, pop_mean * momentum + batch_mean * (1 - momentum))
             train_var = v1.assign(pop_var, pop_var * momentum + batch_var * (1 - momentum))
-            created.extend([train_mean, train_var])
             if in_place:
                 with tf.control_dependencies([train_mean, train_var]):
                     return tf.nn.batch_normalization(inputs, batch_mean, batch_var, beta, gamma, epsilon)
