@@ -31,7 +31,7 @@ class ScriptCommand:
 
 @dataclass(frozen=True)
 class TraceResult:
-    """The report, the exit code to pass on, and the signal that ended the script (the caller re-raises it)."""
+    """The report, the exit code to pass on, and the signal that ended the script (the caller re-sends it)."""
 
     report: TraceReport
     exit_code: int
