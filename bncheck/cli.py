@@ -58,10 +58,11 @@ class LazyGroup(click.Group):
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-@click.group(cls=LazyGroup, context_settings=CONTEXT_SETTINGS)
+@click.group(cls=LazyGroup, context_settings=CONTEXT_SETTINGS, invoke_without_command=True)
 @click.version_option(__version__, "--version", prog_name="bncheck")
 @click.option("--debug", is_flag=True, help="Show the full traceback of an error instead of one line.")
-def cli(debug: bool) -> None:
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
     """Find and explain batch-normalization bugs in TensorFlow training code.
 
     \b
@@ -75,6 +76,9 @@ def cli(debug: bool) -> None:
 
     Exit codes: 0 clean, 1 findings or a failed expectation, 2 usage or input error.
     """
+    if ctx.invoked_subcommand is None:
+        # bare `bncheck`: the help on stdout, exit 0, as `git` or `pip` do
+        click.echo(ctx.get_help())
 
 
 def _one_line(text: str) -> str:
