@@ -33,6 +33,8 @@ def test_matching_supported_versions_pass(tensorflow, tf_keras):
 def test_load_runs_graph_mode_with_legacy_keras():
     import os
 
+    pytest.importorskip("tf_keras")
+
     tf = tfcompat.load()
     assert os.environ["TF_USE_LEGACY_KERAS"] == "1"
     assert not tf.executing_eagerly()
