@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> None:
     own = args[: args.index("--")] if "--" in args else args
     debug = "--debug" in own or os.environ.get("BNCHECK_DEBUG") == "1"
     if "--debug" in own:
-        rest = args[len(own):]
+        rest = args[len(own) :]
         args = ["--debug"] + [arg for arg in own if arg != "--debug"] + rest
     try:
         code = cli.main(args=args, prog_name="bncheck", standalone_mode=False)
@@ -126,5 +126,7 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as error:  # pragma: no cover - the last line of defence
         if debug:
             raise
-        code = _error(f"internal error: {type(error).__name__}: {error} (rerun with --debug for the traceback)")
+        code = _error(
+            f"internal error: {type(error).__name__}: {error} (rerun with --debug for the traceback)"
+        )
     sys.exit(code if isinstance(code, int) else 0)

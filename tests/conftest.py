@@ -60,7 +60,9 @@ _tried_reported: dict[str, dict[str, int]] = {}  # per module: the counts alread
 
 def _tried_of(item) -> dict | None:
     tried = getattr(getattr(item, "module", None), "TRIED", None)
-    return tried if isinstance(tried, dict) and item.module.__name__.startswith("tests.test_robust_") else None
+    return (
+        tried if isinstance(tried, dict) and item.module.__name__.startswith("tests.test_robust_") else None
+    )
 
 
 @pytest.hookimpl(hookwrapper=True)

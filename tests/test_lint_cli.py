@@ -39,7 +39,9 @@ def test_text_output_is_path_line_col_code_message_and_exit_1(tmp_path: Path, ca
     lines = outcome.stdout.splitlines()
     assert [line.split(" ")[0] for line in lines] == [f"{src / 'train.py'}:3:6:", f"{src / 'train.py'}:4:9:"]
     assert [line.split(" ")[1] for line in lines] == ["BN001", "BN003"]
-    assert outcome.stderr == "bncheck: 2 findings (2 errors) in 2 files; `bncheck explain CODE` explains one\n"
+    assert (
+        outcome.stderr == "bncheck: 2 findings (2 errors) in 2 files; `bncheck explain CODE` explains one\n"
+    )
 
 
 def test_clean_files_exit_0_and_missing_path_exits_2(tmp_path: Path, capsys) -> None:
@@ -103,7 +105,9 @@ def test_default_and_given_excludes_skip_folders(tmp_path: Path, capsys) -> None
     assert document["files"] == 2
     assert {Path(f["path"]).name for f in document["findings"]} == {"train.py"}
     # --exclude replaces the default excludes, as in ruff and flake8
-    replaced = json.loads(run_cli(capsys, "lint", "--exclude", "generated", "--format", "json", str(src)).stdout)
+    replaced = json.loads(
+        run_cli(capsys, "lint", "--exclude", "generated", "--format", "json", str(src)).stdout
+    )
     assert replaced["files"] == 5
 
 

@@ -119,7 +119,9 @@ def test_config_patterns_are_relative_to_the_config_folder_wherever_bncheck_star
     monkeypatch.chdir(tmp_path / "pkg")
     assert _found(capsys, ".") == [("train.py", "BN003")]
     # a command-line pattern is relative to the current folder, and rebased onto the config's
-    assert _found(capsys, "--per-file-ignores", "train.py:BN003", "--extend-exclude", "./generated", ".") == []
+    assert (
+        _found(capsys, "--per-file-ignores", "train.py:BN003", "--extend-exclude", "./generated", ".") == []
+    )
 
 
 def test_exclude_replaces_the_defaults_and_extend_exclude_adds(tmp_path, capsys, monkeypatch) -> None:
@@ -148,11 +150,20 @@ def test_gitignore_is_respected_inside_a_repository(tmp_path, capsys, monkeypatc
     (tmp_path / ".gitignore").write_text("generated/\n*_pb2.py\n!keep_pb2.py\n", encoding="utf-8")
     (tmp_path / "src").mkdir()
     (tmp_path / "src" / ".gitignore").write_text("scratch.py\n", encoding="utf-8")
-    _write(tmp_path, "train.py", "generated/a.py", "model_pb2.py", "keep_pb2.py", "src/scratch.py", "src/b.py")
+    _write(
+        tmp_path, "train.py", "generated/a.py", "model_pb2.py", "keep_pb2.py", "src/scratch.py", "src/b.py"
+    )
     assert {path for path, _ in _found(capsys, ".")} == {"train.py", "keep_pb2.py", "src/b.py"}
     assert {path for path, _ in _found(capsys, "src")} == {"src/b.py"}
     unfiltered = {path for path, _ in _found(capsys, "--no-respect-gitignore", ".")}
-    assert unfiltered == {"train.py", "generated/a.py", "model_pb2.py", "keep_pb2.py", "src/scratch.py", "src/b.py"}
+    assert unfiltered == {
+        "train.py",
+        "generated/a.py",
+        "model_pb2.py",
+        "keep_pb2.py",
+        "src/scratch.py",
+        "src/b.py",
+    }
     # a file named explicitly is linted unless --force-exclude
     assert {path for path, _ in _found(capsys, "model_pb2.py")} == {"model_pb2.py"}
     assert _found(capsys, "--force-exclude", "model_pb2.py") == []
@@ -196,14 +207,21 @@ def test_quiet_prints_only_the_findings(tmp_path, capsys) -> None:
     _write(tmp_path, "train.py")
     loud = run_cli(capsys, "lint", str(tmp_path))
     quiet = run_cli(capsys, "lint", "--quiet", str(tmp_path))
-    assert quiet.stdout == loud.stdout and loud.stderr.startswith("bncheck: 2 findings") and quiet.stderr == ""
+    assert (
+        quiet.stdout == loud.stdout and loud.stderr.startswith("bncheck: 2 findings") and quiet.stderr == ""
+    )
 
 
 def test_one_file_named_twice_is_linted_once(tmp_path, capsys, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     _write(tmp_path, "dang/ok.py")
     (tmp_path / "link.py").symlink_to(tmp_path / "dang" / "ok.py")
-    outcome = run_cli(capsys, "lint", "--format", "json", "dang/ok.py", "dang/../dang/ok.py", "dang", "link.py")
+    outcome = run_cli(
+        capsys, "lint", "--format", "json", "dang/ok.py", "dang/../dang/ok.py", "dang", "link.py"
+    )
     document = json.loads(outcome.stdout)
     assert document["files"] == 1
-    assert [(f["path"], f["code"]) for f in document["findings"]] == [("dang/ok.py", "BN001"), ("dang/ok.py", "BN003")]
+    assert [(f["path"], f["code"]) for f in document["findings"]] == [
+        ("dang/ok.py", "BN001"),
+        ("dang/ok.py", "BN003"),
+    ]

@@ -428,7 +428,10 @@ def test_compiler_warnings_about_the_linted_code_do_not_escape(tmp_path):
     from bncheck.lint.api import lint_paths
 
     script = tmp_path / "escapes.py"
-    script.write_text('import tensorflow as tf\npattern = "\\("\nh = tf.layers.batch_normalization(pattern, training=True)\n')
+    script.write_text(
+        'import tensorflow as tf\npattern = "\\("\n'
+        "h = tf.layers.batch_normalization(pattern, training=True)\n"
+    )
     with warnings_module.catch_warnings(record=True) as caught:
         warnings_module.simplefilter("always")
         result = lint_paths([script])

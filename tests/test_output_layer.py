@@ -125,9 +125,17 @@ def test_an_escape_sequence_in_a_file_name_is_shown_escaped(tmp_path: Path, caps
 
 
 def _graph(name: str, path: str) -> GraphAnalysis:
-    layer = BnLayer(name, "tf.layers", (f"{name}/moving_mean",), (f"{name}/AssignMovingAvg",), "training",
-                    SourceLine(path, 7))
-    return GraphAnalysis((layer,), (TrainOp("train/[red]Adam"),), updates_run_by={"train/[red]Adam": frozenset()})
+    layer = BnLayer(
+        name,
+        "tf.layers",
+        (f"{name}/moving_mean",),
+        (f"{name}/AssignMovingAvg",),
+        "training",
+        SourceLine(path, 7),
+    )
+    return GraphAnalysis(
+        (layer,), (TrainOp("train/[red]Adam"),), updates_run_by={"train/[red]Adam": frozenset()}
+    )
 
 
 def _trace(name: str, path: str, steps: int = 1) -> TraceReport:
@@ -146,13 +154,16 @@ def test_markup_and_escapes_in_names_are_printed_literally_by_every_renderer(nam
 
     path = "sweep[/a]/base.py"
     shown = name.replace("\x1b", "\\x1b")
-    finding = Finding("BN204", Severity.ERROR, f"BN layer '{name}' never updated", Location(path, 7, None, name))
+    finding = Finding(
+        "BN204", Severity.ERROR, f"BN layer '{name}' never updated", Location(path, 7, None, name)
+    )
 
     console, buffer = _plain(200)
     render_graph(console, path, _graph(name, path), [finding])
     render_trace(console, _trace(name, path), [finding])
-    checkpoint = CheckpointAudit(CheckpointInfo(path, "tf1", 3, 4, 2, 100), (AuditLayer(name, 3, (), "missing"),),
-                                 (finding,))
+    checkpoint = CheckpointAudit(
+        CheckpointInfo(path, "tf1", 3, 4, 2, 100), (AuditLayer(name, 3, (), "missing"),), (finding,)
+    )
     render_audit(AuditReport((checkpoint,), ()), console, verbose=True)
     text = buffer.getvalue()
     assert "\x1b" not in text
@@ -184,8 +195,14 @@ def test_trace_created_at_column_keeps_file_names_whole_at_80_columns() -> None:
         steps=4,
         train_ops=(TrainOpCount("GradientDescent", 4, SourceLine(path, 48)),),
         layers=tuple(
-            LayerCount(f"resnet/block{i}/unit_1/bottleneck_v2/conv{i}/BatchNorm", "contrib", 2, 4, 4,
-                       SourceLine(path, 40 + i))
+            LayerCount(
+                f"resnet/block{i}/unit_1/bottleneck_v2/conv{i}/BatchNorm",
+                "contrib",
+                2,
+                4,
+                4,
+                SourceLine(path, 40 + i),
+            )
             for i in range(3)
         ),
     )
@@ -231,7 +248,9 @@ def test_quiet_and_output_file_and_output_format_alias(tmp_path: Path, capsys) -
     quiet = run_cli(capsys, "lint", "-q", str(tmp_path))
     assert quiet.code == 1 and quiet.stderr == "" and quiet.stdout.count(" BN001 ") == 1
     report = tmp_path / "report.json"
-    to_file = run_cli(capsys, "lint", "--output-format", "json", "-o", str(report), str(tmp_path / "train.py"))
+    to_file = run_cli(
+        capsys, "lint", "--output-format", "json", "-o", str(report), str(tmp_path / "train.py")
+    )
     assert to_file.code == 1 and to_file.stdout == ""
     assert json.loads(report.read_text())["summary"]["findings"] == 1
     missing_folder = run_cli(capsys, "lint", "-o", str(tmp_path / "no" / "r.txt"), str(tmp_path))
@@ -272,12 +291,23 @@ def test_json_members_of_each_command_come_from_the_reporting_layer() -> None:
     from bncheck.reporting.json import audit_members, graph_members, trace_members
 
     stats = TensorStats("bn/moving_mean", 3, float("nan"), float("inf"), 3, 0, 0, False, False, "x")
-    checkpoint = CheckpointAudit(CheckpointInfo("m.ckpt-3", "tf1", 3, 9, 2, 100),
-                                 (AuditLayer("bn", 3, (("moving_mean", stats),), "invalid"),), ())
+    checkpoint = CheckpointAudit(
+        CheckpointInfo("m.ckpt-3", "tf1", 3, 9, 2, 100),
+        (AuditLayer("bn", 3, (("moving_mean", stats),), "invalid"),),
+        (),
+    )
     layer = audit_members(AuditReport((checkpoint,), ()))["checkpoints"][0]["layers"][0]
-    assert layer["variables"]["moving_mean"] == {"key": "bn/moving_mean", "min": None, "max": None, "nan": 3,
-                                                 "inf": 0}
+    assert layer["variables"]["moving_mean"] == {
+        "key": "bn/moving_mean",
+        "min": None,
+        "max": None,
+        "nan": 3,
+        "inf": 0,
+    }
     assert graph_members(_graph("bn", "m.meta"))["train_ops"] == ["train/[red]Adam"]
-    assert trace_members(_trace("bn", "t.py"))["trace"]["layers"][0]["created_at"] == {"path": "t.py", "line": 7}
+    assert trace_members(_trace("bn", "t.py"))["trace"]["layers"][0]["created_at"] == {
+        "path": "t.py",
+        "line": 7,
+    }
     commands = (PACKAGE / "commands").glob("*.py")
     assert not [p.name for p in commands if re.search(r"def _\w*json", p.read_text(encoding="utf-8"))]

@@ -98,7 +98,12 @@ BAD_INPUTS: list[tuple[str, list[str], dict[str, bytes | str], str]] = [
     ),
     ("lint-bad-format", ["lint", "--format", "xml", "{d}/train.py"], {"train.py": TRAIN}, "--format"),
     # a typo or another command's code selected nothing, and CI went green
-    ("lint-unknown-code", ["lint", "--select", "BN999", "{d}/train.py"], {"train.py": TRAIN}, "did you mean BN009"),
+    (
+        "lint-unknown-code",
+        ["lint", "--select", "BN999", "{d}/train.py"],
+        {"train.py": TRAIN},
+        "did you mean BN009",
+    ),
     ("lint-audit-code", ["lint", "--select", "BN101", "{d}/train.py"], {"train.py": TRAIN}, "bncheck audit"),
     (
         "lint-unknown-code-in-config",
@@ -216,7 +221,9 @@ def test_every_command_rejects_bad_input_in_one_line_and_writes_nothing(tmp_path
             assert "Traceback" not in result.stderr and "internal error" not in result.stderr, lines[0]
             assert lines[0].startswith(("bncheck: error: ", "bncheck: ")), lines[0]
             assert expected in lines[0], (expected, lines[0][:300])
-            assert folder_state(folders[case_id]) == before[case_id], "a file under the input's folder changed"
+            assert folder_state(folders[case_id]) == before[case_id], (
+                "a file under the input's folder changed"
+            )
         except AssertionError as error:
             failures.append(f"{case_id}: {' '.join(str(error).split())[:400]}")
     assert not failures, f"{len(failures)} of {len(BAD_INPUTS)} bad inputs misbehaved:\n" + "\n".join(

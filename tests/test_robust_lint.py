@@ -16,7 +16,6 @@ import ast
 import copy
 import io
 import os
-import random
 import signal
 import tokenize
 from pathlib import Path

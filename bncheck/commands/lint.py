@@ -159,7 +159,9 @@ def lint_command(
     if extend_select:
         changes["extend_select"] = config.extend_select + option_codes(extend_select, "--extend-select")
     if per_file_ignores:
-        changes["per_file_ignores"] = config.per_file_ignores + per_file_ignores_option(per_file_ignores, config)
+        changes["per_file_ignores"] = config.per_file_ignores + per_file_ignores_option(
+            per_file_ignores, config
+        )
     if exclude:
         changes["exclude"] = tuple(rebase(pattern, config) for pattern in exclude)
     if extend_exclude:

@@ -27,7 +27,9 @@ def _rule_dict(rule: Rule) -> dict:
 
 
 @click.command("rules")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 def rules_command(output_format: str) -> int:
     """List every rule: code, severity, command that reports it, title."""
     rules = all_rules()
@@ -74,7 +76,9 @@ def _indent(text: str) -> str:
 
 @click.command("explain")
 @click.argument("code")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 def explain_command(code: str, output_format: str) -> int:
     """Explain a rule: what it finds, why it is a bug, an example, the fix.
 

@@ -133,7 +133,10 @@ def code_problem(code: str, face: str = "lint") -> str | None:
     if other is not None:
         if other.code == code:
             return f"{code!r} is not a {face} rule: `bncheck {other.face}` reports it"
-        return f"{code!r} selects no {face} rule, only rules that `bncheck {other.face}` reports ({other.code}, ...)"
+        return (
+            f"{code!r} selects no {face} rule, only rules that `bncheck {other.face}` reports "
+            f"({other.code}, ...)"
+        )
     close = difflib.get_close_matches(code, own, n=1, cutoff=0.6)
     hint = f"; did you mean {close[0]}?" if close else "; `bncheck rules` lists them"
     return f"unknown rule code {code!r}{hint}"

@@ -76,7 +76,7 @@ def analyze_source(path: str, data: bytes, options: dict) -> FileResult:
         try:
             source = decode_source(data)
             tree = _parse(source, path)
-        except (UnicodeDecodeError, SyntaxError, LookupError, ValueError, RecursionError, MemoryError):
+        except (SyntaxError, LookupError, ValueError, RecursionError, MemoryError):  # UnicodeDecodeError too
             return FileResult(path, FileSummary(path, imports), parsed=True)
         return _analyze_tree(path, source, tree, imports, options)
     try:

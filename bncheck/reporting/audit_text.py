@@ -35,7 +35,7 @@ def _range(stats: TensorStats | None) -> str:
 
 
 def summary_line(report: AuditReport) -> str:
-    """``2 checkpoints, latest run/model.ckpt-1000 (tf1, step 1000): 53 BN layers; findings: 1 error, ...``."""
+    """``2 checkpoints, latest run/m.ckpt-1000 (tf1, step 1000): 53 BN layers; findings: 1 error, ...``."""
     latest = report.checkpoints[-1].info if report.checkpoints else None
     step = f", step {latest.step}" if latest is not None and latest.step is not None else ""
     where = f"{latest.path} ({latest.kind}{step})" if latest is not None else "nothing"

@@ -54,7 +54,9 @@ def _site(site: SourceLine | None) -> str:
     return "?" if site is None else printable(f"{site.path}:{site.line}")
 
 
-def render_trace(console: Console, report, findings: list[Finding], quiet: bool = False) -> None:  # noqa: ANN001
+def render_trace(
+    console: Console, report, findings: list[Finding], quiet: bool = False  # noqa: ANN001 - TraceReport
+) -> None:
     """Training steps, per-train-op and per-layer update counts of a traced run, then the findings."""
     if quiet:
         render_findings(console, findings)
@@ -69,7 +71,8 @@ def render_trace(console: Console, report, findings: list[Finding], quiet: bool 
     for train_op in report.train_ops:
         where = f" created at {_site(train_op.created_at)}" if train_op.created_at else ""
         console.print(
-            Text(f"train op {printable(train_op.name)}{where}: {plural(train_op.steps, 'step')}"), soft_wrap=wrap
+            Text(f"train op {printable(train_op.name)}{where}: {plural(train_op.steps, 'step')}"),
+            soft_wrap=wrap,
         )
     if report.layers:
         _layer_counts(console, report)
@@ -92,7 +95,9 @@ def _layer_counts(console: Console, report) -> None:  # noqa: ANN001 - TraceRepo
         )
         for layer in report.layers
     ]
-    widths = [max(len(header), *(len(row[index]) for row in rows)) for index, header in enumerate(_TRACE_COLUMNS)]
+    widths = [
+        max(len(header), *(len(row[index]) for row in rows)) for index, header in enumerate(_TRACE_COLUMNS)
+    ]
     if sum(widths) + 3 * len(widths) <= console.width:
         table = Table(show_edge=False, header_style="bold")
         for header in _TRACE_COLUMNS:

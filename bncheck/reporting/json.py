@@ -1,4 +1,4 @@
-"""Stable JSON for findings (lint, audit, graph, trace) and each command's own members; schema in the README."""
+"""Stable JSON for findings (lint, audit, graph, trace) and each command's own members (README schema)."""
 
 from __future__ import annotations
 

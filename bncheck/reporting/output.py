@@ -63,7 +63,7 @@ def output_options(
     file_help: str = "Write the report to this file instead of stdout.",
     file_aliases: tuple[str, ...] = (),
 ) -> Callable:
-    """Decorate a click command with ``--format``/``--output-format``, ``--fail-on``, ``--output-file``, ``-q``.
+    """Decorate a click command with ``--format``, ``--fail-on``, ``--output-file`` and ``--quiet``.
 
     The command receives them as one ``output: OutputOptions`` argument.
     """
@@ -96,14 +96,18 @@ def output_options(
             help=file_help,
         ),
         click.option(
-            "-q", "--quiet", is_flag=True, help="Text: print the findings and nothing else (no tables, no summary)."
+            "-q",
+            "--quiet",
+            is_flag=True,
+            help="Text: print the findings and nothing else (no tables, no summary).",
         ),
     ]
 
     def decorate(function: Callable) -> Callable:
         @functools.wraps(function)
-        def command(*args: Any, output_format: str, fail_on: str, output_file: str | None, quiet: bool,
-                    **kwargs: Any) -> Any:
+        def command(
+            *args: Any, output_format: str, fail_on: str, output_file: str | None, quiet: bool, **kwargs: Any
+        ) -> Any:
             if output_file is not None:
                 check_output_file(output_file)  # before the work, not after a long run
                 # resolved now: a traced script may change the working folder before the report is written

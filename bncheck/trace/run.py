@@ -71,8 +71,11 @@ def parse_command(command: list[str] | tuple[str, ...]) -> ScriptCommand:
         raise InputError(script, f"cannot read: {error.strerror or error}") from None
     not_python = _not_python(source)
     if not_python:
-        raise InputError(script, f"is not a Python script ({not_python}); bncheck trace runs Python training "
-                                 "scripts: bncheck trace -- python train.py")
+        raise InputError(
+            script,
+            f"is not a Python script ({not_python}); bncheck trace runs Python training "
+            "scripts: bncheck trace -- python train.py",
+        )
     try:
         compile(source, str(script), "exec")
     except SyntaxError as error:
@@ -86,7 +89,7 @@ def parse_command(command: list[str] | tuple[str, ...]) -> ScriptCommand:
 
 
 def _missing_script(word: str) -> str:
-    """Why ``word`` is not a script here: a program on PATH (``ls``) is not Python, a missing file is missing."""
+    """Why ``word`` is not a script: a program on PATH (``ls``) is not Python, a missing file is missing."""
     import shutil
 
     program = shutil.which(word) if os.sep not in word else None
@@ -98,9 +101,13 @@ def _missing_script(word: str) -> str:
     except OSError:
         head = b"\x00"  # unreadable: not a script bncheck could run either
     if _not_python(head):
-        return (f"is a program ({program}), not a Python script; bncheck trace runs Python training scripts: "
-                "bncheck trace -- python train.py")
-    return f"no such file here; to trace the Python program {program}, give its path: bncheck trace -- {program}"
+        return (
+            f"is a program ({program}), not a Python script; bncheck trace runs Python training scripts: "
+            "bncheck trace -- python train.py"
+        )
+    return (
+        f"no such file here; to trace the Python program {program}, give its path: bncheck trace -- {program}"
+    )
 
 
 def _not_python(head: bytes) -> str | None:
