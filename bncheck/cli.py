@@ -86,7 +86,10 @@ def _one_line(text: str) -> str:
 
 
 def _error(message: str) -> int:
-    click.echo(f"bncheck: error: {_one_line(message)}", err=True)
+    from bncheck.reporting.escape import printable
+
+    # the message often quotes a user's path: an ESC sequence or an undecodable byte stays visible text
+    click.echo(f"bncheck: error: {printable(_one_line(message))}", err=True)
     return 2
 
 

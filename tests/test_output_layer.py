@@ -122,6 +122,9 @@ def test_an_escape_sequence_in_a_file_name_is_shown_escaped(tmp_path: Path, caps
     assert outcome.code == 1
     assert "\x1b" not in outcome.stdout
     assert f"{tmp_path}/evil\\x1b[2Jname.py:3:6: BN001 " in outcome.stdout
+    missing = run_cli(capsys, "lint", str(tmp_path / "gone\x1b[31m.py"))
+    assert missing.code == 2 and "\x1b" not in missing.stderr
+    assert missing.stderr == f"bncheck: error: {tmp_path}/gone\\x1b[31m.py: no such file or directory\n"
 
 
 def _graph(name: str, path: str) -> GraphAnalysis:

@@ -110,10 +110,11 @@ class _Filter:
         self.excluded = ExcludeMatcher(tuple(config.exclude) + tuple(config.extend_exclude))
         self.gitignore = GitIgnore() if config.respect_gitignore else None
 
-    def skips(self, absolute: str, relative: str, is_dir: bool) -> bool:
-        if self.excluded(os.path.basename(absolute), relative):
+    def skips(self, folder: str, name: str, relative: str, is_dir: bool) -> bool:
+        """Whether ``name`` in the absolute ``folder`` (``relative`` to the base) is excluded or ignored."""
+        if self.excluded(name, relative):
             return True
-        return self.gitignore is not None and self.gitignore.ignored(absolute, is_dir)
+        return self.gitignore is not None and self.gitignore.ignored(os.path.join(folder, name), is_dir)
 
     def skips_named(self, path: Path) -> bool:
         """``--force-exclude``: a file named explicitly, or a folder above it, is excluded or ignored."""
@@ -171,14 +172,12 @@ def _walk(top: Path, rules: _Filter) -> list[Path]:
         absolute_folder = os.path.normpath(os.path.join(top_absolute, relative_folder))
         prefix = os.path.normpath(os.path.join(top_relative, relative_folder)).replace(os.sep, "/")
         subfolders[:] = sorted(
-            sub
-            for sub in subfolders
-            if not rules.skips(os.path.join(absolute_folder, sub), _join(prefix, sub), is_dir=True)
+            sub for sub in subfolders if not rules.skips(absolute_folder, sub, _join(prefix, sub), is_dir=True)
         )
         for name in sorted(names):
             if not name.endswith(".py"):
                 continue
-            if rules.skips(os.path.join(absolute_folder, name), _join(prefix, name), is_dir=False):
+            if rules.skips(absolute_folder, name, _join(prefix, name), is_dir=False):
                 continue
             if not _special_file(Path(folder) / name):
                 files.append(Path(folder) / name)
