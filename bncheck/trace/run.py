@@ -99,7 +99,7 @@ def _missing_script(word: str) -> str:
         with open(program, "rb") as handle:
             head = handle.read(4096)
     except OSError:
-        head = b"\x00"  # unreadable: not a script bncheck could run either
+        head = b"\x7fELF"  # unreadable: not a script bncheck could run either
     if _not_python(head):
         return (
             f"is a program ({program}), not a Python script; bncheck trace runs Python training scripts: "
@@ -111,11 +111,12 @@ def _missing_script(word: str) -> str:
 
 
 def _not_python(head: bytes) -> str | None:
-    """What a file is when it cannot be a Python script: a binary, or a script for another interpreter."""
+    """What a file is when it cannot be a Python script: an executable, or a script for another interpreter.
+
+    Anything else is left to the compiler, whose error says what is wrong in the file.
+    """
     if head.startswith(b"\x7fELF") or head.startswith((b"MZ", b"\xcf\xfa\xed\xfe", b"\xca\xfe\xba\xbe")):
         return "an executable binary"
-    if b"\x00" in head[:4096]:
-        return "a binary file"
     if head.startswith(b"#!"):
         interpreter = head[2:].split(b"\n", 1)[0].decode("utf-8", "replace").strip()
         if interpreter and "python" not in interpreter:
