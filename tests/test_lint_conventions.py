@@ -164,6 +164,11 @@ def test_gitignore_is_respected_inside_a_repository(tmp_path, capsys, monkeypatc
         "src/scratch.py",
         "src/b.py",
     }
+    # a folder named explicitly is linted even when git ignores it, with the rules inside it
+    (tmp_path / "generated" / ".gitignore").write_text("skip.py\n", encoding="utf-8")
+    _write(tmp_path, "generated/skip.py")
+    assert {path for path, _ in _found(capsys, "generated")} == {"generated/a.py"}
+    assert _found(capsys, "--force-exclude", "generated") == []
     # a file named explicitly is linted unless --force-exclude
     assert {path for path, _ in _found(capsys, "model_pb2.py")} == {"model_pb2.py"}
     assert _found(capsys, "--force-exclude", "model_pb2.py") == []

@@ -45,7 +45,10 @@ class ExcludeMatcher:
 class GitIgnore:
     """``.gitignore`` rules of the repositories the linted paths are in (nothing outside a repository)."""
 
-    def __init__(self) -> None:
+    def __init__(self, floor: str | None = None) -> None:
+        # with a floor, only the .gitignore files at or below it count (a folder named explicitly
+        # that git ignores is linted, with the rules inside it)
+        self._floor = floor
         self._specs: dict[str, object | None] = {}
 
     @lru_cache(maxsize=None)  # noqa: B019 - one instance per run; the cache dies with it
@@ -73,6 +76,11 @@ class GitIgnore:
         root = self._repository(folder)
         if root is None:
             return ()
+        if self._floor is not None and (folder == self._floor or folder == root):
+            if not (folder + os.sep).startswith(self._floor + os.sep):
+                return ()
+            spec = self._spec(folder, ".gitignore")
+            return ((folder, spec),) if spec is not None else ()
         if folder == root:
             chain = []
             for spec in (self._spec(root, ".git", "info", "exclude"), self._spec(root, ".gitignore")):
@@ -109,6 +117,12 @@ class _Filter:
         self.base = config.base()
         self.excluded = ExcludeMatcher(tuple(config.exclude) + tuple(config.extend_exclude))
         self.gitignore = GitIgnore() if config.respect_gitignore else None
+
+    def below(self, floor: str) -> "_Filter":
+        """The same excludes, with only the .gitignore files at or below ``floor``."""
+        narrowed = object.__new__(_Filter)
+        narrowed.base, narrowed.excluded, narrowed.gitignore = self.base, self.excluded, GitIgnore(floor)
+        return narrowed
 
     def skips(self, folder: str, name: str, relative: str, is_dir: bool) -> bool:
         """Whether ``name`` in the absolute ``folder`` (``relative`` to the base) is excluded or ignored."""
@@ -166,6 +180,8 @@ def collect_files(paths: list[Path], config: LintConfig) -> list[Path]:
 def _walk(top: Path, rules: _Filter) -> list[Path]:
     files = []
     top_absolute = os.path.normpath(os.path.abspath(top))
+    if rules.gitignore is not None and rules.gitignore.ignored(top_absolute, is_dir=True):
+        rules = rules.below(top_absolute)
     top_relative = os.path.relpath(top_absolute, rules.base).replace(os.sep, "/")
     for folder, subfolders, names in os.walk(top):
         relative_folder = os.path.relpath(folder, top).replace(os.sep, "/")
