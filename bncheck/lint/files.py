@@ -188,7 +188,9 @@ def _walk(top: Path, rules: _Filter) -> list[Path]:
         absolute_folder = os.path.normpath(os.path.join(top_absolute, relative_folder))
         prefix = os.path.normpath(os.path.join(top_relative, relative_folder)).replace(os.sep, "/")
         subfolders[:] = sorted(
-            sub for sub in subfolders if not rules.skips(absolute_folder, sub, _join(prefix, sub), is_dir=True)
+            sub
+            for sub in subfolders
+            if not rules.skips(absolute_folder, sub, _join(prefix, sub), is_dir=True)
         )
         for name in sorted(names):
             if not name.endswith(".py"):
