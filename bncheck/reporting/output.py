@@ -11,13 +11,15 @@ from __future__ import annotations
 import functools
 import os
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 import click
-from rich.console import Console
 
 from bncheck.errors import InputError
 from bncheck.findings import Finding, Severity
+
+if TYPE_CHECKING:  # rich is imported when a report is written, not for `bncheck --help`
+    from rich.console import Console
 
 FORMATS: tuple[str, ...] = ("text", "json", "sarif", "github")
 FAIL_ON: tuple[str, ...] = ("error", "warning", "info", "never")
