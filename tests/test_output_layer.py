@@ -313,4 +313,5 @@ def test_json_members_of_each_command_come_from_the_reporting_layer() -> None:
         "line": 7,
     }
     commands = (PACKAGE / "commands").glob("*.py")
-    assert not [p.name for p in commands if re.search(r"def _\w*json", p.read_text(encoding="utf-8"))]
+    builders = re.compile(r"def _\w*(json|dict)\(")
+    assert not [path.name for path in commands if builders.search(path.read_text(encoding="utf-8"))]

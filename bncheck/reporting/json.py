@@ -7,7 +7,7 @@ import math
 from typing import Any, Iterable
 
 from bncheck import __version__
-from bncheck.findings import Finding, count_by_severity
+from bncheck.findings import Finding, Rule, count_by_severity
 from bncheck.reporting.escape import json_safe
 
 SCHEMA_VERSION = 1
@@ -100,3 +100,19 @@ def graph_members(analysis: Any) -> dict:
 def trace_members(report: Any) -> dict:
     """The ``trace`` object of ``bncheck trace --format json``."""
     return {"trace": report.to_dict()}
+
+
+def rule_document(rule: Rule) -> dict:
+    """One rule of ``bncheck rules --format json`` and ``bncheck explain --format json``."""
+    return {
+        "code": rule.code,
+        "title": rule.title,
+        "severity": rule.severity.label,
+        "face": rule.face,
+        "what": rule.what,
+        "why": rule.why,
+        "fix": rule.fix,
+        "examples_bad": list(rule.examples_bad),
+        "examples_good": list(rule.examples_good),
+        "references": list(rule.references),
+    }
