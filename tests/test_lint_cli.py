@@ -167,7 +167,12 @@ def test_flake8_select_bn_runs_the_same_rules(tmp_path: Path) -> None:
 
 def test_pre_commit_hook_definition_runs_bncheck_lint() -> None:
     text = (Path(__file__).parent.parent / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
-    assert "- id: bncheck-lint\n" in text and "entry: bncheck lint\n" in text and "types: [python]" in text
+    assert "- id: bncheck-lint\n" in text and "types: [python]" in text
+    # pre-commit names every staged file: the configured excludes must apply to them too
+    assert (
+        "entry: bncheck lint --force-exclude\n" in text
+        and "entry: bncheck lint --force-exclude --fix\n" in text
+    )
 
 
 def test_statistics_with_json_keeps_stdout_one_document(tmp_path: Path, capsys) -> None:
