@@ -1,9 +1,11 @@
-# bncheck: `make run` installs everything and runs the main scenario; `make test` runs the suite.
+# bncheck: `make run` installs everything and runs the main scenario; `make test` runs the suite
+# (one pytest-xdist worker per CPU; PYTEST_ARGS="-n 0" runs it in one process).
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
+PYTEST_JOBS ?= auto
 
 .PHONY: install run test test-oldest-tf bench lint-self clean
 
@@ -19,7 +21,11 @@ run: install
 	$(BIN)/bncheck run missing-update-ops
 
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_JOBS) $(PYTEST_ARGS)
+
+# flake8 (and bugbear) over the project at its 110-column limit (setup.cfg [flake8])
+lint-self: install
+	$(BIN)/python -m flake8 bncheck tests bench
 
 # the oldest TensorFlow the package declares, in an environment of its own: every scenario and the
 # audit, graph and trace tests, so that the lower bound of tensorflow>=2.16 is measured

@@ -58,10 +58,11 @@ class LazyGroup(click.Group):
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-@click.group(cls=LazyGroup, context_settings=CONTEXT_SETTINGS)
+@click.group(cls=LazyGroup, context_settings=CONTEXT_SETTINGS, invoke_without_command=True)
 @click.version_option(__version__, "--version", prog_name="bncheck")
 @click.option("--debug", is_flag=True, help="Show the full traceback of an error instead of one line.")
-def cli(debug: bool) -> None:
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
     """Find and explain batch-normalization bugs in TensorFlow training code.
 
     \b
@@ -75,6 +76,9 @@ def cli(debug: bool) -> None:
 
     Exit codes: 0 clean, 1 findings or a failed expectation, 2 usage or input error.
     """
+    if ctx.invoked_subcommand is None:
+        # bare `bncheck`: the help on stdout, exit 0, as `git` or `pip` do
+        click.echo(ctx.get_help())
 
 
 def _one_line(text: str) -> str:
@@ -82,7 +86,10 @@ def _one_line(text: str) -> str:
 
 
 def _error(message: str) -> int:
-    click.echo(f"bncheck: error: {_one_line(message)}", err=True)
+    from bncheck.reporting.escape import printable
+
+    # the message often quotes a user's path: an ESC sequence or an undecodable byte stays visible text
+    click.echo(f"bncheck: error: {printable(_one_line(message))}", err=True)
     return 2
 
 
@@ -94,7 +101,7 @@ def main(argv: list[str] | None = None) -> None:
     own = args[: args.index("--")] if "--" in args else args
     debug = "--debug" in own or os.environ.get("BNCHECK_DEBUG") == "1"
     if "--debug" in own:
-        rest = args[len(own):]
+        rest = args[len(own) :]
         args = ["--debug"] + [arg for arg in own if arg != "--debug"] + rest
     try:
         code = cli.main(args=args, prog_name="bncheck", standalone_mode=False)
@@ -122,5 +129,7 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as error:  # pragma: no cover - the last line of defence
         if debug:
             raise
-        code = _error(f"internal error: {type(error).__name__}: {error} (rerun with --debug for the traceback)")
+        code = _error(
+            f"internal error: {type(error).__name__}: {error} (rerun with --debug for the traceback)"
+        )
     sys.exit(code if isinstance(code, int) else 0)

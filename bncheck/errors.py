@@ -19,4 +19,8 @@ class InputError(BncheckError):
     def __init__(self, path: object, problem: str) -> None:
         self.path = str(path)
         self.problem = problem
-        super().__init__(f"{path}: {problem}")
+        # both arguments, so that the error survives pickling (a worker process) and copy.copy
+        super().__init__(self.path, problem)
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.problem}"

@@ -91,9 +91,20 @@ class Rule:
     examples_good: tuple[str, ...] = field(default=())
     references: tuple[str, ...] = field(default=())
 
+    def finding(
+        self, message: str, location: Location, fix: str | None = None, severity: Severity | None = None
+    ) -> Finding:
+        """A finding of this rule: its code, its severity unless a rule grades its findings itself."""
+        return Finding(self.code, severity or self.severity, message, location, fix)
+
 
 # Modules that define rules; each calls ``register`` at import time and must not import TensorFlow.
-RULE_MODULES: tuple[str, ...] = ("bncheck.graph.rules", "bncheck.audit.rules", "bncheck.lint.rules")
+RULE_MODULES: tuple[str, ...] = (
+    "bncheck.graph.rules",
+    "bncheck.trace.rules",
+    "bncheck.audit.rules",
+    "bncheck.lint.rules",
+)
 
 _REGISTRY: dict[str, Rule] = {}
 _loaded = False
@@ -123,6 +134,17 @@ def all_rules() -> list[Rule]:
 def get_rule(code: str) -> Rule | None:
     _load()
     return _REGISTRY.get(code.strip().upper())
+
+
+def registered(code: str) -> Rule:
+    """The registered rule ``code``; a KeyError is a bug of bncheck, not of the user's input."""
+    _load()
+    return _REGISTRY[code]
+
+
+def face_rules(*faces: str) -> list[Rule]:
+    """The rules one or more faces report (``lint``, ``audit``, ``graph``, ``trace``), by code."""
+    return [rule for rule in all_rules() if rule.face in faces]
 
 
 def count_by_severity(findings: list[Finding]) -> dict[str, int]:

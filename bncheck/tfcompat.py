@@ -87,7 +87,9 @@ def load(verbose: bool = False) -> ModuleType:
     global _tf
     if _tf is not None:
         return _tf
-    check_versions(_installed("tensorflow", "tensorflow-cpu", "tf-nightly"), _installed("tf-keras", "tf_keras"))
+    check_versions(
+        _installed("tensorflow", "tensorflow-cpu", "tf-nightly"), _installed("tf-keras", "tf_keras")
+    )
     os.environ["TF_USE_LEGACY_KERAS"] = "1"
     if not verbose:
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

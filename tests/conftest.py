@@ -41,16 +41,62 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+@pytest.fixture(autouse=True)
+def _fixed_terminal_width(monkeypatch):
+    """Rendered tables get the same width in every environment, not the developer's terminal's.
+
+    A test that reads a table at another width sets COLUMNS itself (or builds its own console).
+    """
+    monkeypatch.setenv("COLUMNS", "120")
+
+
+# Robustness modules (tests/test_robust_*.py) count their cases in a module-level TRIED dict.
+# Under pytest-xdist the tests run in workers, so each test's increments travel to the
+# controller in its report's user_properties and are summed there.
+_TRIED_PROPERTY = "robust_tried"
+_tried_totals: dict[str, dict[str, int]] = {}
+_tried_reported: dict[str, dict[str, int]] = {}  # per module: the counts already sent in a report
+
+
+def _tried_of(item) -> dict | None:
+    tried = getattr(getattr(item, "module", None), "TRIED", None)
+    return (
+        tried if isinstance(tried, dict) and item.module.__name__.startswith("tests.test_robust_") else None
+    )
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    tried = _tried_of(item)
+    if tried is None:
+        return
+    before = _tried_reported.get(item.module.__name__, {})
+    delta = {key: count - before.get(key, 0) for key, count in tried.items() if count != before.get(key, 0)}
+    _tried_reported[item.module.__name__] = dict(tried)
+    if delta:
+        outcome.get_result().user_properties.append((_TRIED_PROPERTY, [item.module.__name__, delta]))
+
+
+def pytest_runtest_logreport(report):
+    for name, value in report.user_properties:
+        if name == _TRIED_PROPERTY:
+            module, delta = value
+            totals = _tried_totals.setdefault(module, {})
+            for key, count in delta.items():
+                totals[key] = totals.get(key, 0) + count
+
+
+def tried_counts() -> dict[str, dict[str, int]]:
+    """The robustness cases tried so far, per module, summed over every worker."""
+    return {module: dict(counts) for module, counts in _tried_totals.items()}
+
+
 def pytest_terminal_summary(terminalreporter):
     """Print how many cases the robustness modules (tests/test_robust_*.py) tried, per command."""
-    import sys
-
     totals: dict[str, int] = {}
     notes: dict[str, dict[str, int]] = {}
-    for name, module in sorted(sys.modules.items()):
-        tried = getattr(module, "TRIED", None) if name.startswith("tests.test_robust_") else None
-        if not isinstance(tried, dict):
-            continue
+    for name, tried in sorted(tried_counts().items()):
         for key, count in tried.items():
             # test_robust_run.py names its counts without the command; the table's are "bad input <command>"
             words = ["run", key] if name == "tests.test_robust_run" else key.split()

@@ -160,7 +160,7 @@ def test_text_output_has_summary_table_and_fix(tf1, capfd):
     assert [row.split()[-1] for row in table_rows] == ["updated", "initial"]
     assert "BN104 warning" in out and "fix: Read `tf.get_collection" in out
     assert out.rstrip().splitlines()[-1] == (
-        f"{tf1['partial']} (tf1, step 3): 2 BN layer(s); findings: 0 error, 1 warning, 0 info"
+        f"{tf1['partial']} (tf1, step 3): 2 BN layers; findings: 0 errors, 1 warning, 0 info"
     )
 
 
@@ -283,7 +283,7 @@ def test_verbose_text_shows_every_checkpoint(tf1, capfd):
     directory = fx.Path(tf1["stopped"]).parent
     code, out, _ = run_audit(capfd, "--all", "--verbose", str(directory))
     assert code == 1
-    headers = [line for line in out.splitlines() if line.startswith(str(directory))]
+    headers = [line for line in out.splitlines() if line.startswith(str(directory)) and "  [tf1" in line]
     assert [header.split()[0] for header in headers] == [
         str(directory / "model.ckpt-2"),
         str(directory / "model.ckpt-4"),

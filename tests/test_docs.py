@@ -16,7 +16,8 @@ def test_readme_lists_every_builtin_scenario():
 
 
 def test_readme_lists_every_observation():
-    missing = [name for observations in OBSERVATIONS.values() for name in observations if f"`{name}`" not in README]
+    names = [name for observations in OBSERVATIONS.values() for name in observations]
+    missing = [name for name in names if f"`{name}`" not in README]
     assert not missing
 
 

@@ -56,7 +56,7 @@ def _batch_norm_manual(x, scope: str, fixed: bool):
 
 def export(tmp_path, api: str, fixed: bool, training=True, saver_vars: str | None = None, with_train=True):
     """Build a one-BN-layer model with ``api``, export it, return the .meta path."""
-    import tf_keras
+    tf_keras = pytest.importorskip("tf_keras")
 
     graph = tf.Graph()
     with graph.as_default():

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.helpers_cli import run_cli
 
 SCRIPT = (
@@ -37,7 +39,9 @@ def test_text_output_is_path_line_col_code_message_and_exit_1(tmp_path: Path, ca
     lines = outcome.stdout.splitlines()
     assert [line.split(" ")[0] for line in lines] == [f"{src / 'train.py'}:3:6:", f"{src / 'train.py'}:4:9:"]
     assert [line.split(" ")[1] for line in lines] == ["BN001", "BN003"]
-    assert "2 finding(s)" in outcome.stderr
+    assert (
+        outcome.stderr == "bncheck: 2 findings (2 errors) in 2 files; `bncheck explain CODE` explains one\n"
+    )
 
 
 def test_clean_files_exit_0_and_missing_path_exits_2(tmp_path: Path, capsys) -> None:
@@ -96,10 +100,15 @@ def test_default_and_given_excludes_skip_folders(tmp_path: Path, capsys) -> None
     for folder in (".venv", "build", "node_modules", "generated"):
         (src / folder).mkdir()
         (src / folder / "copy.py").write_text(SCRIPT, encoding="utf-8")
-    outcome = run_cli(capsys, "lint", "--exclude", "generated", "--format", "json", str(src))
+    outcome = run_cli(capsys, "lint", "--extend-exclude", "generated", "--format", "json", str(src))
     document = json.loads(outcome.stdout)
     assert document["files"] == 2
     assert {Path(f["path"]).name for f in document["findings"]} == {"train.py"}
+    # --exclude replaces the default excludes, as in ruff and flake8
+    replaced = json.loads(
+        run_cli(capsys, "lint", "--exclude", "generated", "--format", "json", str(src)).stdout
+    )
+    assert replaced["files"] == 5
 
 
 def test_statistics_counts_findings_per_rule(tmp_path: Path, capsys) -> None:
@@ -132,6 +141,7 @@ def test_rules_and_explain_show_the_lint_rules(capsys) -> None:
 
 
 def test_flake8_select_bn_runs_the_same_rules(tmp_path: Path) -> None:
+    pytest.importorskip("flake8")
     path = tmp_path / "train.py"
     path.write_text(SCRIPT, encoding="utf-8")
     completed = subprocess.run(
@@ -157,7 +167,12 @@ def test_flake8_select_bn_runs_the_same_rules(tmp_path: Path) -> None:
 
 def test_pre_commit_hook_definition_runs_bncheck_lint() -> None:
     text = (Path(__file__).parent.parent / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
-    assert "- id: bncheck-lint\n" in text and "entry: bncheck lint\n" in text and "types: [python]" in text
+    assert "- id: bncheck-lint\n" in text and "types: [python]" in text
+    # pre-commit names every staged file: the configured excludes must apply to them too
+    assert (
+        "entry: bncheck lint --force-exclude\n" in text
+        and "entry: bncheck lint --force-exclude --fix\n" in text
+    )
 
 
 def test_statistics_with_json_keeps_stdout_one_document(tmp_path: Path, capsys) -> None:

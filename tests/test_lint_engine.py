@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bncheck.lint.api import lint_paths, lint_source
 from bncheck.lint.config import LintConfig
 
@@ -267,7 +269,7 @@ def test_prefilter_never_changes_results_on_the_corpus_and_skips_unrelated_files
 
 
 def test_prefilter_never_changes_results_on_tf_keras_sources() -> None:
-    import tf_keras
+    tf_keras = pytest.importorskip("tf_keras")
 
     root = Path(tf_keras.__file__).parent / "src" / "layers" / "normalization"
     assert (
@@ -366,7 +368,7 @@ def test_compiled_excludes_match_exactly_what_fnmatch_matches() -> None:
     from hypothesis import strategies as st
 
     from bncheck.lint.config import DEFAULT_EXCLUDES
-    from bncheck.lint.engine import _ExcludeMatcher
+    from bncheck.lint.files import ExcludeMatcher as _ExcludeMatcher
 
     glob = st.text(alphabet="ab*?[]!/.-_\\", max_size=6)
     path = st.text(alphabet="ab/.-_[]!*?\\", max_size=8)
@@ -426,7 +428,10 @@ def test_compiler_warnings_about_the_linted_code_do_not_escape(tmp_path):
     from bncheck.lint.api import lint_paths
 
     script = tmp_path / "escapes.py"
-    script.write_text('import tensorflow as tf\npattern = "\\("\nh = tf.layers.batch_normalization(pattern, training=True)\n')
+    script.write_text(
+        'import tensorflow as tf\npattern = "\\("\n'
+        "h = tf.layers.batch_normalization(pattern, training=True)\n"
+    )
     with warnings_module.catch_warnings(record=True) as caught:
         warnings_module.simplefilter("always")
         result = lint_paths([script])

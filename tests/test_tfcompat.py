@@ -15,7 +15,11 @@ from bncheck.errors import BncheckError
         ("2.15.1", "2.15.0", "not supported"),
         ("2.22.0", "2.22.0", "not supported"),
         ("2.21.0", None, "pip install 'tf-keras==2.21.*'"),
-        ("2.21.0", "2.20.1", "tf-keras 2.20.1 does not match TensorFlow 2.21.0: pip install 'tf-keras==2.21.*'"),
+        (
+            "2.21.0",
+            "2.20.1",
+            "tf-keras 2.20.1 does not match TensorFlow 2.21.0: pip install 'tf-keras==2.21.*'",
+        ),
     ],
 )
 def test_version_problems_name_what_to_install(tensorflow, tf_keras, expected):
@@ -32,6 +36,8 @@ def test_matching_supported_versions_pass(tensorflow, tf_keras):
 
 def test_load_runs_graph_mode_with_legacy_keras():
     import os
+
+    pytest.importorskip("tf_keras")
 
     tf = tfcompat.load()
     assert os.environ["TF_USE_LEGACY_KERAS"] == "1"

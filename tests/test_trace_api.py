@@ -7,6 +7,11 @@ import os
 import subprocess
 import sys
 
+import pytest
+
+# the user's test below builds a tf_keras layer
+pytest.importorskip("tf_keras")
+
 # run in a child process: watch_updates patches Session.run for the whole process while active
 USER_TEST = """\
 import json

@@ -6,28 +6,14 @@ import sys
 
 import click
 
-from bncheck.findings import Severity
+from bncheck.reporting.output import OutputOptions, exit_code, output_options
 
 _LARGE_CHECKPOINT = 256 * 1024 * 1024  # bytes; above this a single checkpoint gets a progress bar
 
 
 @click.command("audit")
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json", "sarif"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
-@click.option(
-    "--fail-on",
-    type=click.Choice(["error", "warning", "info"]),
-    default="warning",
-    show_default=True,
-    help="Exit 1 when a finding of this severity or higher is reported.",
-)
+@output_options()
 @click.option(
     "--all",
     "all_checkpoints",
@@ -37,9 +23,7 @@ _LARGE_CHECKPOINT = 256 * 1024 * 1024  # bytes; above this a single checkpoint g
 @click.option(
     "--verbose", is_flag=True, help="Show TensorFlow's log output and every checkpoint's layer table."
 )
-def audit_command(
-    paths: tuple[str, ...], output_format: str, fail_on: str, all_checkpoints: bool, verbose: bool
-) -> int:
+def audit_command(paths: tuple[str, ...], output: OutputOptions, all_checkpoints: bool, verbose: bool) -> int:
     """Check a checkpoint's BN moving statistics: saved? updated? finite?
 
     PATH is a checkpoint prefix (model.ckpt-1000) or one of its files, a directory with a
@@ -55,78 +39,26 @@ def audit_command(
     Exit codes: 0 clean, 1 findings at or above --fail-on, 2 unreadable input.
     """
     from bncheck.audit.core import audit_paths
+    from bncheck.reporting.audit_text import render
+    from bncheck.reporting.json import audit_members
+    from bncheck.reporting.output import FindingsReport, write_report
 
     with _progress(paths, all_checkpoints) as on_progress:
         report = audit_paths(
             list(paths), all_checkpoints=all_checkpoints, verbose=verbose, on_progress=on_progress
         )
-    _emit(report, output_format, verbose)
-    threshold = Severity.parse(fail_on)
-    return 1 if any(finding.severity >= threshold for finding in report.findings) else 0
-
-
-def _emit(report, output_format: str, verbose: bool) -> None:  # noqa: ANN001 - AuditReport, imported lazily
-    if output_format == "text":
-        from bncheck.reporting.audit_text import render
-        from bncheck.reporting.console import make_console
-
-        render(report, make_console(), verbose=verbose)
-        return
-    from bncheck.reporting.json import dumps
-
-    if output_format == "json":
-        from bncheck.reporting.json import findings_document
-
-        click.echo(
-            dumps(findings_document("audit", report.findings, checkpoints=_checkpoints_json(report))),
-            nl=False,
-        )
-        return
-    from bncheck.findings import get_rule
-    from bncheck.reporting.sarif import sarif_document
-
-    rules = [rule for rule in (get_rule(f"BN10{number}") for number in range(1, 7)) if rule is not None]
-    click.echo(dumps(sarif_document(report.findings, rules)), nl=False)
-
-
-def _checkpoints_json(report) -> list[dict]:  # noqa: ANN001
-    """The ``checkpoints`` member of the json document (schema in the README)."""
-    documents = []
-    for checkpoint in report.checkpoints:
-        info = checkpoint.info
-        documents.append(
-            {
-                "path": info.path,
-                "kind": info.kind,
-                "step": info.step,
-                "tensor_count": info.tensor_count,
-                "tensors_read": info.tensors_read,
-                "size_bytes": info.size_bytes,
-                "layers": [
-                    {
-                        "name": layer.name,
-                        "channels": layer.channels,
-                        "status": layer.status,
-                        "variables": {
-                            role: {
-                                "key": stats.key,
-                                "min": _finite_or_none(stats.minimum),
-                                "max": _finite_or_none(stats.maximum),
-                                "nan": stats.nan_count,
-                                "inf": stats.inf_count,
-                            }
-                            for role, stats in layer.tensors
-                        },
-                    }
-                    for layer in checkpoint.layers
-                ],
-            }
-        )
-    return documents
-
-
-def _finite_or_none(value: float) -> float | None:
-    return value if value == value else None  # JSON has no NaN
+    findings = list(report.findings)
+    write_report(
+        FindingsReport(
+            command="audit",
+            findings=findings,
+            faces=("audit",),
+            text=lambda console, quiet: render(report, console, verbose=verbose, quiet=quiet),
+            document=audit_members(report),
+        ),
+        output,
+    )
+    return exit_code(findings, output.fail_on)
 
 
 class _progress:

@@ -3,46 +3,60 @@
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import replace
 from pathlib import Path
 
 import click
 
 from bncheck.errors import BncheckError
+from bncheck.reporting.output import OutputOptions, exit_code, output_options
+from bncheck.wording import plural
 
-
-def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
-    codes = tuple(
-        code.strip().upper() for value in values for code in re.split(r"[\s,]+", value) if code.strip()
-    )
-    for code in codes:
-        if not re.fullmatch(r"BN\d{0,3}", code):
-            raise BncheckError(f"{code!r} is not a bncheck rule code (expected BN001, BN00, BN, ...)")
-    return codes
+_CODES_HELP = "comma-separated codes or prefixes (BN001, BN00, BN); an unknown or non-lint code is an error"
 
 
 @click.command("lint")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json", "sarif", "github"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
-@click.option(
-    "--select", multiple=True, metavar="CODES", help="Only these rules (comma-separated codes or prefixes)."
-)
+@output_options(formats=("text", "json", "sarif", "github"))
+@click.option("--select", multiple=True, metavar="CODES", help=f"Only these rules ({_CODES_HELP}).")
 @click.option("--ignore", multiple=True, metavar="CODES", help="Skip these rules.")
 @click.option(
     "--extend-select", multiple=True, metavar="CODES", help="Add rules to the selection (e.g. BN010)."
+)
+@click.option("--extend-ignore", multiple=True, metavar="CODES", help="Skip these rules too (as --ignore).")
+@click.option(
+    "--per-file-ignores",
+    multiple=True,
+    metavar="PATTERN:CODES",
+    help="Skip CODES in files matching PATTERN (relative to the current folder), e.g. 'tests/*:BN001'.",
 )
 @click.option(
     "--exclude",
     multiple=True,
     metavar="PATTERN",
+    help="Skip files and folders matching this glob INSTEAD of the default and configured excludes.",
+)
+@click.option(
+    "--extend-exclude",
+    multiple=True,
+    metavar="PATTERN",
     help="Skip files and folders matching this glob, besides the default excludes (.git, .venv, build, ...).",
+)
+@click.option(
+    "--force-exclude/--no-force-exclude",
+    default=None,
+    help="Apply the excludes and .gitignore to files named on the command line too (for pre-commit).",
+)
+@click.option(
+    "--respect-gitignore/--no-respect-gitignore",
+    default=None,
+    help="Skip files that the repository's .gitignore files ignore (default: on).",
+)
+@click.option(
+    "--stdin-filename",
+    metavar="PATH",
+    help="With PATH '-': the name of the file read from stdin (for messages, per-file ignores, excludes).",
 )
 @click.option(
     "--target-version",
@@ -69,17 +83,23 @@ def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
     type=int,
     default=None,
     metavar="N",
-    help="Worker processes (0: one per CPU). Default: one per CPU from 100 files on, else 1.",
+    help="Worker processes (0: one per CPU; at most the CPU count). Default: one per CPU from 100 files on.",
 )
 @click.option("--no-prefilter", is_flag=True, help="Parse every file, even those that cannot hold a finding.")
-@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings (as --fail-on never).")
 def lint_command(
     paths,
-    output_format,
+    output: OutputOptions,
     select,
     ignore,
     extend_select,
+    extend_ignore,
+    per_file_ignores,
     exclude,
+    extend_exclude,
+    force_exclude,
+    respect_gitignore,
+    stdin_filename,
     target_version,
     config_path,
     isolated,
@@ -92,44 +112,78 @@ def lint_command(
 ) -> int:
     """Check TensorFlow training scripts for batch-norm bugs, without running them.
 
+    PATHS are files and folders (default: the current folder); `-` reads one file from stdin.
+
     \b
       bncheck lint src/                    text: path:line:col: CODE message
       bncheck lint --format sarif src/ > bncheck.sarif
       bncheck lint --select BN001,BN003 --fix train.py
+      bncheck lint - --stdin-filename train.py < train.py
       bncheck explain BN001                what a finding means
 
-    Exit codes: 0 clean, 1 findings, 2 usage or input error.
+    Path patterns in a config file are relative to its folder; those given here, to the
+    current folder.  Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or input error.
     """
     from bncheck.lint.api import lint_paths
-    from bncheck.lint.config import LintConfig, discover_config, load_config
+    from bncheck.lint.config import (
+        LintConfig,
+        check_jobs,
+        discover_config,
+        load_config,
+        option_codes,
+        per_file_ignores_option,
+        rebase,
+    )
 
     paths = list(paths) or [Path(".")]
+    from_stdin = Path("-") in paths
+    if from_stdin and len(paths) > 1:
+        raise BncheckError("`-` (stdin) cannot be combined with other paths")
+    if from_stdin and (fix or diff):
+        raise BncheckError("--fix and --diff rewrite files; they do not apply to stdin (`-`)")
+    if stdin_filename is not None and not from_stdin:
+        raise BncheckError("--stdin-filename names the file read from stdin: give `-` as the path")
     if isolated:
         config = LintConfig()
     elif config_path is not None:
         config = load_config(config_path)
     else:
-        config = discover_config(paths)
+        config = discover_config([Path(stdin_filename)] if from_stdin and stdin_filename else paths)
     changes: dict = {}
     if select:
-        changes["select"] = _codes(select)
-    if ignore:
-        changes["ignore"] = config.ignore + _codes(ignore)
+        changes["select"] = option_codes(select, "--select")
+    if ignore or extend_ignore:
+        changes["ignore"] = (
+            config.ignore + option_codes(ignore, "--ignore") + option_codes(extend_ignore, "--extend-ignore")
+        )
     if extend_select:
-        changes["extend_select"] = config.extend_select + _codes(extend_select)
+        changes["extend_select"] = config.extend_select + option_codes(extend_select, "--extend-select")
+    if per_file_ignores:
+        changes["per_file_ignores"] = config.per_file_ignores + per_file_ignores_option(
+            per_file_ignores, config
+        )
     if exclude:
-        changes["extend_exclude"] = config.extend_exclude + tuple(exclude)
+        changes["exclude"] = tuple(rebase(pattern, config) for pattern in exclude)
+    if extend_exclude:
+        changes["extend_exclude"] = config.extend_exclude + tuple(rebase(p, config) for p in extend_exclude)
+    if force_exclude is not None:
+        changes["force_exclude"] = force_exclude
+    if respect_gitignore is not None:
+        changes["respect_gitignore"] = respect_gitignore
     if target_version:
         if not re.match(r"^\d+\.\d+", target_version):
             raise BncheckError(f"--target-version must look like 2.16, not {target_version!r}")
         changes["target_version"] = target_version
     if jobs is not None:
-        if jobs < 0:
-            raise BncheckError(f"--jobs must be 0 (one per CPU) or more, not {jobs}")
-        changes["jobs"] = jobs
+        changes["jobs"] = check_jobs(jobs, "--jobs")
     if no_prefilter:
         changes["prefilter"] = False
     config = replace(config, **changes)
+
+    if from_stdin:
+        result = _lint_stdin(stdin_filename or "-", config)
+        _report(result.findings, output, result.files, statistics)
+        return 0 if exit_zero else exit_code(result.findings, output.fail_on)
 
     result = lint_paths(paths, config)
     findings = result.findings
@@ -144,48 +198,43 @@ def lint_command(
             for plan in plans:
                 write_atomically(plan)
             if plans:
-                click.echo(
-                    f"bncheck: fixed {sum(len(p.codes) for p in plans)} finding(s) in {len(plans)} file(s)",
-                    err=True,
-                )
+                fixed = plural(sum(len(p.codes) for p in plans), "finding")
+                click.echo(f"bncheck: fixed {fixed} in {plural(len(plans), 'file')}", err=True)
                 findings = lint_paths(paths, config).findings
     if diff:
         click.echo(
-            f"bncheck: {len(findings)} finding(s) in {result.files} file(s); nothing written (--diff)",
+            f"bncheck: {plural(len(findings), 'finding')} in {plural(result.files, 'file')}; "
+            "nothing written (--diff)",
             err=True,
         )
-    else:
-        _report(findings, output_format, result.files)
+        return 0 if exit_zero else exit_code(findings, output.fail_on)
+    _report(findings, output, result.files, statistics)
+    return 0 if exit_zero else exit_code(findings, output.fail_on)
+
+
+def _lint_stdin(name: str, config):  # noqa: ANN001, ANN202 - LintConfig, LintResult (imported lazily)
+    from bncheck.lint.api import LintResult, lint_bytes
+    from bncheck.lint.files import excluded_name
+
+    if config.force_exclude and name != "-" and excluded_name(Path(name), config):
+        return LintResult(findings=[], files=0)  # pre-commit passes excluded files too
+    return lint_bytes(sys.stdin.buffer.read(), name, config)
+
+
+def _report(findings, output: OutputOptions, files: int, statistics: bool) -> None:  # noqa: ANN001
+    from bncheck.reporting.lint_text import finding_lines, summary_line
+    from bncheck.reporting.output import FindingsReport, echo_summary, write_report
+
+    def text(console, quiet: bool) -> str:  # noqa: ANN001 - the layer's console; lint text is plain lines
+        return "".join(line + "\n" for line in finding_lines(findings))
+
+    write_report(
+        FindingsReport("lint", findings, faces=("lint",), text=text, document={"files": files}), output
+    )
+    echo_summary(summary_line(findings, files), output)
     if statistics:
         # after machine-readable output the counts go to stderr, so stdout stays one document
-        _print_statistics(findings, to_stderr=output_format != "text")
-    return 0 if (exit_zero or not findings) else 1
-
-
-def _report(findings, output_format: str, files: int) -> None:
-    if output_format == "json":
-        from bncheck.reporting.json import dumps, findings_document
-
-        click.echo(dumps(findings_document("lint", findings, files=files)), nl=False)
-    elif output_format == "sarif":
-        import json
-
-        from bncheck.findings import all_rules
-        from bncheck.reporting.sarif import sarif_document
-
-        rules = [rule for rule in all_rules() if rule.face == "lint"]
-        click.echo(json.dumps(sarif_document(findings, rules), indent=2))
-    elif output_format == "github":
-        from bncheck.reporting.github import annotation_lines
-
-        for line in annotation_lines(findings):
-            click.echo(line)
-    else:
-        from bncheck.reporting.lint_text import finding_lines, summary_line
-
-        for line in finding_lines(findings):
-            click.echo(line)
-        click.echo(summary_line(findings, files), err=True)
+        _print_statistics(findings, to_stderr=output.format != "text" or output.output_file is not None)
 
 
 def _print_statistics(findings, to_stderr: bool) -> None:

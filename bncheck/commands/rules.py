@@ -9,30 +9,18 @@ import click
 
 from bncheck.errors import BncheckError
 from bncheck.findings import Rule, all_rules, get_rule
-
-
-def _rule_dict(rule: Rule) -> dict:
-    return {
-        "code": rule.code,
-        "title": rule.title,
-        "severity": rule.severity.label,
-        "face": rule.face,
-        "what": rule.what,
-        "why": rule.why,
-        "fix": rule.fix,
-        "examples_bad": list(rule.examples_bad),
-        "examples_good": list(rule.examples_good),
-        "references": list(rule.references),
-    }
+from bncheck.reporting.json import rule_document
 
 
 @click.command("rules")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 def rules_command(output_format: str) -> int:
     """List every rule: code, severity, command that reports it, title."""
     rules = all_rules()
     if output_format == "json":
-        click.echo(json.dumps([_rule_dict(rule) for rule in rules], indent=2))
+        click.echo(json.dumps([rule_document(rule) for rule in rules], indent=2))
         return 0
     from rich.table import Table
 
@@ -74,7 +62,9 @@ def _indent(text: str) -> str:
 
 @click.command("explain")
 @click.argument("code")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 def explain_command(code: str, output_format: str) -> int:
     """Explain a rule: what it finds, why it is a bug, an example, the fix.
 
@@ -88,7 +78,7 @@ def explain_command(code: str, output_format: str) -> int:
         hint = f"; did you mean {close[0]}?" if close else "; `bncheck rules` lists them"
         raise BncheckError(f"unknown rule code {code!r}{hint}")
     if output_format == "json":
-        click.echo(json.dumps(_rule_dict(rule), indent=2))
+        click.echo(json.dumps(rule_document(rule), indent=2))
     else:
         click.echo(explanation_text(rule), nl=False)
     return 0

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bncheck.findings import Finding, Location, Severity
+from bncheck.findings import Finding, Location
+from bncheck.graph.rules import BN201, BN202, BN203
 from bncheck.graph.model import MODE_INFERENCE, MODE_TRAINING, BnLayer, GraphAnalysis
 
 FIX_BN201 = (
@@ -49,13 +50,7 @@ def check_updates(analysis: GraphAnalysis, path: str) -> list[Finding]:
         return []
     train_names = [op.name for op in analysis.train_ops]
     return [
-        Finding(
-            "BN201",
-            Severity.ERROR,
-            bn201_message([layer], train_names),
-            _layer_location(layer, path),
-            FIX_BN201,
-        )
+        BN201.finding(bn201_message([layer], train_names), _layer_location(layer, path), FIX_BN201)
         for layer in missing_updates(analysis)
     ]
 
@@ -81,7 +76,7 @@ def check_training_mode(analysis: GraphAnalysis, path: str) -> list[Finding]:
             fix = "build the evaluation graph with training=False (or feed a training placeholder False)"
         else:
             continue
-        findings.append(Finding("BN203", Severity.ERROR, message, _layer_location(layer, path), fix))
+        findings.append(BN203.finding(message, _layer_location(layer, path), fix))
     return findings
 
 
@@ -122,9 +117,7 @@ def check_saver(analysis: GraphAnalysis, graph: Any, saver_defs: list[Any], path
             if not missing:
                 continue
             findings.append(
-                Finding(
-                    "BN202",
-                    Severity.ERROR,
+                BN202.finding(
                     f"the Saver ({saver_def.save_tensor_name}) does not save {_list(missing)} of BN layer "
                     f"'{layer.name}': a restored model gets initial moving statistics or fails with "
                     f"'Key {missing[0]} not found in checkpoint'",

@@ -7,9 +7,10 @@ from pathlib import Path
 
 from bncheck.findings import Finding
 from bncheck.lint.config import LintConfig, discover_config
-from bncheck.lint.engine import analyze_all, analyze_source, collect_files, options_for, resolve
+from bncheck.lint.engine import analyze_all, analyze_source, options_for, resolve
+from bncheck.lint.files import collect_files
 
-__all__ = ["LintConfig", "LintResult", "lint_paths", "lint_source"]
+__all__ = ["LintConfig", "LintResult", "lint_bytes", "lint_paths", "lint_source"]
 
 
 @dataclass(frozen=True)
@@ -46,3 +47,9 @@ def lint_source(source: str, path: str = "<string>", config: LintConfig | None =
     config = config or LintConfig()
     result = analyze_source(path, source.encode("utf-8"), options_for(config))
     return resolve([result], config)
+
+
+def lint_bytes(data: bytes, path: str, config: LintConfig) -> LintResult:
+    """Lint one file's bytes (``bncheck lint -``: standard input) as a one-file project named ``path``."""
+    result = analyze_source(path, data, options_for(config))
+    return LintResult(findings=resolve([result], config), files=1, parsed=int(result.parsed))

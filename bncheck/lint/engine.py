@@ -1,22 +1,21 @@
-"""The lint engine: find files, analyse each (in parallel with ``-j``), then resolve project facts."""
+"""The lint engine: analyse each file (in parallel with ``-j``), then resolve project facts.
+
+Which files are linted is ``bncheck.lint.files``' job.
+"""
 
 from __future__ import annotations
 
 import ast
-import fnmatch
 import gc
 import io
 import os
-import re
-import stat
 import tokenize
 import warnings
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from bncheck.errors import InputError
-from bncheck.findings import Finding, Location, Severity
+from bncheck.findings import Finding, Location, registered
 from bncheck.lint import prefilter
 from bncheck.lint.config import LintConfig
 from bncheck.lint.context import build_context
@@ -50,11 +49,9 @@ def decode_source(data: bytes) -> str:
 
 
 def _syntax_finding(path: str, message: str, line: int | None = 1, column: int | None = 1) -> Finding:
-    return Finding(
-        code="BN000",
-        severity=Severity.ERROR,
-        message=message,
-        location=Location(path, line or 1, column or 1),
+    return registered("BN000").finding(
+        message,
+        Location(path, line or 1, column or 1),
         fix="fix the file so that Python can parse it; bncheck checked nothing in it",
     )
 
@@ -79,7 +76,7 @@ def analyze_source(path: str, data: bytes, options: dict) -> FileResult:
         try:
             source = decode_source(data)
             tree = _parse(source, path)
-        except (UnicodeDecodeError, SyntaxError, LookupError, ValueError, RecursionError, MemoryError):
+        except (SyntaxError, LookupError, ValueError, RecursionError, MemoryError):  # UnicodeDecodeError too
             return FileResult(path, FileSummary(path, imports), parsed=True)
         return _analyze_tree(path, source, tree, imports, options)
     try:
@@ -151,76 +148,6 @@ def analyze_file(path: str, options: dict) -> FileResult:
         finding = _syntax_finding(path, f"cannot read the file: {error.strerror or error}")
         return FileResult(path, FileSummary(path), (Candidate(finding),))
     return analyze_source(path, data, options)
-
-
-class _ExcludeMatcher:
-    """The exclude globs compiled once: ``fnmatch`` on every path against every pattern was a tenth of a run.
-
-    Matches exactly what ``fnmatch.fnmatch(name, p) or fnmatch.fnmatch(relative, p)`` matches for
-    any pattern ``p``: plain names are a set lookup, the globs one combined regex.
-    """
-
-    def __init__(self, patterns: tuple[str, ...]) -> None:
-        normalized = [os.path.normcase(pattern) for pattern in patterns]
-        self._plain = frozenset(pattern for pattern in normalized if not _GLOB_CHARS.search(pattern))
-        globs = [pattern for pattern in normalized if _GLOB_CHARS.search(pattern)]
-        self._glob = re.compile("|".join(fnmatch.translate(pattern) for pattern in globs)) if globs else None
-
-    def __call__(self, name: str, relative: str) -> bool:
-        name, relative = os.path.normcase(name), os.path.normcase(relative)
-        if name in self._plain or relative in self._plain:
-            return True
-        glob = self._glob
-        return glob is not None and (glob.match(name) is not None or glob.match(relative) is not None)
-
-
-_GLOB_CHARS = re.compile(r"[*?\[]")
-
-
-def _special_file(path: Path) -> bool:
-    """A named pipe, socket or device: reading one could block forever, so a folder walk skips it."""
-    try:
-        return not stat.S_ISREG(os.stat(path).st_mode)
-    except OSError:
-        return False  # a broken link: analyze_file reports it as unreadable
-
-
-def collect_files(paths: list[Path], config: LintConfig) -> list[Path]:
-    """Python files under ``paths``; files named explicitly are always included."""
-    excluded = _ExcludeMatcher(tuple(config.exclude) + tuple(config.extend_exclude))
-    files: list[Path] = []
-    for path in paths:
-        try:
-            exists, is_file, is_dir = path.exists(), path.is_file(), path.is_dir()
-        except OSError as error:  # a name the file system rejects, e.g. too long
-            raise InputError(path, f"cannot use this path ({error.strerror or error})") from None
-        if not exists:
-            raise InputError(path, "no such file or directory")
-        if is_file:
-            files.append(path)
-            continue
-        if not is_dir:
-            raise InputError(path, "not a regular file or folder (a named pipe, socket or device)")
-        for folder, subfolders, names in os.walk(path):
-            relative_folder = os.path.relpath(folder, path)
-            subfolders[:] = sorted(
-                sub
-                for sub in subfolders
-                if not excluded(sub, os.path.normpath(os.path.join(relative_folder, sub)))
-            )
-            for name in sorted(names):
-                if name.endswith(".py"):
-                    relative = os.path.normpath(os.path.join(relative_folder, name))
-                    if not excluded(name, relative) and not _special_file(Path(folder) / name):
-                        files.append(Path(folder) / name)
-    seen: set[str] = set()
-    unique = []
-    for file in files:
-        key = str(file)
-        if key not in seen:
-            seen.add(key)
-            unique.append(file)
-    return unique
 
 
 def options_for(config: LintConfig) -> dict:

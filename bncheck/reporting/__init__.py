@@ -1,3 +1,1 @@
-"""Renderers, one per output format.  The core never prints; these do."""
-
-FORMATS_FINDINGS = ("text", "json", "sarif", "github")
+"""Renderers, one per output format, and the output layer every command shares; the core never prints."""

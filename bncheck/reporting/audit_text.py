@@ -9,10 +9,11 @@ from rich.table import Table
 from rich.text import Text
 
 from bncheck.audit.model import ROLE_MEAN, ROLE_VARIANCE, AuditReport, BnLayer, CheckpointAudit, TensorStats
-from bncheck.findings import Finding, Severity, count_by_severity
+from bncheck.reporting.escape import printable
+from bncheck.reporting.text import render_findings, severity_counts
+from bncheck.wording import plural
 
 _STATUS_STYLE = {"updated": "green", "initial": "yellow", "missing": "red", "invalid": "bold red"}
-_SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
 
 def _number(value: float) -> str:
@@ -34,15 +35,14 @@ def _range(stats: TensorStats | None) -> str:
 
 
 def summary_line(report: AuditReport) -> str:
-    """``2 checkpoints, 53 BN layers (latest step 1000): 1 error, 0 warnings, 0 info``."""
-    counts = count_by_severity(list(report.findings))
+    """``2 checkpoints, latest run/m.ckpt-1000 (tf1, step 1000): 53 BN layers; findings: 1 error, ...``."""
     latest = report.checkpoints[-1].info if report.checkpoints else None
     step = f", step {latest.step}" if latest is not None and latest.step is not None else ""
     where = f"{latest.path} ({latest.kind}{step})" if latest is not None else "nothing"
     if len(report.checkpoints) > 1:
         where = f"{len(report.checkpoints)} checkpoints, latest {where}"
-    parts = ", ".join(f"{count} {label}" for label, count in counts.items())
-    return f"{where}: {len(report.layers)} BN layer(s); findings: {parts}"
+    counts = severity_counts(list(report.findings))
+    return f"{printable(where)}: {plural(len(report.layers), 'BN layer')}; findings: {counts}"
 
 
 def layer_table(checkpoint: CheckpointAudit) -> Table:
@@ -63,7 +63,7 @@ def layer_table(checkpoint: CheckpointAudit) -> Table:
 def _layer_row(layer: BnLayer) -> tuple:
     status = Text(layer.status, style=_STATUS_STYLE.get(layer.status, ""))
     return (
-        layer.name,
+        Text(printable(layer.name)),
         str(layer.channels),
         _range(layer.get(ROLE_MEAN)),
         _range(layer.get(ROLE_VARIANCE)),
@@ -71,27 +71,24 @@ def _layer_row(layer: BnLayer) -> tuple:
     )
 
 
-def _finding_text(finding: Finding) -> Text:
-    text = Text()
-    text.append(f"{finding.code} {finding.severity.label}", style=_SEVERITY_STYLE[finding.severity])
-    text.append(f" {finding.location.path}: {finding.message}\n")
-    if finding.fix:
-        text.append("    fix: ", style="bold")
-        text.append(finding.fix)
-    return text
+def render(report: AuditReport, console: Console, verbose: bool = False, quiet: bool = False) -> None:
+    """Print the audit; with ``verbose``, the layer table of every checkpoint, not only the latest.
 
-
-def render(report: AuditReport, console: Console, verbose: bool = False) -> None:
-    """Print the audit; with ``verbose``, the layer table of every checkpoint, not only the latest."""
+    ``quiet``: the findings only.
+    """
+    if quiet:
+        render_findings(console, report.findings)
+        return
     shown = report.checkpoints if verbose else report.checkpoints[-1:]
     for checkpoint in shown:
         info = checkpoint.info
         if verbose or len(report.checkpoints) > 1:
             step = "none saved" if info.step is None else str(info.step)
             console.print(
-                f"{info.path}  [{info.kind}, step {step}, {info.tensor_count} tensors, "
+                f"{printable(info.path)}  [{info.kind}, step {step}, {plural(info.tensor_count, 'tensor')}, "
                 f"{info.tensors_read} read]",
                 markup=False,
+                soft_wrap=not console.is_terminal,
             )
         if checkpoint.layers:
             console.print(layer_table(checkpoint))
@@ -100,8 +97,7 @@ def render(report: AuditReport, console: Console, verbose: bool = False) -> None
     findings = report.findings
     if findings:
         console.print()
-        for finding in findings:
-            console.print(_finding_text(finding), soft_wrap=True)
+        render_findings(console, findings)
     console.print()
     # one unbroken line: CI logs and `tail -1` read it
     console.print(summary_line(report), markup=False, highlight=False, soft_wrap=True)

@@ -6,26 +6,21 @@ from collections import Counter
 from typing import Iterable
 
 from bncheck.findings import Finding, get_rule
+from bncheck.reporting.text import findings_summary, finding_line
+from bncheck.wording import plural
 
 
 def finding_lines(findings: Iterable[Finding]) -> list[str]:
     """One line per finding, in the format editors and CI log parsers understand."""
-    return [
-        f"{f.location.path}:{f.location.line or 1}:{f.location.column or 1}: {f.code} {f.message}"
-        for f in findings
-    ]
+    return [finding_line(finding) for finding in findings]
 
 
 def summary_line(findings: list[Finding], files: int) -> str:
     """The one-line summary printed on stderr after text output."""
+    checked = plural(files, "file")
     if not findings:
-        return f"bncheck: no findings in {files} file(s)"
-    counts = Counter(f.severity.label for f in findings)
-    detail = ", ".join(f"{counts[label]} {label}" for label in ("error", "warning", "info") if counts[label])
-    return (
-        f"bncheck: {len(findings)} finding(s) ({detail}) in {files} file(s); "
-        "`bncheck explain CODE` explains one"
-    )
+        return f"bncheck: no findings in {checked}"
+    return f"bncheck: {findings_summary(findings)} in {checked}; `bncheck explain CODE` explains one"
 
 
 def statistics_lines(findings: list[Finding]) -> list[str]:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bncheck.findings import Finding, Location, Severity
+from bncheck.findings import Finding, Location
 from bncheck.graph.model import SourceLine
+from bncheck.trace.rules import BN204
+from bncheck.wording import plural
 
 
 @dataclass(frozen=True)
@@ -77,11 +79,10 @@ def trace_findings(report: TraceReport) -> list[Finding]:
             else Location("<graph>", symbol=layer.name)
         )
         findings.append(
-            Finding(
-                "BN204",
-                Severity.ERROR,
-                f"BN layer '{layer.name}' ({layer.api}): {report.steps} training steps ran ({train_ops}) "
-                f"and its {layer.update_ops} moving-statistics update ops ran in none of them",
+            BN204.finding(
+                f"BN layer '{layer.name}' ({layer.api}): {plural(report.steps, 'training step')} ran "
+                f"({train_ops}) and its {plural(layer.update_ops, 'moving-statistics update op')} "
+                + ("ran in none of them" if report.steps > 1 else "did not run in it"),
                 location,
                 "make the train op depend on the layer's update ops (tf.control_dependencies on UPDATE_OPS, "
                 "or model.updates for Keras), or fetch them in the same session.run",

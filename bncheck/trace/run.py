@@ -117,13 +117,20 @@ def parse_command(command: list[str] | tuple[str, ...]) -> ScriptCommand:
     except OSError as error:  # a name the file system rejects, e.g. too long
         raise InputError(script, f"cannot use this path ({error.strerror or error})") from None
     if not exists:
-        raise InputError(script, "no such file")
+        raise InputError(script, _missing_script(words[0]))
     if not script.is_file():
         raise InputError(script, "is not a file; expected a Python training script")
     try:
         source = script.read_bytes()
     except OSError as error:
         raise InputError(script, f"cannot read: {error.strerror or error}") from None
+    not_python = _not_python(source)
+    if not_python:
+        raise InputError(
+            script,
+            f"is not a Python script ({not_python}); bncheck trace runs Python training "
+            "scripts: bncheck trace -- python train.py",
+        )
     try:
         compile(source, str(script), "exec")
     except SyntaxError as error:
@@ -134,6 +141,42 @@ def parse_command(command: list[str] | tuple[str, ...]) -> ScriptCommand:
         # nesting deeper than the compiler's stack (e.g. 100000 chained `+`)
         raise InputError(script, f"does not parse: {type(error).__name__}: {error}") from None
     return ScriptCommand(argv=(str(script), *words[1:]), path=str(script))
+
+
+def _missing_script(word: str) -> str:
+    """Why ``word`` is not a script: a program on PATH (``ls``) is not Python, a missing file is missing."""
+    import shutil
+
+    program = shutil.which(word) if os.sep not in word else None
+    if program is None:
+        return "no such file"
+    try:
+        with open(program, "rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        head = b"\x7fELF"  # unreadable: not a script bncheck could run either
+    if _not_python(head):
+        return (
+            f"is a program ({program}), not a Python script; bncheck trace runs Python training scripts: "
+            "bncheck trace -- python train.py"
+        )
+    return (
+        f"no such file here; to trace the Python program {program}, give its path: bncheck trace -- {program}"
+    )
+
+
+def _not_python(head: bytes) -> str | None:
+    """What a file is when it cannot be a Python script: an executable, or a script for another interpreter.
+
+    Anything else is left to the compiler, whose error says what is wrong in the file.
+    """
+    if head.startswith(b"\x7fELF") or head.startswith((b"MZ", b"\xcf\xfa\xed\xfe", b"\xca\xfe\xba\xbe")):
+        return "an executable binary"
+    if head.startswith(b"#!"):
+        interpreter = head[2:].split(b"\n", 1)[0].decode("utf-8", "replace").strip()
+        if interpreter and "python" not in interpreter:
+            return f"its #! line runs {interpreter}"
+    return None
 
 
 def _check_module_exists(module: str) -> None:
