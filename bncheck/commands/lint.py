@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -58,10 +59,14 @@ def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
 @click.option("--isolated", is_flag=True, help="Ignore configuration files.")
 @click.option("--statistics", is_flag=True, help="Print a count of findings per rule after the findings.")
 @click.option(
-    "--fix", is_flag=True, help="Rewrite files to fix BN001 and BN003 (atomically); report what is left."
+    "--fix",
+    is_flag=True,
+    help="Rewrite files to fix BN001 and BN003 (owner, mode and links kept); report what is left.",
 )
 @click.option(
-    "--diff", is_flag=True, help="Print the fixes --fix would make as a unified diff; write nothing."
+    "--diff",
+    is_flag=True,
+    help="Print the fixes --fix would make as a unified diff, write nothing (not with --fix or --format).",
 )
 @click.option(
     "-j",
@@ -103,6 +108,7 @@ def lint_command(
     from bncheck.lint.api import lint_paths
     from bncheck.lint.config import LintConfig, discover_config, load_config
 
+    _check_fix_options(fix, diff, output_format)
     paths = list(paths) or [Path(".")]
     if isolated:
         config = LintConfig()
@@ -131,24 +137,12 @@ def lint_command(
         changes["prefilter"] = False
     config = replace(config, **changes)
 
+    started = time.time_ns()
     result = lint_paths(paths, config)
     findings = result.findings
+    refused = False
     if fix or diff:
-        from bncheck.lint.fixes import plan_fixes, write_atomically
-
-        plans = plan_fixes(findings)
-        if diff:
-            for plan in plans:
-                click.echo(plan.diff(), nl=False)
-        else:
-            for plan in plans:
-                write_atomically(plan)
-            if plans:
-                click.echo(
-                    f"bncheck: fixed {sum(len(p.codes) for p in plans)} finding(s) in {len(plans)} file(s)",
-                    err=True,
-                )
-                findings = lint_paths(paths, config).findings
+        findings, refused = _fix_or_diff(findings, diff, started, lambda: lint_paths(paths, config).findings)
     if diff:
         click.echo(
             f"bncheck: {len(findings)} finding(s) in {result.files} file(s); nothing written (--diff)",
@@ -159,7 +153,51 @@ def lint_command(
     if statistics:
         # after machine-readable output the counts go to stderr, so stdout stays one document
         _print_statistics(findings, to_stderr=output_format != "text")
+    if refused:
+        return 2
     return 0 if (exit_zero or not findings) else 1
+
+
+def _check_fix_options(fix: bool, diff: bool, output_format: str) -> None:
+    # --diff replaces the report with a patch: with --fix or a machine-readable format one of the two
+    # requests would be dropped without a word
+    if fix and diff:
+        raise click.UsageError("--fix writes the fixes and --diff only prints them: give one of the two")
+    if diff and output_format != "text":
+        raise click.UsageError(
+            f"--diff prints a unified diff, not a {output_format} report: drop --diff or --format"
+        )
+
+
+def _fix_or_diff(findings, diff: bool, started: int, relint) -> tuple[list, bool]:
+    """Print or write the fixes; the findings left afterwards and whether a file refused its fix."""
+    from bncheck.lint.fixes import plan_fixes
+
+    plans = plan_fixes(findings, read_since_ns=started)
+    for plan in plans:
+        for item in plan.unfixable:
+            where = item.finding.location
+            click.echo(
+                f"{where.path}:{where.line or 1}:{where.column or 1}: {item.finding.code} "
+                f"not auto-fixable: {item.reason}",
+                err=True,
+            )
+    if diff:
+        for plan in plans:
+            click.echo(plan.diff(), nl=False)
+        return findings, False
+    from bncheck.lint.writeback import write_fixes
+
+    outcomes = write_fixes(plans)
+    written = {outcome.path for outcome in outcomes if outcome.written}
+    for outcome in outcomes:
+        if not outcome.written:
+            click.echo(f"bncheck: {outcome.path}: {outcome.problem}", err=True)
+    if written:
+        count = sum(len(plan.codes) for plan in plans if plan.path in written)
+        click.echo(f"bncheck: fixed {count} finding(s) in {len(written)} file(s)", err=True)
+        findings = relint()
+    return findings, any(outcome.refused for outcome in outcomes)
 
 
 def _report(findings, output_format: str, files: int) -> None:
