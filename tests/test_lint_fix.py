@@ -379,3 +379,22 @@ def test_diff_with_fix_or_a_report_format_is_a_usage_error(tmp_path, capsys, arg
     assert outcome.code == 2 and outcome.stdout == ""
     assert outcome.stderr.count("\n") == 1 and message in outcome.stderr
     assert path.read_text(encoding="utf-8") == BROKEN
+
+
+def test_text_output_marks_what_fix_would_fix_and_counts_it(tmp_path, capsys) -> None:
+    path = tmp_path / "train.py"
+    path.write_text(
+        "import tensorflow.compat.v1 as tf\n"
+        "h = tf.layers.batch_normalization(x, training=True)\n"
+        "op = tf.train.AdamOptimizer().minimize(loss); step = 1\n"  # shares its line: not fixable
+        "saver = tf.train.Saver(tf.trainable_variables())\n",
+        encoding="utf-8",
+    )
+    outcome = run_cli(capsys, "lint", "--isolated", str(path))
+    assert outcome.code == 1
+    lines = outcome.stdout.splitlines()
+    assert lines[0].startswith(f"{path}:3:6: BN001 `minimize`")
+    assert lines[1].startswith(f"{path}:4:9: BN003 [*] this Saver")
+    assert outcome.stderr.splitlines()[-1] == "bncheck: [*] 1 fixable with --fix (preview with --diff)"
+    fixed = run_cli(capsys, "lint", "--isolated", "--fix", str(path))
+    assert "[*]" not in fixed.stdout + fixed.stderr.splitlines()[-1]

@@ -219,11 +219,16 @@ def _report(findings, output_format: str, files: int) -> None:
         for line in annotation_lines(findings):
             click.echo(line)
     else:
-        from bncheck.reporting.lint_text import finding_lines, summary_line
+        from bncheck.lint.fixes import fixable_findings
+        from bncheck.reporting.lint_text import finding_lines, fixable_line, summary_line
 
-        for line in finding_lines(findings):
+        fixable = fixable_findings(findings)
+        for line in finding_lines(findings, fixable):
             click.echo(line)
         click.echo(summary_line(findings, files), err=True)
+        closing = fixable_line(len(fixable))
+        if closing:
+            click.echo(closing, err=True)
 
 
 def _print_statistics(findings, to_stderr: bool) -> None:

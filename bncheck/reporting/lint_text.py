@@ -3,17 +3,28 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Iterable
+from typing import Collection, Iterable
 
 from bncheck.findings import Finding, get_rule
 
 
-def finding_lines(findings: Iterable[Finding]) -> list[str]:
-    """One line per finding, in the format editors and CI log parsers understand."""
+def finding_lines(findings: Iterable[Finding], fixable: Collection[Finding] = ()) -> list[str]:
+    """One line per finding, in the format editors and CI log parsers understand.
+
+    A finding that ``--fix`` would fix is marked ``[*]`` after its code, as ruff marks them.
+    """
     return [
-        f"{f.location.path}:{f.location.line or 1}:{f.location.column or 1}: {f.code} {f.message}"
+        f"{f.location.path}:{f.location.line or 1}:{f.location.column or 1}: {f.code} "
+        f"{'[*] ' if f in fixable else ''}{f.message}"
         for f in findings
     ]
+
+
+def fixable_line(count: int) -> str | None:
+    """The closing line after findings of which ``count`` are fixable (None when none are)."""
+    if not count:
+        return None
+    return f"bncheck: [*] {count} fixable with --fix (preview with --diff)"
 
 
 def summary_line(findings: list[Finding], files: int) -> str:
