@@ -398,3 +398,21 @@ def test_text_output_marks_what_fix_would_fix_and_counts_it(tmp_path, capsys) ->
     assert outcome.stderr.splitlines()[-1] == "bncheck: [*] 1 fixable with --fix (preview with --diff)"
     fixed = run_cli(capsys, "lint", "--isolated", "--fix", str(path))
     assert "[*]" not in fixed.stdout + fixed.stderr.splitlines()[-1]
+
+
+def test_bn001_fix_uses_tf_from_a_try_import_with_a_fallback() -> None:
+    source = (
+        "try:\n"
+        "    import tensorflow.compat.v1 as tf\n"
+        "except ImportError:\n"
+        "    import tensorflow as tf\n"
+        "h = tf.layers.batch_normalization(x, training=True)\n"
+        "op = tf.train.AdamOptimizer().minimize(loss)\n"
+    )
+    assert _fix(source).after.endswith(
+        "with tf.control_dependencies(tf.get_collection(tf.GraphKeys.UPDATE_OPS)):\n"
+        "    op = tf.train.AdamOptimizer().minimize(loss)\n"
+    )
+    # a fallback that leaves tf unbound is not a binding to rely on
+    unbound = source.replace("    import tensorflow as tf\n", "    pass\n")
+    assert _fix(unbound).codes == ()

@@ -3,7 +3,8 @@
 ``--fix`` writes ``tf.control_dependencies(...)`` or ``tf.global_variables()`` only where ``tf`` is
 certain to be bound to TensorFlow: the scope that Python resolves the name in (function, enclosing
 functions, module; a class body only for code directly in it) binds it by imports of one module and
-nothing else, one of them runs unconditionally (a statement of that scope's own body) and comes
+nothing else, one of them runs unconditionally (a statement of that scope's own body, or a
+``try: import ... except ImportError: import ...`` there whose every branch imports it) and comes
 before the point, and no later star import can rebind it.
 """
 
@@ -83,6 +84,24 @@ class Bindings:
     def _top(self, statement: ast.AST, scope: ast.AST) -> bool:
         return self.parents.get(statement) is scope and statement in getattr(scope, "body", ())
 
+    def _guarded(self, statement: ast.AST, scope: ast.AST, local: str) -> bool:
+        """``statement`` is in a top-level ``try`` whose body and every handler import ``local`` (or raise)."""
+        handler = self.parents.get(statement)
+        guard = self.parents.get(handler) if isinstance(handler, ast.ExceptHandler) else handler
+        if not isinstance(guard, ast.Try) or not self._top(guard, scope) or guard.finalbody:
+            return False
+
+        def imports(body: list[ast.stmt]) -> bool:
+            return any(
+                isinstance(item, (ast.Import, ast.ImportFrom))
+                and any((a.asname or a.name.split(".", 1)[0]) == local for a in item.names)
+                for item in body
+            )
+
+        return imports(guard.body) and all(
+            imports(branch.body) or isinstance(branch.body[-1], ast.Raise) for branch in guard.handlers
+        )
+
     def _record(self, node: ast.AST, scope: ast.AST) -> None:
         if isinstance(node, ast.Name):
             self.used.add(node.id)
@@ -95,7 +114,6 @@ class Bindings:
         elif isinstance(node, ast.arg):
             self._bind(scope, node.arg, "", getattr(node, "lineno", 0), False)
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            top = self._top(node, scope)
             for alias in node.names:
                 if alias.name == "*":
                     self.star_lines.setdefault(scope, []).append(node.lineno)
@@ -107,6 +125,7 @@ class Bindings:
                     local, module = alias.asname or alias.name, f"{node.module}.{alias.name}"
                 else:
                     local, module = alias.asname or alias.name, ""
+                top = self._top(node, scope) or self._guarded(node, scope, local)
                 self._bind(scope, local, module, node.lineno, top)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             self._bind(scope, node.name, "", node.lineno, False)
@@ -128,8 +147,8 @@ class Bindings:
                 return chain
             scope = self._scope[scope]
 
-    def module_at(self, name: str, node: ast.AST, line: int) -> str | None:
-        """The module ``name`` is certain to be bound to where ``node`` (on ``line``) runs, or None."""
+    def modules_at(self, name: str, node: ast.AST, line: int) -> frozenset[str] | None:
+        """The modules ``name`` is certain to be bound to one of where ``node`` (on ``line``) runs, or None."""
         resolved = None
         for scope in self.scope_chain(node):
             declaration = self.declared.get(scope, {}).get(name)
@@ -144,15 +163,15 @@ class Bindings:
         if resolved is None:
             return None
         bindings = self.names[resolved][name]
-        modules = {binding.module for binding in bindings}
-        if len(modules) != 1 or "" in modules:
-            return None  # also bound some other way (an assignment, a parameter, another module)
+        modules = frozenset(binding.module for binding in bindings)
+        if "" in modules:
+            return None  # also bound some other way (an assignment, a parameter, a relative import)
         first = min((b.line for b in bindings if b.unconditional and b.line < line), default=None)
         if first is None:
             return None
         if any(star > first for star in self.star_lines.get(resolved, ())):
             return None
-        return modules.pop()
+        return modules
 
 
 def _all_args(arguments: ast.arguments) -> list[ast.arg]:

@@ -160,18 +160,21 @@ class _Source:
         bindings = self.bindings
         if self._tf_names is None:
             candidates = {
-                (_TF_MODULES.index(entry.module), name, entry.module)
+                (_TF_MODULES.index(entry.module), name)
                 for scope_names in bindings.names.values()
                 for name, entries in scope_names.items()
                 for entry in entries
                 if entry.module in _TF_MODULES
             }
-            self._tf_names = [(name, module) for _, name, module in sorted(candidates)]
-        for name, module in self._tf_names:
-            if bindings.module_at(name, node, line) != module:
+            self._tf_names = list(dict.fromkeys(name for _, name in sorted(candidates)))
+        for name in self._tf_names:
+            modules = bindings.modules_at(name, node, line)
+            if not modules or not modules <= set(_TF_MODULES):
                 continue
-            if module == "tensorflow" and "compat.v1" in self.text:
+            if modules == {"tensorflow"} and "compat.v1" in self.text:
                 return f"{name}.compat.v1."
+            # either module (`try: import tensorflow.compat.v1 as tf except ImportError: import tensorflow
+            # as tf`): the file's own TF1 spelling `tf.` is what works in both branches
             return f"{name}."
         if self.can_add_import():
             self.needs_import = True
