@@ -20,6 +20,7 @@ built from the same edits, so the work is linear in the file's size and its numb
 from __future__ import annotations
 
 import ast
+import gc
 import io
 import os
 import tokenize
@@ -466,6 +467,18 @@ def plan_fixes(findings: list[Finding], read_since_ns: int | None = None) -> lis
     changed after lint read it, so the findings' lines may not be its lines), gets no edits and its
     findings come back as not auto-fixable.
     """
+    # as in the engine: trees are freed by reference counting, and the cyclic collector's rescans of
+    # the live nodes would grow with the file
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _plan_files(findings, read_since_ns)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _plan_files(findings: list[Finding], read_since_ns: int | None) -> list[FileFix]:
     by_path: dict[str, list[Finding]] = {}
     for finding in findings:
         if finding.code in FIXABLE:
