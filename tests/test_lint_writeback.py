@@ -160,3 +160,24 @@ def test_sigterm_during_the_rename_waits_until_the_file_is_whole(tmp_path: Path)
     assert WRAPPED in first.read_text(encoding="utf-8")  # the file being replaced was finished
     assert second.read_text(encoding="utf-8") == BROKEN  # and the run stopped there
     assert _leftovers(folder) == []
+
+
+def test_a_writable_file_in_a_folder_closed_to_new_files_is_fixed_in_place(tmp_path: Path, monkeypatch) -> None:
+    import tempfile
+
+    path = _script(tmp_path)
+    inode = path.stat().st_ino
+    plans = plan_fixes(lint_paths([path], LintConfig()).findings)
+    real = tempfile.mkstemp
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+
+    def folder_refuses(*args, dir=None, **kwargs):  # noqa: A002 - mkstemp's own keyword
+        if dir is not None:
+            raise PermissionError(13, "Permission denied")
+        return real(*args, dir=elsewhere, **kwargs)
+
+    monkeypatch.setattr(tempfile, "mkstemp", folder_refuses)
+    assert write_fix(plans[0]).written
+    assert WRAPPED in path.read_text(encoding="utf-8") and path.stat().st_ino == inode
+    assert _leftovers(tmp_path) == [] and list(elsewhere.iterdir()) == []

@@ -111,7 +111,10 @@ def encoded(fix: FileFix) -> bytes:
 def _copy_metadata(source_stat: os.stat_result, target: Path, temporary: str) -> bool:
     """Give the copy the target's owner, group, mode and extended attributes; False if it cannot be done."""
     try:
-        if (source_stat.st_uid, source_stat.st_gid) != (os.stat(temporary).st_uid, os.stat(temporary).st_gid):
+        copy_stat = os.stat(temporary)
+        if (source_stat.st_uid, source_stat.st_gid) != (copy_stat.st_uid, copy_stat.st_gid):
+            if not hasattr(os, "chown"):
+                return False
             os.chown(temporary, source_stat.st_uid, source_stat.st_gid)
         os.chmod(temporary, stat.S_IMODE(source_stat.st_mode))
         if hasattr(os, "listxattr"):
@@ -149,14 +152,21 @@ def write_fix(fix: FileFix) -> WriteOutcome:
         return WriteOutcome(fix.path, False, "changed since bncheck read it; not fixed (run --fix again)")
     temporary = None
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".bncheck", dir=target.parent)
+        beside = True
+        try:
+            handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".bncheck", dir=target.parent)
+        except PermissionError:
+            # a folder the user may not add files to, holding a file they may write: check the copy
+            # in the temporary folder, then rewrite the file in place
+            handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".bncheck")
+            beside = False
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
         if Path(temporary).read_bytes() != data:
             raise OSError(f"the copy in {temporary} does not read back as written")
-        replace = status.st_nlink == 1 and _copy_metadata(status, target, temporary)
+        replace = beside and status.st_nlink == 1 and _copy_metadata(status, target, temporary)
         with _SIGNALS.critical():
             if _changed(target, fix):
                 return WriteOutcome(fix.path, False, "changed since bncheck read it; not fixed (run --fix again)")
