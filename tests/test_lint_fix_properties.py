@@ -12,15 +12,13 @@ literal, loses every finding reported as fixed, and a second fix changes nothing
 from __future__ import annotations
 
 import ast
-import builtins
-import symtable
-from collections import Counter
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bncheck.lint.api import lint_source
 from bncheck.lint.fixes import FileFix, plan_text
+from tests.helpers_python import literals, unbound_names
 
 FIXABLE = ("BN001", "BN003")
 
@@ -103,32 +101,6 @@ def programs(draw) -> tuple[str, str]:
         ]
     # the literal's own newlines are part of its value: only the line ends between lines change
     return style, newline.join(lines) + newline
-
-
-def unbound_names(source: str) -> set[str]:
-    """Names a program reads that neither its module nor a builtin binds, nor a local scope of their own."""
-    top = symtable.symtable(source, "program.py", "exec")
-    module_bound = set(dir(builtins))
-    read: set[str] = set()
-    tables = [top]
-    while tables:
-        table = tables.pop()
-        tables.extend(table.get_children())
-        for symbol in table.get_symbols():
-            binds = symbol.is_assigned() or symbol.is_imported() or symbol.is_namespace()
-            if binds and (table is top or symbol.is_declared_global()):
-                module_bound.add(symbol.get_name())
-            if symbol.is_referenced() and (table is top or symbol.is_global()):
-                read.add(symbol.get_name())
-    return read - module_bound
-
-
-def literals(source: str) -> Counter:
-    return Counter(
-        (type(node.value).__name__, node.value)
-        for node in ast.walk(ast.parse(source))
-        if isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes))
-    )
 
 
 def fixable(source: str) -> list:

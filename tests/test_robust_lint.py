@@ -29,6 +29,7 @@ from bncheck.lint import prefilter
 from bncheck.lint.api import lint_paths
 from bncheck.lint.config import LintConfig
 from bncheck.lint.fixes import fix_text
+from tests.helpers_python import literals, unbound_names
 from tests.helpers_cli import run_cli
 
 CORPUS_DIR = Path(__file__).parent / "lint_corpus"
@@ -483,6 +484,9 @@ def test_fix_output_parses_and_a_second_fix_changes_nothing(folder, name, data, 
     if not codes:
         assert fixed == text
         return
+    # the fix keeps every literal and reads no name the original did not bind
+    assert literals(fixed) == literals(text)
+    assert unbound_names(fixed) <= unbound_names(text)
     path.write_text(fixed, encoding="latin-1" if ending == "latin-1" else "utf-8", newline="")
     again, more = fix_text(str(path), fixed, _fixable_findings(path))
     assert again == fixed and more == (), "a second --fix changed the file"
