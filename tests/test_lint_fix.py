@@ -224,9 +224,8 @@ def test_bn001_is_not_auto_fixable_where_tf_is_imported_only_in_another_function
     outcome = run_cli(capsys, "lint", "--isolated", "--fix", str(path))
     assert outcome.code == 1
     assert path.read_text(encoding="utf-8") == source
-    assert f"{path}:6:12: BN001 not auto-fixable: no name is bound to TensorFlow where the train op is built" in (
-        outcome.stderr
-    )
+    reason = "no name is bound to TensorFlow where the train op is built"
+    assert f"{path}:6:12: BN001 not auto-fixable: {reason}" in outcome.stderr
     assert f"{path}:6:12: BN001 " in outcome.stdout
 
 
@@ -252,7 +251,8 @@ def test_bn001_fix_ignores_a_tf_that_a_parameter_shadows() -> None:
     )
     result = _fix(source)
     assert result.codes == () and result.after == source
-    assert [u.reason for u in result.unfixable] == ["no name is bound to TensorFlow where the train op is built"]
+    reasons = [u.reason for u in result.unfixable]
+    assert reasons == ["no name is bound to TensorFlow where the train op is built"]
 
 
 @pytest.mark.parametrize(

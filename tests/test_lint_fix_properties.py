@@ -120,7 +120,8 @@ def test_fixed_programs_parse_bind_their_names_keep_literals_and_lose_the_findin
     assert literals(after) == literals(source)
     left = fixable(after)
     assert len(left) == len(findings) - len(result.fixed)
-    assert {(f.code, f.message) for f in left} <= {(u.finding.code, u.finding.message) for u in result.unfixable}
+    not_fixed = {(u.finding.code, u.finding.message) for u in result.unfixable}
+    assert {(f.code, f.message) for f in left} <= not_fixed
     # where a sure TensorFlow name exists (or can be imported), everything is fixed
     expected_unfixable = ["BN001"] if style == "local" else []
     assert [u.finding.code for u in result.unfixable] == expected_unfixable, result.unfixable

@@ -47,7 +47,7 @@ def test_fix_keeps_the_mode(tmp_path: Path, capsys) -> None:
     assert path.stat().st_mode & 0o7777 == 0o640
 
 
-@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="changing a file's owner needs root")
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="chown to another user: root")
 def test_fix_as_root_keeps_the_owner_of_a_user_file(tmp_path: Path, capsys) -> None:
     """Was broken: a uid-1000 file became root's after --fix."""
     path = _script(tmp_path)
@@ -162,7 +162,7 @@ def test_sigterm_during_the_rename_waits_until_the_file_is_whole(tmp_path: Path)
     assert _leftovers(folder) == []
 
 
-def test_a_writable_file_in_a_folder_closed_to_new_files_is_fixed_in_place(tmp_path: Path, monkeypatch) -> None:
+def test_a_writable_file_in_a_folder_closed_to_new_files_is_fixed_in_place(tmp_path, monkeypatch) -> None:
     import tempfile
 
     path = _script(tmp_path)

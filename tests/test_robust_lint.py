@@ -541,7 +541,8 @@ def test_fix_around_a_multi_line_string_keeps_every_character_of_it(tmp_path, ca
     outcome = run_cli(capsys, "lint", "--isolated", "--fix", str(path))
     assert outcome.code == 0, outcome
     fixed = path.read_bytes().decode()
-    assert f"    train_op = tf.train.AdamOptimizer(0.1).minimize(loss, name='''a{ending}  b'''){ending}" in fixed
+    wrapped = f"    train_op = tf.train.AdamOptimizer(0.1).minimize(loss, name='''a{ending}  b'''){ending}"
+    assert wrapped in fixed
     strings = [n.value for n in ast.walk(ast.parse(fixed)) if isinstance(n, ast.Constant)]
     assert "a\n  b" in strings
 

@@ -85,7 +85,7 @@ class Bindings:
         return self.parents.get(statement) is scope and statement in getattr(scope, "body", ())
 
     def _guarded(self, statement: ast.AST, scope: ast.AST, local: str) -> bool:
-        """``statement`` is in a top-level ``try`` whose body and every handler import ``local`` (or raise)."""
+        """``statement`` is in a top-level ``try`` whose body and each handler import ``local`` (or raise)."""
         handler = self.parents.get(statement)
         guard = self.parents.get(handler) if isinstance(handler, ast.ExceptHandler) else handler
         if not isinstance(guard, ast.Try) or not self._top(guard, scope) or guard.finalbody:
@@ -148,7 +148,7 @@ class Bindings:
             scope = self._scope[scope]
 
     def modules_at(self, name: str, node: ast.AST, line: int) -> frozenset[str] | None:
-        """The modules ``name`` is certain to be bound to one of where ``node`` (on ``line``) runs, or None."""
+        """The modules ``name`` is surely bound to one of where ``node`` (on ``line``) runs, or None."""
         resolved = None
         for scope in self.scope_chain(node):
             declaration = self.declared.get(scope, {}).get(name)

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bncheck.findings import Finding
-from bncheck.lint.aliases import ImportMap, canonical
+from bncheck.lint.aliases import ImportMap
 from bncheck.lint.bindings import Bindings
 from bncheck.lint.engine import decode_source
 from bncheck.lint.lines import LineIndex, line_ending, split_lines
@@ -157,7 +157,7 @@ class _Source:
         return "\n"
 
     def tf_prefix(self, node: ast.AST, line: int) -> str | None:
-        """How to spell the TF1 API where ``node`` runs: ``tf.``, ``tf.compat.v1.``; None when no name is sure."""
+        """How to spell the TF1 API where ``node`` runs (``tf.``, ``tf.compat.v1.``); None if none is sure."""
         bindings = self.bindings
         if self._tf_names is None:
             candidates = {
@@ -183,12 +183,12 @@ class _Source:
         return None
 
     def can_add_import(self) -> bool:
-        """``import tensorflow.compat.v1 as tf`` changes nothing else: no ``tf`` and no star import anywhere."""
+        """Adding ``import tensorflow.compat.v1 as tf`` changes nothing else: no ``tf``, no star import."""
         bindings = self.bindings
         return "tf" not in bindings.used and not bindings.star_lines and self.import_offset() is not None
 
     def import_offset(self) -> int | None:
-        """Where an added import goes: before the first statement after the docstring and __future__ imports."""
+        """Where an added import goes: before the first statement after the docstring and __future__."""
         body = self.tree.body
         position = 0
         if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
@@ -401,7 +401,8 @@ def plan_text(source: str, findings: list[Finding]) -> TextFix:
         return TextFix(source, source)
     tree = _parse(source)
     if tree is None:
-        return TextFix(source, source, unfixable=tuple(Unfixable(f, "the file does not parse") for f in fixable))
+        unparsed = tuple(Unfixable(finding, "the file does not parse") for finding in fixable)
+        return TextFix(source, source, unfixable=unparsed)
     facts = _Source(source, tree)
     wrapped: dict[int, list[Edit]] = {}
     planned: list[tuple[Finding, list[Edit]]] = []
@@ -570,7 +571,7 @@ def unified_diff(path: str, before: str, edits: tuple[Edit, ...]) -> str:
         old_count = new_count = 0
         cursor = hunk_first
         group_delta = 0
-        for first, last, old_lines, new_lines in group:
+        for first, _, old_lines, new_lines in group:
             for number in range(cursor, first):
                 body.append(" " + index.lines[number - 1])
                 old_count += 1

@@ -46,7 +46,7 @@ def _file_codes(source: str) -> frozenset[str]:
 
 
 def noqa_lines(source: str) -> dict[int, frozenset[str]]:
-    """Line number -> codes suppressed there (``{"*"}`` for a bare ``# noqa``); key ``FILE``: the whole file."""
+    """Line number -> codes suppressed there (``{"*"}``: a bare ``# noqa``); key ``FILE``: the whole file."""
     if _ANY_NOQA.search(source) is None:
         return {}
     result: dict[int, frozenset[str]] = {}

@@ -26,6 +26,7 @@ from typing import Iterable, Iterator
 from bncheck.lint.fixes import FileFix
 
 _BOM = b"\xef\xbb\xbf"
+_CHANGED = "changed since bncheck read it; not fixed (run --fix again)"
 
 
 @dataclass(frozen=True)
@@ -138,27 +139,30 @@ def write_fix(fix: FileFix) -> WriteOutcome:
     try:
         data = encoded(fix)
     except UnicodeEncodeError:
-        return WriteOutcome(fix.path, False, f"cannot encode the fixed text as {fix.encoding}; not fixed", True)
+        problem = f"cannot encode the fixed text as {fix.encoding}; not fixed"
+        return WriteOutcome(fix.path, False, problem, True)
     try:
         status = os.stat(target)
     except OSError as error:
-        return WriteOutcome(fix.path, False, f"cannot stat the file: {error.strerror or error}; not fixed", True)
+        problem = f"cannot stat the file: {error.strerror or error}; not fixed"
+        return WriteOutcome(fix.path, False, problem, True)
     if not stat.S_ISREG(status.st_mode):
         return WriteOutcome(fix.path, False, "not a regular file; not fixed", True)
     if not status.st_mode & 0o222 or not os.access(target, os.W_OK):
         mode = stat.S_IMODE(status.st_mode)
         return WriteOutcome(fix.path, False, f"read-only file (mode {mode:04o}); not fixed", True)
     if _changed(target, fix):
-        return WriteOutcome(fix.path, False, "changed since bncheck read it; not fixed (run --fix again)")
+        return WriteOutcome(fix.path, False, _CHANGED)
     temporary = None
     try:
         beside = True
+        prefix = f".{target.name}."
         try:
-            handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".bncheck", dir=target.parent)
+            handle, temporary = tempfile.mkstemp(prefix=prefix, suffix=".bncheck", dir=target.parent)
         except PermissionError:
             # a folder the user may not add files to, holding a file they may write: check the copy
             # in the temporary folder, then rewrite the file in place
-            handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".bncheck")
+            handle, temporary = tempfile.mkstemp(prefix=prefix, suffix=".bncheck")
             beside = False
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
@@ -169,7 +173,7 @@ def write_fix(fix: FileFix) -> WriteOutcome:
         replace = beside and status.st_nlink == 1 and _copy_metadata(status, target, temporary)
         with _SIGNALS.critical():
             if _changed(target, fix):
-                return WriteOutcome(fix.path, False, "changed since bncheck read it; not fixed (run --fix again)")
+                return WriteOutcome(fix.path, False, _CHANGED)
             if replace:
                 os.replace(temporary, target)
                 temporary = None
