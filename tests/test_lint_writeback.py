@@ -100,11 +100,21 @@ def test_a_file_modified_after_lint_started_is_not_fixed_from_stale_findings(tmp
     path = _script(tmp_path)
     started = time.time_ns()
     findings = lint_paths([path], LintConfig()).findings
-    later = time.time_ns() + 10**9
-    os.utime(path, ns=(later, later))
+    time.sleep(0.05)  # past the file system's clock tick, so that the edit's time is after the start
+    path.write_text(BROKEN + "# edited while lint ran\n", encoding="utf-8")
     plans = plan_fixes(findings, read_since_ns=started)
     assert plans[0].codes == ()
     assert [u.reason for u in plans[0].unfixable] == ["the file changed after bncheck read it; run again"]
+
+
+def test_a_modification_time_in_the_future_is_not_taken_for_an_edit(tmp_path: Path) -> None:
+    """A folder mounted from a machine whose clock runs ahead: its files must still be fixed."""
+    path = _script(tmp_path)
+    ahead = time.time_ns() + 3600 * 10**9
+    os.utime(path, ns=(ahead, ahead))
+    started = time.time_ns()
+    plans = plan_fixes(lint_paths([path], LintConfig()).findings, read_since_ns=started)
+    assert plans[0].codes == ("BN001",)
 
 
 # a child process: --fix with one write step replaced by a signal to itself, then the real step

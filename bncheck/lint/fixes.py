@@ -23,6 +23,7 @@ import ast
 import gc
 import io
 import os
+import time
 import tokenize
 import warnings
 from collections import Counter
@@ -464,9 +465,9 @@ def read_for_fix(path: str) -> tuple[bytes, str, str]:
 def plan_fixes(findings: list[Finding], read_since_ns: int | None = None) -> list[FileFix]:
     """The fixes for every file with fixable findings (nothing is written).
 
-    A file that cannot be read again, or whose modification time is after ``read_since_ns`` (it
-    changed after lint read it, so the findings' lines may not be its lines), gets no edits and its
-    findings come back as not auto-fixable.
+    A file that cannot be read again, or whose modification time lies between ``read_since_ns`` and
+    now (it changed after lint read it, so the findings' lines may not be its lines), gets no edits
+    and its findings come back as not auto-fixable.
     """
     # as in the engine: trees are freed by reference counting, and the cyclic collector's rescans of
     # the live nodes would grow with the file
@@ -487,7 +488,9 @@ def _plan_files(findings: list[Finding], read_since_ns: int | None) -> list[File
     plans = []
     for path, file_findings in sorted(by_path.items()):
         try:
-            if read_since_ns is not None and os.stat(path).st_mtime_ns > read_since_ns:
+            modified = os.stat(path).st_mtime_ns
+            # a time in the future is a clock that differs (a mounted folder), not an edit during the run
+            if read_since_ns is not None and read_since_ns < modified <= time.time_ns():
                 raise _Changed
             data, source, encoding = read_for_fix(path)
         except _Changed:
