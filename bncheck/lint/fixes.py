@@ -99,6 +99,8 @@ class FileFix:
 
 
 class _Source:
+    """One text's tree, line index, calls by position, literals and bindings, for all its fixes."""
+
     def __init__(self, source: str, tree: ast.Module) -> None:
         self.text = source
         self.tree = tree
@@ -129,7 +131,7 @@ class _Source:
                         self.assignments.setdefault(target.id, []).append(node.value)
         self.imports.finish()
         self._bindings: Bindings | None = None
-        self._tf_names: list[tuple[str, str]] | None = None  # names bound to TensorFlow somewhere
+        self._tf_names: list[str] | None = None  # names some import binds to TensorFlow, v1 first
         self.needs_import = False
 
     @property
