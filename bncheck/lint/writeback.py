@@ -148,9 +148,11 @@ def write_fix(fix: FileFix) -> WriteOutcome:
         return WriteOutcome(fix.path, False, problem, True)
     if not stat.S_ISREG(status.st_mode):
         return WriteOutcome(fix.path, False, "not a regular file; not fixed", True)
-    if not status.st_mode & 0o222 or not os.access(target, os.W_OK):
-        mode = stat.S_IMODE(status.st_mode)
+    mode = stat.S_IMODE(status.st_mode)
+    if not status.st_mode & 0o222:
         return WriteOutcome(fix.path, False, f"read-only file (mode {mode:04o}); not fixed", True)
+    if not os.access(target, os.W_OK):
+        return WriteOutcome(fix.path, False, f"not writable by this user (mode {mode:04o}); not fixed", True)
     if _changed(target, fix):
         return WriteOutcome(fix.path, False, _CHANGED)
     temporary = None
