@@ -120,7 +120,7 @@ def test_text_that_cannot_be_encoded_is_not_written(tmp_path: Path) -> None:
 
     bad = replace(plans[0], after="\udcff")  # cannot be encoded: fails before anything is written
     outcome = write_fix(bad)
-    assert not outcome.written and "cannot encode the fixed text as utf-8" in outcome.problem
+    assert not outcome.written and "the fixed text does not read back the same in utf-8" in outcome.problem
     assert path.read_text(encoding="utf-8") == BROKEN
     assert sorted(p.name for p in tmp_path.iterdir()) == ["train.py"]
 

@@ -191,3 +191,20 @@ def test_a_writable_file_in_a_folder_closed_to_new_files_is_fixed_in_place(tmp_p
     assert write_fix(plans[0]).written
     assert WRAPPED in path.read_text(encoding="utf-8") and path.stat().st_ino == inode
     assert _leftovers(tmp_path) == [] and list(elsewhere.iterdir()) == []
+
+
+def test_fixed_text_that_would_read_back_differently_is_not_written(tmp_path: Path) -> None:
+    """A coding declaration pushed off the first two lines would change how Python decodes the file."""
+    from dataclasses import replace
+
+    path = tmp_path / "latin.py"
+    source = "# -*- coding: latin-1 -*-\n" + BROKEN + "name = 'caf\xe9'\n"
+    path.write_bytes(source.encode("latin-1"))
+    plans = plan_fixes(lint_paths([path], LintConfig()).findings)
+    assert plans[0].encoding == "iso-8859-1" and plans[0].codes == ("BN001",)
+    shifted = replace(plans[0], after="\n\n" + plans[0].after)  # the declaration now on line 3
+    outcome = write_fix(shifted)
+    assert not outcome.written and "does not read back the same" in outcome.problem
+    assert path.read_bytes() == source.encode("latin-1")
+    assert write_fix(plans[0]).written
+    assert WRAPPED in path.read_bytes().decode("latin-1") and "caf\xe9" in path.read_bytes().decode("latin-1")

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from bncheck.lint.engine import decode_source
 from bncheck.lint.fixes import FileFix
 
 _BOM = b"\xef\xbb\xbf"
@@ -138,8 +139,12 @@ def write_fix(fix: FileFix) -> WriteOutcome:
     target = Path(os.path.realpath(fix.path))
     try:
         data = encoded(fix)
-    except UnicodeEncodeError:
-        problem = f"cannot encode the fixed text as {fix.encoding}; not fixed"
+        # Python must read back exactly the fixed text (same coding declaration, same BOM)
+        faithful = decode_source(data) == fix.after
+    except (UnicodeError, SyntaxError, LookupError):
+        faithful = False
+    if not faithful:
+        problem = f"the fixed text does not read back the same in {fix.encoding}; not fixed"
         return WriteOutcome(fix.path, False, problem, True)
     try:
         status = os.stat(target)
