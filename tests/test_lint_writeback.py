@@ -208,3 +208,15 @@ def test_fixed_text_that_would_read_back_differently_is_not_written(tmp_path: Pa
     assert path.read_bytes() == source.encode("latin-1")
     assert write_fix(plans[0]).written
     assert WRAPPED in path.read_bytes().decode("latin-1") and "caf\xe9" in path.read_bytes().decode("latin-1")
+
+
+def test_fix_keeps_extended_attributes(tmp_path: Path, capsys) -> None:
+    path = _script(tmp_path)
+    try:
+        os.setxattr(path, "user.origin", b"checked-out")
+    except (AttributeError, OSError):
+        pytest.skip("this file system keeps no user extended attributes")
+    outcome = run_cli(capsys, "lint", "--isolated", "--fix", str(path))
+    assert outcome.code == 0, outcome
+    assert WRAPPED in path.read_text(encoding="utf-8")
+    assert os.getxattr(path, "user.origin") == b"checked-out"
