@@ -39,8 +39,9 @@ def test_text_output_is_path_line_col_code_message_and_exit_1(tmp_path: Path, ca
     lines = outcome.stdout.splitlines()
     assert [line.split(" ")[0] for line in lines] == [f"{src / 'train.py'}:3:6:", f"{src / 'train.py'}:4:9:"]
     assert [line.split(" ")[1] for line in lines] == ["BN001", "BN003"]
-    assert (
-        outcome.stderr == "bncheck: 2 findings (2 errors) in 2 files; `bncheck explain CODE` explains one\n"
+    assert outcome.stderr == (
+        "bncheck: 2 findings (2 errors) in 2 files; `bncheck explain CODE` explains one\n"
+        "bncheck: [*] 2 fixable with --fix (preview with --diff)\n"
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -135,6 +136,7 @@ def lint_command(
         rebase,
     )
 
+    _check_fix_options(fix, diff, output.format)
     paths = list(paths) or [Path(".")]
     from_stdin = Path("-") in paths
     if from_stdin and len(paths) > 1:
@@ -185,22 +187,12 @@ def lint_command(
         _report(result.findings, output, result.files, statistics)
         return 0 if exit_zero else exit_code(result.findings, output.fail_on)
 
+    started = time.time_ns()
     result = lint_paths(paths, config)
     findings = result.findings
+    refused = False
     if fix or diff:
-        from bncheck.lint.fixes import plan_fixes, write_atomically
-
-        plans = plan_fixes(findings)
-        if diff:
-            for plan in plans:
-                click.echo(plan.diff(), nl=False)
-        else:
-            for plan in plans:
-                write_atomically(plan)
-            if plans:
-                fixed = plural(sum(len(p.codes) for p in plans), "finding")
-                click.echo(f"bncheck: fixed {fixed} in {plural(len(plans), 'file')}", err=True)
-                findings = lint_paths(paths, config).findings
+        findings, refused = _fix_or_diff(findings, diff, started, lambda: lint_paths(paths, config).findings)
     if diff:
         click.echo(
             f"bncheck: {plural(len(findings), 'finding')} in {plural(result.files, 'file')}; "
@@ -209,7 +201,51 @@ def lint_command(
         )
         return 0 if exit_zero else exit_code(findings, output.fail_on)
     _report(findings, output, result.files, statistics)
+    if refused:
+        return 2
     return 0 if exit_zero else exit_code(findings, output.fail_on)
+
+
+def _check_fix_options(fix: bool, diff: bool, output_format: str) -> None:
+    # --diff replaces the report with a patch: with --fix or a machine-readable format one of the two
+    # requests would be dropped without a word
+    if fix and diff:
+        raise click.UsageError("--fix writes the fixes and --diff only prints them: give one of the two")
+    if diff and output_format != "text":
+        raise click.UsageError(
+            f"--diff prints a unified diff, not a {output_format} report: drop --diff or --format"
+        )
+
+
+def _fix_or_diff(findings, diff: bool, started: int, relint) -> tuple[list, bool]:
+    """Print or write the fixes; the findings left afterwards and whether a file refused its fix."""
+    from bncheck.lint.fixes import plan_fixes
+
+    plans = plan_fixes(findings, read_since_ns=started)
+    for plan in plans:
+        for item in plan.unfixable:
+            where = item.finding.location
+            click.echo(
+                f"{where.path}:{where.line or 1}:{where.column or 1}: {item.finding.code} "
+                f"not auto-fixable: {item.reason}",
+                err=True,
+            )
+    if diff:
+        for plan in plans:
+            click.echo(plan.diff(), nl=False)
+        return findings, False
+    from bncheck.lint.writeback import write_fixes
+
+    outcomes = write_fixes(plans)
+    written = {outcome.path for outcome in outcomes if outcome.written}
+    for outcome in outcomes:
+        if not outcome.written:
+            click.echo(f"bncheck: {outcome.path}: {outcome.problem}", err=True)
+    if written:
+        count = sum(len(plan.codes) for plan in plans if plan.path in written)
+        click.echo(f"bncheck: fixed {plural(count, 'finding')} in {plural(len(written), 'file')}", err=True)
+        findings = relint()
+    return findings, any(outcome.refused for outcome in outcomes)
 
 
 def _lint_stdin(name: str, config):  # noqa: ANN001, ANN202 - LintConfig, LintResult (imported lazily)
@@ -222,16 +258,22 @@ def _lint_stdin(name: str, config):  # noqa: ANN001, ANN202 - LintConfig, LintRe
 
 
 def _report(findings, output: OutputOptions, files: int, statistics: bool) -> None:  # noqa: ANN001
-    from bncheck.reporting.lint_text import finding_lines, summary_line
+    from bncheck.lint.fixes import fixable_findings
+    from bncheck.reporting.lint_text import finding_lines, fixable_line, summary_line
     from bncheck.reporting.output import FindingsReport, echo_summary, write_report
 
+    fixable = fixable_findings(findings) if output.format == "text" else ()
+
     def text(console, quiet: bool) -> str:  # noqa: ANN001 - the layer's console; lint text is plain lines
-        return "".join(line + "\n" for line in finding_lines(findings))
+        return "".join(line + "\n" for line in finding_lines(findings, fixable))
 
     write_report(
         FindingsReport("lint", findings, faces=("lint",), text=text, document={"files": files}), output
     )
     echo_summary(summary_line(findings, files), output)
+    closing = fixable_line(len(fixable))
+    if closing:
+        echo_summary(closing, output)
     if statistics:
         # after machine-readable output the counts go to stderr, so stdout stays one document
         _print_statistics(findings, to_stderr=output.format != "text" or output.output_file is not None)

@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Iterable
+from typing import Collection, Iterable
 
 from bncheck.findings import Finding, get_rule
 from bncheck.reporting.text import findings_summary, finding_line
 from bncheck.wording import plural
 
 
-def finding_lines(findings: Iterable[Finding]) -> list[str]:
-    """One line per finding, in the format editors and CI log parsers understand."""
-    return [finding_line(finding) for finding in findings]
+def finding_lines(findings: Iterable[Finding], fixable: Collection[Finding] = ()) -> list[str]:
+    """One line per finding, in the format editors and CI log parsers understand; ``[*]`` marks the fixable."""
+    return [finding_line(finding, fixable=finding in fixable) for finding in findings]
+
+
+def fixable_line(count: int) -> str | None:
+    """The closing line after findings of which ``count`` are fixable (None when none are)."""
+    if not count:
+        return None
+    return f"bncheck: [*] {count} fixable with --fix (preview with --diff)"
 
 
 def summary_line(findings: list[Finding], files: int) -> str:

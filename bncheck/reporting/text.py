@@ -14,10 +14,14 @@ from bncheck.wording import plural
 SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
 
-def finding_line(finding: Finding, severity: bool = False) -> str:
-    """One line, escaped: the flake8/ruff form that editors and CI log parsers read."""
+def finding_line(finding: Finding, severity: bool = False, fixable: bool = False) -> str:
+    """One line, escaped: the flake8/ruff form that editors and CI log parsers read.
+
+    A finding that ``--fix`` would fix is marked ``[*]`` after its code, as ruff marks them.
+    """
     grade = f" {finding.severity.label}" if severity else ""
-    return f"{printable(finding.location)}: {finding.code}{grade} {printable(finding.message)}"
+    mark = " [*]" if fixable else ""
+    return f"{printable(finding.location)}: {finding.code}{grade}{mark} {printable(finding.message)}"
 
 
 def finding_text(finding: Finding) -> Text:
