@@ -249,6 +249,20 @@ def build_keras_fixtures(directory: Path) -> Path:
     return directory
 
 
+def audit_both(paths: list[str], **options):
+    """Audit ``paths`` with bncheck's file reader and with TensorFlow's; the two reports must be identical.
+
+    Compared through repr: every layer, every tensor's statistics and digest, every finding and
+    the checkpoint facts (a NaN minimum is equal to itself there).  Returns the file reader's report.
+    """
+    from bncheck.audit import audit_paths
+
+    by_file = audit_paths(paths, reader="file", **options)
+    by_tf = audit_paths(paths, reader="tf", **options)
+    assert repr(by_file) == repr(by_tf)
+    return by_file
+
+
 def snapshot(directory: Path) -> dict[str, tuple[int, int, bytes]]:
     """(size, mtime_ns, content) of every file under ``directory``: proof that nothing was written."""
     state = {}

@@ -1,4 +1,8 @@
-"""bncheck audit on real checkpoints: the exact BN layers found and the exact findings."""
+"""bncheck audit on real checkpoints: the exact BN layers found and the exact findings.
+
+Every audit goes through ``audit_both``: bncheck's file reader and TensorFlow's reader must give the
+same report, down to each tensor's statistics.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,9 @@ import shutil
 
 import pytest
 
-from bncheck.audit import audit_paths
 from bncheck.cli import main
 from tests import audit_fixtures as fx
+from tests.audit_fixtures import audit_both as audit_paths
 
 
 def run_audit(capfd, *args: str) -> tuple[int, str, str]:
@@ -269,9 +273,11 @@ def test_savedmodel_variables_are_audited(keras_dir, tmp_path):
 
 
 def test_progress_reports_every_tensor_read(tf1):
+    from bncheck.audit import audit_paths as audit_once
+
     events = []
     directory = str(fx.Path(tf1["stopped"]).parent)
-    audit_paths(
+    audit_once(
         [directory], all_checkpoints=True, on_progress=lambda done, total, label: events.append((done, total))
     )
     # 2 checkpoints x (2 layers x 4 tensors + the step)
