@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers_fs import folder_state
-from tests.audit_fixtures import build_tf1
+from tests.audit_fixtures import build_sharded, build_tf1
 from tests.robust_worker import run_batch
 
 TRIED: dict[str, int] = {"audit corrupted": 0, "audit read as valid": 0, "audit as another user": 0}
@@ -37,32 +37,11 @@ ALARM_S = 30
 READERS = ("file", "tf")
 
 
-def _build_sharded(directory: Path) -> str:
-    """Two BN layers on two CPU devices saved by a sharded Saver: PREFIX.data-0000{0,1}-of-00002."""
-    from bncheck import tfcompat
-
-    tf = tfcompat.load()
-    v1 = tf.compat.v1
-    directory.mkdir(parents=True, exist_ok=True)
-    graph = tf.Graph()
-    with graph.as_default():
-        x = tf.constant([[1.0, 2.0, 3.0], [2.0, 0.0, 1.0], [4.0, 1.0, 0.0], [3.0, 3.0, 3.0]])
-        with tf.device("/cpu:0"):
-            h = v1.layers.batch_normalization(x, training=True, name="bn1")
-        with tf.device("/cpu:1"):
-            v1.layers.batch_normalization(h, training=True, name="bn2")
-        saver = v1.train.Saver(sharded=True)
-        with v1.Session(graph=graph, config=v1.ConfigProto(device_count={"CPU": 2})) as session:
-            session.run(v1.global_variables_initializer())
-            session.run(v1.get_collection(v1.GraphKeys.UPDATE_OPS))
-            return saver.save(session, str(directory / "model.ckpt"), global_step=1)
-
-
 @pytest.fixture(scope="module")
 def originals(tmp_path_factory) -> dict[str, Path]:
     base = tmp_path_factory.mktemp("robust-audit-originals")
     single = Path(build_tf1(base / "single", steps=2))
-    sharded = Path(_build_sharded(base / "sharded"))
+    sharded = Path(build_sharded(base / "sharded"))
     assert sorted(p.name for p in sharded.parent.glob("*.data-*")) == [
         "model.ckpt-1.data-00000-of-00002",
         "model.ckpt-1.data-00001-of-00002",

@@ -124,8 +124,7 @@ def _open_bundle(source: Source, verbose: bool, reader: str) -> Contents:
     if reader == READER_TF:
         from bncheck.audit import tf_reader
 
-        shapes, read, size = tf_reader.open_bundle(prefix, index, data, verbose)
-        close: Callable[[], None] = lambda: None  # noqa: E731
+        shapes, read, size, close = tf_reader.open_bundle(prefix, index, data, verbose)
     else:
         shapes, read, size, close = _open_bundle_files(prefix)
     kind = KIND_SAVEDMODEL if source.kind == KIND_SAVEDMODEL else source.kind

@@ -7,6 +7,9 @@ tensor at a time, so the large weights are never loaded.
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
@@ -16,7 +19,7 @@ from bncheck.errors import InputError
 from bncheck.tfcompat import quiet_native_stderr
 
 
-def _tf_problem(error: BaseException) -> str:
+def _tf_problem(error: BaseException | str) -> str:
     """A short, one-line reason from a TensorFlow error message."""
     message = " ".join(str(getattr(error, "message", None) or error).split())
     tail = message.rsplit("): ", 1)[-1] if "): " in message else message
@@ -25,23 +28,30 @@ def _tf_problem(error: BaseException) -> str:
 
 def open_bundle(
     prefix: str, index: Path, data: list[Path], verbose: bool
-) -> tuple[dict[str, tuple[int, ...]], Callable[[str], Any], int]:
-    """(name -> shape, read(name), bytes of data) of the bundle at ``prefix``."""
+) -> tuple[dict[str, tuple[int, ...]], Callable[[str], Any], int, Callable[[], None]]:
+    """(name -> shape, read(name), bytes of data, close()) of the bundle at ``prefix``."""
     from bncheck import tfcompat
 
     tf = tfcompat.load(verbose)
+    opened, close = _literal_prefix(prefix, index, data)
     try:
         with quiet_native_stderr(not verbose):
-            reader = tf.train.load_checkpoint(prefix)
+            reader = tf.train.load_checkpoint(opened)
             shapes = {name: tuple(shape) for name, shape in reader.get_variable_to_shape_map().items()}
             dtypes = reader.get_variable_to_dtype_map()
     except Exception as error:  # noqa: BLE001 - TensorFlow raises several types for a bad bundle
-        named = next((str(path) for path in [index, *data] if str(path) in str(error)), str(index))
-        raise InputError(named, f"corrupt or unreadable checkpoint ({_tf_problem(error)})") from None
-    if not data and shapes:
-        raise InputError(f"{prefix}.data-00000-of-00001", "missing checkpoint data file")
-    size = sum(path.stat().st_size for path in data)
-    _check_not_truncated(prefix, data, shapes, dtypes, size)
+        close()
+        problem = str(getattr(error, "message", None) or error).replace(opened, prefix)
+        named = next((str(path) for path in [index, *data] if str(path) in problem), str(index))
+        raise InputError(named, f"corrupt or unreadable checkpoint ({_tf_problem(problem)})") from None
+    try:
+        if not data and shapes:
+            raise InputError(f"{prefix}.data-00000-of-00001", "missing checkpoint data file")
+        size = sum(path.stat().st_size for path in data)
+        _check_not_truncated(prefix, data, shapes, dtypes, size)
+    except BaseException:
+        close()
+        raise
 
     def read(key: str) -> Any:
         try:
@@ -49,9 +59,28 @@ def open_bundle(
                 return reader.get_tensor(key)
         except Exception as error:  # noqa: BLE001 - truncated or corrupt data
             named = str(data[0]) if len(data) == 1 else f"{prefix}.data-*"
-            raise InputError(named, f"cannot read tensor {key!r} ({_tf_problem(error)})") from None
+            problem = str(getattr(error, "message", None) or error).replace(opened, prefix)
+            raise InputError(named, f"cannot read tensor {key!r} ({_tf_problem(problem)})") from None
 
-    return shapes, read, size
+    return shapes, read, size, close
+
+
+def _literal_prefix(prefix: str, index: Path, data: list[Path]) -> tuple[str, Callable[[], None]]:
+    """A prefix TensorFlow takes literally, and what removes it when the reader is done.
+
+    TensorFlow's reader treats a prefix whose name has ``*``, ``?`` or ``[`` as a glob pattern (and
+    then finds no file); such a bundle is opened through links to its files, under a plain name, in
+    a private temporary folder.  TensorFlow opens the data files again on reads, so the folder stays
+    until the checkpoint is closed.
+    """
+    if not any(character in Path(prefix).name for character in "*?["):
+        return prefix, lambda: None
+    folder = tempfile.mkdtemp(prefix="bncheck-audit-")
+    plain = os.path.join(folder, "checkpoint")
+    os.symlink(os.path.abspath(index), f"{plain}.index")
+    for path in data:
+        os.symlink(os.path.abspath(path), plain + path.name[len(Path(prefix).name) :])
+    return plain, lambda: shutil.rmtree(folder, ignore_errors=True)
 
 
 def _check_not_truncated(prefix: str, data: list[Path], shapes: dict, dtypes: dict, size: int) -> None:
