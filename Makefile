@@ -5,7 +5,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: install run test bench lint-self clean
+NOTF   ?= .venv-notf
+
+.PHONY: install run test test-tf-free bench lint-self clean
 
 install: $(STAMP)
 
@@ -20,6 +22,14 @@ run: install
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# `bncheck audit` from a plain `pip install .` (no TensorFlow) against the TensorFlow reader;
+# the fixtures are built with TensorFlow in $(VENV)
+test-tf-free: install
+	rm -rf $(NOTF)
+	$(PYTHON) -m venv $(NOTF)
+	$(NOTF)/bin/python -m pip install --quiet . pytest
+	BNCHECK_TFFREE_PYTHON=$(abspath $(NOTF))/bin/python $(BIN)/python -m pytest $(PYTEST_ARGS) tests/test_audit_tf_free.py
 
 bench: install
 	$(BIN)/python bench/run_all.py
