@@ -202,7 +202,8 @@ def build_partitioned(directory: Path, frozen: bool = False) -> str:
                     "moving_variance": np.ones(300) if stuck else rng.uniform(0.5, 2, 300),
                 }
                 for name, value in values.items():
-                    v1.get_variable(f"{scope}/{name}", [300], initializer=_sliced(tf, value.astype(np.float32)))
+                    initializer = _sliced(tf, value.astype(np.float32))
+                    v1.get_variable(f"{scope}/{name}", [300], initializer=initializer)
         v1.Variable(np.int64(5000), name="global_step", trainable=False)
         with v1.Session(graph=graph) as session:
             session.run(v1.global_variables_initializer())
@@ -259,7 +260,8 @@ def copy_big_endian(prefix: str, directory: Path) -> str:
         entries[key] = entry.SerializeToString()
     bundle.close()
     for shard, data in shards.items():
-        Path(target + Path(bundle.data_files()[shard]).name[len(Path(prefix).name) :]).write_bytes(bytes(data))
+        suffix = Path(bundle.data_files()[shard]).name[len(Path(prefix).name) :]
+        Path(target + suffix).write_bytes(bytes(data))
     Path(f"{target}.index").write_bytes(_table(sorted(entries.items())))
     for extra in Path(prefix).parent.glob(Path(prefix).name + ".meta"):
         shutil.copy(extra, directory)
@@ -285,7 +287,8 @@ def _table(entries: list[tuple[bytes, bytes]]) -> bytes:
             restarts.append(len(body))
             body += varint(0) + varint(len(key)) + varint(len(value)) + key + value
         restarts = restarts or [0]
-        return body + b"".join(struct.pack("<I", offset) for offset in restarts) + struct.pack("<I", len(restarts))
+        offsets = b"".join(struct.pack("<I", offset) for offset in restarts)
+        return body + offsets + struct.pack("<I", len(restarts))
 
     out = b""
 

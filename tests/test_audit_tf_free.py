@@ -1,4 +1,4 @@
-"""`bncheck audit` without TensorFlow: it never imports it, and a TensorFlow-free install agrees with TensorFlow.
+"""`bncheck audit` without TensorFlow: it never imports it; a TensorFlow-free install agrees with TensorFlow.
 
 The fixtures are built here with TensorFlow (this suite's environment has it), under tmp_path.
 ``BNCHECK_TFFREE_PYTHON`` names the python of an environment made with ``pip install .`` and no
@@ -81,8 +81,10 @@ def cases(tmp_path_factory) -> dict[str, list[str]]:
         "tf1-trainable-saver": [fx.build_tf1(root / "trainable", saver="trainable")],
         "tf1-nan": [fx.build_tf1(root / "nan", nan_variance_in="bn2")],
         "tf1-slim": [fx.build_tf1(root / "slim", style="slim", updates="first")],
-        "tf1-run": ["--all", str(Path(fx.build_tf1(root / "run", steps=4, save_steps=(2, 4),
-                                                   stop_updates_after=2)).parent)],
+        "tf1-run": [
+            "--all",
+            str(Path(fx.build_tf1(root / "run", steps=4, save_steps=(2, 4), stop_updates_after=2)).parent),
+        ],
         "tf1-sharded": [sharded],
         "tf1-partitioned": [fx.build_partitioned(root / "partitioned", frozen=True)],
         "tf2-object": [str(keras / "tf2")],
@@ -123,7 +125,11 @@ def test_audit_never_imports_tensorflow(cases, tmp_path):
     """Every fixture, damaged ones too, audited in one process that has TensorFlow installed."""
     result = subprocess.run(
         [sys.executable, "-c", _NO_TF_SCRIPT, json.dumps(cases)],
-        capture_output=True, text=True, check=True, timeout=300, cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+        cwd=tmp_path,
     )
     document = json.loads(result.stdout)
     assert document["tensorflow"] == []
@@ -133,7 +139,11 @@ def test_audit_never_imports_tensorflow(cases, tmp_path):
     # and by the interpreter's own account of every module imported
     traced = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "bncheck", "audit", *cases["tf2-object"]],
-        capture_output=True, text=True, check=False, timeout=120, cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+        cwd=tmp_path,
     )
     assert traced.returncode == 0, traced.stderr[-2000:]
     imported = [line.rsplit("|", 1)[-1].strip() for line in traced.stderr.splitlines() if "|" in line]
@@ -147,11 +157,7 @@ def test_a_missing_dependency_is_one_line(missing, cases, tmp_path):
     for command in (["audit", *target], ["run", "missing-update-ops"]):
         if missing != "numpy" and command[0] == "run":
             continue
-        code = (
-            f"import sys; sys.modules[{missing!r}] = None\n"
-            "from bncheck.cli import main\n"
-            f"main({command!r})"
-        )
+        code = f"import sys; sys.modules[{missing!r}] = None\nfrom bncheck.cli import main\nmain({command!r})"
         result = subprocess.run(
             [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=tmp_path
         )
@@ -165,16 +171,27 @@ def _tf_free(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
     # run outside the source tree: `python -m bncheck` must find the installed package
     return subprocess.run(
         [TF_FREE_PYTHON, "-m", "bncheck", *args],
-        capture_output=True, text=True, timeout=120, cwd=cwd, env=dict(os.environ, NO_COLOR="1"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=cwd,
+        env=dict(os.environ, NO_COLOR="1"),
     )
 
 
 @needs_tf_free
 def test_the_tf_free_environment_has_no_tensorflow(tmp_path):
     probe = subprocess.run(
-        [TF_FREE_PYTHON, "-c", "import importlib.util as u, bncheck; "
-         "print(u.find_spec('tensorflow') is None, u.find_spec('keras') is None, bncheck.__file__)"],
-        capture_output=True, text=True, check=True, cwd=tmp_path,
+        [
+            TF_FREE_PYTHON,
+            "-c",
+            "import importlib.util as u, bncheck; "
+            "print(u.find_spec('tensorflow') is None, u.find_spec('keras') is None, bncheck.__file__)",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tmp_path,
     )
     no_tf, no_keras, location = probe.stdout.split()
     assert (no_tf, no_keras) == ("True", "True")
@@ -184,17 +201,22 @@ def test_the_tf_free_environment_has_no_tensorflow(tmp_path):
 @needs_tf_free
 def test_tf_free_audit_matches_the_tensorflow_reader(cases, tmp_path):
     by_tf = run_batch(
-        [{"id": name, "args": ["audit", "--reader", "tf", "--format", "json", *args]}
-         for name, args in cases.items()],
-        tmp_path, budget_s=300,
+        [
+            {"id": name, "args": ["audit", "--reader", "tf", "--format", "json", *args]}
+            for name, args in cases.items()
+        ],
+        tmp_path,
+        budget_s=300,
     )
     failures = []
     for name, args in cases.items():
         free = _tf_free(["audit", "--format", "json", *args], tmp_path)
         reference = by_tf[name]
         if (free.returncode, free.stdout) != (reference.code, reference.stdout):
-            failures.append(f"{name}: TF-free {free.returncode} {free.stderr.strip()[:200]} / "
-                            f"TensorFlow {reference.code} {reference.stderr.strip()[:200]}")
+            failures.append(
+                f"{name}: TF-free {free.returncode} {free.stderr.strip()[:200]} / "
+                f"TensorFlow {reference.code} {reference.stderr.strip()[:200]}"
+            )
         elif free.returncode == 2:
             assert len(free.stderr.strip().splitlines()) == 1 and "internal error" not in free.stderr
         else:
@@ -204,7 +226,8 @@ def test_tf_free_audit_matches_the_tensorflow_reader(cases, tmp_path):
 
 @needs_tf_free
 @pytest.mark.parametrize(
-    "args", [["run", "missing-update-ops"], ["graph", "model.meta"], ["trace", "train.py"]],
+    "args",
+    [["run", "missing-update-ops"], ["graph", "model.meta"], ["trace", "train.py"]],
     ids=["run", "graph", "trace"],
 )
 def test_tensorflow_commands_say_what_to_install(args, tmp_path):

@@ -166,7 +166,8 @@ class Bundle:
         version = header.version
         if version.min_consumer > TENSOR_BUNDLE_VERSION or TENSOR_BUNDLE_VERSION in version.bad_consumers:
             raise BundleError(
-                index, f"checkpoint format version {version.producer} (needs a reader of version "
+                index,
+                f"checkpoint format version {version.producer} (needs a reader of version "
                 f"{version.min_consumer} or later)",
             )
         if header.num_shards <= 0:
@@ -183,8 +184,12 @@ class Bundle:
         except protos.DecodeError:
             raise BundleError(self.index_path, f"corrupt index entry for tensor {name!r}") from None
         entry = Entry(
-            int(proto.dtype), _shape(proto, name, self.index_path), int(proto.shard_id), int(proto.offset),
-            int(proto.size), int(proto.crc32c),
+            int(proto.dtype),
+            _shape(proto, name, self.index_path),
+            int(proto.shard_id),
+            int(proto.offset),
+            int(proto.size),
+            int(proto.crc32c),
         )
         return proto, entry
 
@@ -230,8 +235,11 @@ class Bundle:
             entries = [variable.entry] if variable.entry else [part for _, part in variable.slices]
             for entry in entries:
                 if not 0 <= entry.shard < self.shards:
-                    raise BundleError(self.index_path, f"tensor {variable.name!r} is in shard {entry.shard} "
-                                      f"of a {self.shards}-shard checkpoint")
+                    raise BundleError(
+                        self.index_path,
+                        f"tensor {variable.name!r} is in shard {entry.shard} "
+                        f"of a {self.shards}-shard checkpoint",
+                    )
                 if entry.offset < 0 or entry.size < 0:
                     problem = f"tensor {variable.name!r} has a negative offset or size"
                     raise BundleError(self.index_path, problem)
@@ -267,9 +275,7 @@ class Bundle:
             part = self._read_entry(name, entry)
             if result is None:
                 result = np.zeros(variable.shape, dtype=part.dtype)
-            where = tuple(
-                slice(start, None if length < 0 else start + length) for start, length in extents
-            )
+            where = tuple(slice(start, None if length < 0 else start + length) for start, length in extents)
             try:
                 result[where] = part
             except (ValueError, IndexError):
@@ -286,8 +292,9 @@ class Bundle:
         count = int(np.prod(entry.shape, dtype=np.int64)) if entry.shape else 1
         if entry.dtype == DT_STRING:
             if entry.size > MAX_STRING_TENSOR:
-                raise BundleError(path, f"string tensor {name!r} is {entry.size} bytes (more than "
-                                  f"{MAX_STRING_TENSOR})")
+                raise BundleError(
+                    path, f"string tensor {name!r} is {entry.size} bytes (more than {MAX_STRING_TENSOR})"
+                )
             return self._read_strings(name, entry, count, path)
         element = entry.element_size
         if element is None:
@@ -312,8 +319,11 @@ class Bundle:
         except OSError as error:
             raise BundleError(path, f"cannot read tensor {name!r} ({error.strerror or error})") from None
         if len(data) != entry.size:
-            raise BundleError(path, f"cannot read tensor {name!r} (the file ends at byte "
-                              f"{entry.offset + len(data)}, before the tensor does)")
+            raise BundleError(
+                path,
+                f"cannot read tensor {name!r} (the file ends at byte "
+                f"{entry.offset + len(data)}, before the tensor does)",
+            )
         if verify and checksum.crc32c(data) != checksum.unmask(entry.crc):
             raise _damaged(path, name)
         return data

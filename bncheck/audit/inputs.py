@@ -9,6 +9,7 @@ import glob
 import os
 import re
 import stat
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -197,7 +198,10 @@ def _read_state(state: Path) -> tuple[str | None, list[str]]:
         raise InputError(state, problem) from None
     message = protos.CheckpointState()
     try:
-        text_format.Parse(text, message)
+        with warnings.catch_warnings():
+            # protobuf's unescaping warns about escapes Python would not accept; they still decode
+            warnings.simplefilter("ignore", DeprecationWarning)
+            text_format.Parse(text, message)
     except (text_format.ParseError, ValueError) as error:  # ValueError: bad UTF-8 in an escape
         problem = " ".join(str(error).split())[:120]
         raise InputError(state, f"not a checkpoint state file ({problem})") from None

@@ -28,8 +28,15 @@ _DAMAGE = (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile, Runtime
 class Opened:
     """The names a Keras file holds, and how to read them; ``close()`` releases the file."""
 
-    def __init__(self, shapes: dict, keys: dict, step_key: str | None, tensor_count: int,
-                 read: Callable[[str], Any], close: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        shapes: dict,
+        keys: dict,
+        step_key: str | None,
+        tensor_count: int,
+        read: Callable[[str], Any],
+        close: Callable[[], None],
+    ) -> None:
         self.shapes, self.keys, self.step_key, self.tensor_count = shapes, keys, step_key, tensor_count
         self.read, self.close = read, close
 
