@@ -65,17 +65,15 @@ def build_small(directory: Path) -> str:
 def run_once(command: list[str]) -> tuple[float, int]:
     """(wall seconds, peak RSS in KiB) of one command, its output discarded."""
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
-    with open(os.devnull, "wb") as sink:
+    with open(os.devnull, "wb") as sink, tempfile.TemporaryFile() as errors:
         start = time.perf_counter()
-        process = subprocess.Popen(command, stdout=sink, stderr=subprocess.PIPE, env=env, cwd=tempfile.gettempdir())
+        process = subprocess.Popen(command, stdout=sink, stderr=errors, env=env, cwd=tempfile.gettempdir())
         _, status, usage = os.wait4(process.pid, 0)
         elapsed = time.perf_counter() - start
-        process.returncode = os.waitstatus_to_exitcode(status)
-        error = process.stderr.read().decode(errors="replace") if process.stderr else ""
-        if process.stderr:
-            process.stderr.close()
-    if process.returncode not in (0, 1):
-        raise SystemExit(f"{command} failed ({process.returncode}): {error[-2000:]}")
+        process.returncode = code = os.waitstatus_to_exitcode(status)
+        errors.seek(0)
+        if code not in (0, 1):
+            raise SystemExit(f"{command} failed ({code}): {errors.read().decode(errors='replace')[-2000:]}")
     return elapsed, usage.ru_maxrss
 
 
@@ -113,7 +111,8 @@ def main() -> int:
         }
         for label, prefix in (("small", small), ("large", large)):
             commands[f"{label}: audit"] = [bncheck, "audit", prefix, "--format", "json"]
-            commands[f"{label}: audit --reader tf"] = [bncheck, "audit", "--reader", "tf", prefix, "--format", "json"]
+            with_tf = [bncheck, "audit", "--reader", "tf", prefix, "--format", "json"]
+            commands[f"{label}: audit --reader tf"] = with_tf
             commands[f"{label}: inspect_checkpoint"] = [
                 python,
                 "-m",
