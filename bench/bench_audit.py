@@ -93,17 +93,34 @@ def timed_rounds(commands: dict[str, list[str]]) -> dict[str, tuple[float, int]]
     return {name: (min(times[name]), peaks[name]) for name in commands}
 
 
-def main() -> int:
+def build_both(directory: Path) -> None:
+    """Write both checkpoints (run in a child: this process must stay small, see ``main``)."""
     sys.path.insert(0, str(ROOT))
+    start = time.perf_counter()
+    large = build_large(directory / "large")
+    small = build_small(directory / "small")
+    print(large, small, f"{time.perf_counter() - start:.1f}")
+
+
+def main() -> int:
+    if sys.argv[1:2] == ["--build"]:
+        build_both(Path(sys.argv[2]))
+        return 0
     python = sys.executable
     bncheck = str(Path(python).with_name("bncheck"))
     directory = Path(tempfile.mkdtemp(prefix="bncheck-bench-audit-"))
     load = os.getloadavg()[0]
     try:
-        start = time.perf_counter()
-        large = build_large(directory / "large")
-        small = build_small(directory / "small")
-        build_s = time.perf_counter() - start
+        # built by a child: a child's peak RSS (wait4) starts from this process's size when it forks,
+        # so this process never imports TensorFlow or numpy
+        built = subprocess.run(
+            [python, __file__, "--build", str(directory)],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"),
+        )
+        large, small, build_s = built.stdout.split()[-3:]
         size = sum(path.stat().st_size for path in (directory / "large").glob("model.ckpt-*"))
         commands: dict[str, list[str]] = {
             "import numpy": [python, "-c", "import numpy"],
@@ -126,7 +143,7 @@ def main() -> int:
     numpy_s = measured["import numpy"][0]
     print(
         f"large checkpoint: {size / 1e9:.2f} GB (53 BN layers + {BIG_WEIGHTS} x 256 MiB weights); "
-        f"small: 2 conv+BN layers, 31 tensors (both built in {build_s:.1f} s)"
+        f"small: 2 conv+BN layers, 31 tensors (both built in {build_s} s)"
     )
     print(
         f"({os.cpu_count()} CPUs, load average {load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end; "

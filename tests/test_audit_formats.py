@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import os
+import shutil
 import struct
+import tempfile
+from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bncheck.audit import checksum, objectgraph, protos, sstable
 from bncheck.audit.bundle import Bundle, BundleError, slice_key
@@ -123,9 +128,14 @@ def test_object_graph_names_and_the_saved_model_fallback():
         objectgraph.variable_names(serialized, b"\x12\xff")
 
 
-def test_saved_model_nodes_line_up_with_the_checkpoint_graph(tmp_path):
+@pytest.fixture(scope="module")
+def keras_dir(tmp_path_factory):
+    return fx.build_keras_fixtures(tmp_path_factory.mktemp("keras"))
+
+
+def test_saved_model_nodes_line_up_with_the_checkpoint_graph(keras_dir):
     """The fallback's premise, on a real SavedModel: node i of saved_model.pb is node i of the checkpoint."""
-    folder = fx.build_keras_fixtures(tmp_path / "keras") / "savedmodel"
+    folder = keras_dir / "savedmodel"
     bundle = Bundle(str(folder / "variables" / "variables"))
     graph = protos.TrackableObjectGraph()
     graph.ParseFromString(bundle.read("_CHECKPOINTABLE_OBJECT_GRAPH")[()])
@@ -139,3 +149,51 @@ def test_saved_model_nodes_line_up_with_the_checkpoint_graph(tmp_path):
     from_saved_model = objectgraph._saved_variable_names((folder / "saved_model.pb").read_bytes())
     assert len(from_checkpoint) >= 20
     assert {node: from_saved_model.get(node) for node in from_checkpoint} == from_checkpoint
+
+
+@pytest.fixture(scope="module")
+def bundles(tmp_path_factory, keras_dir) -> dict[str, str]:
+    root = tmp_path_factory.mktemp("fuzz")
+    return {
+        "tf1": fx.build_tf1(root / "tf1", steps=1),
+        "partitioned": fx.build_partitioned(root / "partitioned"),
+        "tf2": str(next((keras_dir / "tf2").glob("*.index")))[: -len(".index")],
+    }
+
+
+def _read_all(prefix: str) -> None:
+    bundle = Bundle(prefix)
+    try:
+        bundle.check_sizes()
+        for name, variable in bundle.variables.items():
+            if variable.entry is None or variable.entry.element_size or variable.dtype == 7:
+                bundle.read(name)
+    finally:
+        bundle.close()
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    which=st.sampled_from(["tf1", "partitioned", "tf2"]),
+    part=st.sampled_from(["index", "data"]),
+    flips=st.lists(st.tuples(st.floats(0, 1, exclude_max=True), st.integers(1, 255)), max_size=4),
+    keep=st.one_of(st.none(), st.floats(0, 1)),
+)
+def test_damaged_bundles_raise_only_bundle_errors(bundles, which, part, flips, keep):
+    """Whatever bytes are flipped or cut, reading every tensor either works or is a BundleError."""
+    prefix = Path(bundles[which])
+    with tempfile.TemporaryDirectory() as folder:
+        for path in prefix.parent.glob(prefix.name + ".*"):
+            shutil.copy(path, folder)
+        copy = Path(folder) / prefix.name
+        target = Path(f"{copy}.index") if part == "index" else next(Path(folder).glob("*.data-*"))
+        raw = bytearray(target.read_bytes())
+        for where, mask in flips:
+            raw[int(where * len(raw))] ^= mask
+        if keep is not None:
+            del raw[int(keep * len(raw)) :]
+        target.write_bytes(bytes(raw))
+        try:
+            _read_all(str(copy))
+        except BundleError as error:
+            assert error.path.startswith(folder) and error.problem

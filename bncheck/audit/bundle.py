@@ -12,6 +12,7 @@ size and CRC32C, and assembles the slices of a partitioned one.  Nothing else of
 
 from __future__ import annotations
 
+import math
 import os
 import struct
 from dataclasses import dataclass
@@ -289,7 +290,7 @@ class Bundle:
 
     def _read_entry(self, name: str, entry: Entry) -> np.ndarray:
         path = data_path(self.prefix, entry.shard, self.shards)
-        count = int(np.prod(entry.shape, dtype=np.int64)) if entry.shape else 1
+        count = math.prod(entry.shape)  # Python ints: a hostile shape cannot overflow
         if entry.dtype == DT_STRING:
             if entry.size > MAX_STRING_TENSOR:
                 raise BundleError(

@@ -109,7 +109,10 @@ def open_keras(path: Path, is_archive: bool) -> Opened:
                 raise ValueError("not a dataset")
             if dataset.size is None or dataset.size > MAX_DATASET_ELEMENTS:
                 raise ValueError(f"declares {dataset.size} values")
-            if dataset.dtype.kind in ("O", "V") or h5py.check_dtype(ref=dataset.dtype) is not None:
+            vlen = h5py.check_dtype(vlen=dataset.dtype)
+            if dataset.dtype.kind == "V" or (dataset.dtype.kind == "O" and vlen not in (str, bytes)):
+                # compound, reference and variable-length arrays: nothing a statistic or a step can be;
+                # variable-length strings are read, and refused by the caller like any string
                 raise ValueError(f"holds {_kind(dataset.dtype)} values, not numbers")
             return dataset[()]
         except _DAMAGE as error:
