@@ -118,14 +118,22 @@ def test_object_graph_names_and_the_saved_model_fallback():
     nodes.add()
     nodes.add().variable.name = "ignored: the checkpoint names it"
     nodes.add().variable.name = "net/bn1/moving_mean"
-    assert objectgraph.variable_names(serialized, model.SerializeToString()) == {
+    assert objectgraph.variable_names(serialized, lambda: None) == {
+        "a/.ATTRIBUTES/VARIABLE_VALUE": "net/bn1/gamma"
+    }
+    assert objectgraph.variable_names(serialized, model.SerializeToString) == {
         "a/.ATTRIBUTES/VARIABLE_VALUE": "net/bn1/gamma",
         "b/.ATTRIBUTES/VARIABLE_VALUE": "net/bn1/moving_mean",
+    }
+    named_only = protos.TrackableObjectGraph()
+    named_only.nodes.add().CopyFrom(named)
+    assert objectgraph.variable_names(named_only.SerializeToString(), lambda: pytest.fail("read")) == {
+        "a/.ATTRIBUTES/VARIABLE_VALUE": "net/bn1/gamma"
     }
     with pytest.raises(objectgraph.ObjectGraphError, match="not a TrackableObjectGraph"):
         objectgraph.variable_names(b"\x0a\xff\xff")
     with pytest.raises(objectgraph.ObjectGraphError, match="saved_model.pb is not a SavedModel"):
-        objectgraph.variable_names(serialized, b"\x12\xff")
+        objectgraph.variable_names(serialized, lambda: b"\x12\xff")
 
 
 @pytest.fixture(scope="module")

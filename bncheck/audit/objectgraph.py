@@ -10,6 +10,8 @@ names: it fills in the names the checkpoint's graph leaves empty.
 
 from __future__ import annotations
 
+from typing import Callable
+
 from bncheck.audit import protos
 
 
@@ -17,11 +19,13 @@ class ObjectGraphError(ValueError):
     """The serialized object graph is not a valid protobuf message."""
 
 
-def variable_names(serialized: bytes, saved_model: bytes | None = None) -> dict[str, str]:
+def variable_names(
+    serialized: bytes, saved_model: Callable[[], bytes | None] | None = None
+) -> dict[str, str]:
     """checkpoint key -> full_name of every variable attribute in the object graph that names one.
 
-    ``saved_model`` (the bytes of ``saved_model.pb``) is consulted only for nodes whose attribute
-    has no ``full_name``.
+    ``saved_model`` gives the bytes of ``saved_model.pb`` (or None); it is called only when an
+    attribute has no ``full_name``, to name it from the SavedModel's own object graph.
     """
     graph = protos.TrackableObjectGraph()
     try:
@@ -38,8 +42,9 @@ def variable_names(serialized: bytes, saved_model: bytes | None = None) -> dict[
                 names.setdefault(attribute.checkpoint_key, attribute.full_name)
             elif attribute.name == "VARIABLE_VALUE":
                 unnamed.setdefault(node_id, []).append(attribute.checkpoint_key)
-    if unnamed and saved_model is not None:
-        for node_id, name in _saved_variable_names(saved_model).items():
+    pb = saved_model() if unnamed and saved_model is not None else None
+    if pb is not None:
+        for node_id, name in _saved_variable_names(pb).items():
             for key in unnamed.get(node_id, ()):
                 names.setdefault(key, name)
     return names

@@ -187,16 +187,21 @@ def _object_graph_names(read: Callable[[str], Any], prefix: str, saved_model: Pa
         value = value.item()
     if not isinstance(value, bytes):
         raise InputError(prefix, f"tensor {OBJECT_GRAPH_KEY!r} is not one string")
-    pb = None
-    if saved_model is not None:
+
+    def saved_model_bytes() -> bytes | None:
+        """saved_model.pb, read only when the checkpoint's graph leaves a variable unnamed."""
+        if saved_model is None:
+            return None
         try:
-            if saved_model.is_file() and saved_model.stat().st_size <= MAX_SAVED_MODEL_BYTES:
-                ensure_not_special(saved_model)
-                pb = saved_model.read_bytes()
+            if not saved_model.is_file() or saved_model.stat().st_size > MAX_SAVED_MODEL_BYTES:
+                return None
+            ensure_not_special(saved_model)
+            return saved_model.read_bytes()
         except OSError as error:
             raise InputError(saved_model, f"cannot read the SavedModel ({error.strerror or error})") from None
+
     try:
-        return objectgraph.variable_names(value, pb)
+        return objectgraph.variable_names(value, saved_model_bytes)
     except objectgraph.ObjectGraphError as error:
         named = saved_model if saved_model is not None and "saved_model" in str(error) else prefix
         raise InputError(named, f"tensor {OBJECT_GRAPH_KEY!r}: {error}") from None
