@@ -199,7 +199,13 @@ class Bundle:
         slice_keys: set[bytes] = set()
         parsed = {}
         for key, value in raw.items():
-            name = key.decode("utf-8", "surrogateescape")
+            if key.startswith(b"\0"):
+                name = repr(key)  # a slice key (OrderedCode, not text); listed only through its variable
+            else:
+                try:
+                    name = key.decode("utf-8")
+                except UnicodeDecodeError:
+                    raise BundleError(self.index_path, f"tensor name {key[:60]!r} is not UTF-8") from None
             parsed[key] = (name, *self._entry(name, value))
         for key, (name, proto, entry) in parsed.items():
             if not proto.slices:
