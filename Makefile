@@ -7,7 +7,7 @@ PYTEST_ARGS ?=
 
 NOTF   ?= .venv-notf
 
-.PHONY: install run test test-tf-free bench lint-self clean
+.PHONY: install run test test-tf-free test-oldest-tf bench lint-self clean
 
 install: $(STAMP)
 
@@ -30,6 +30,25 @@ test-tf-free: install
 	$(PYTHON) -m venv $(NOTF)
 	$(NOTF)/bin/python -m pip install --quiet . pytest
 	BNCHECK_TFFREE_PYTHON=$(abspath $(NOTF))/bin/python $(BIN)/python -m pytest $(PYTEST_ARGS) tests/test_audit_tf_free.py
+
+# the oldest TensorFlow the package declares, in an environment of its own: every scenario and the
+# audit, graph and trace tests, so that the lower bound of tensorflow>=2.16 is measured
+OLDEST_TF     ?= 2.16
+VENV_OLDEST   := .venv-tf$(OLDEST_TF)
+OLDEST_TESTS  ?= tests/test_audit_checkpoints.py tests/test_audit_inputs.py tests/test_audit_rules.py \
+                 tests/test_graph_checks.py tests/test_graph_rules.py tests/test_trace_api.py tests/test_trace_run.py
+
+test-oldest-tf:
+	rm -rf $(VENV_OLDEST)
+	$(PYTHON) -m venv $(VENV_OLDEST)
+	$(VENV_OLDEST)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV_OLDEST)/bin/python -m pip install --quiet -e '.[tf,test]' \
+		'tensorflow==$(OLDEST_TF).*' 'tf-keras==$(OLDEST_TF).*' 'numpy<2'
+	$(VENV_OLDEST)/bin/bncheck run --all --format json > $(VENV_OLDEST)/run-all.json
+	$(VENV_OLDEST)/bin/python -c "import json; d = json.load(open('$(VENV_OLDEST)/run-all.json')); \
+		print('bncheck run --all on TensorFlow', d['scenarios'][0]['tensorflow_version'], '-', \
+		len(d['scenarios']), 'scenarios, all passed:', d['passed'])"
+	$(VENV_OLDEST)/bin/python -m pytest $(PYTEST_ARGS) $(OLDEST_TESTS)
 
 bench: install
 	$(BIN)/python bench/run_all.py

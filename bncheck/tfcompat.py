@@ -116,6 +116,36 @@ def load(verbose: bool = False) -> ModuleType:
     return tf
 
 
+def collection_proto_type(tf: ModuleType, key: str) -> type | None:
+    """The proto class TensorFlow parses the ``bytes_list`` of collection ``key`` with, or None.
+
+    ``import_meta_graph`` parses those collections (``variables``, ``savers``, ``cond_context``,
+    ...) itself and lets a DecodeError or an AttributeError escape on damaged ones.
+    """
+    from tensorflow.python.framework import ops  # noqa: PLC0415 - TensorFlow's own collection registry
+
+    if key == tf.compat.v1.GraphKeys.METRIC_VARIABLES:  # TensorFlow reads these as global variables
+        key = tf.compat.v1.GraphKeys.GLOBAL_VARIABLES
+    if ops.get_from_proto_function(key) is None:
+        return None
+    return ops.get_collection_proto_type(key)
+
+
+@contextlib.contextmanager
+def quiet_python_logs(enabled: bool = True):
+    """Silence TensorFlow's Python logger (its ``ERROR:tensorflow:`` lines about a user's file)."""
+    if not enabled or _tf is None:
+        yield
+        return
+    logger = _tf.get_logger()
+    saved = logger.level
+    logger.setLevel("CRITICAL")
+    try:
+        yield
+    finally:
+        logger.setLevel(saved)
+
+
 def versions() -> dict[str, str]:
     """TensorFlow and tf-keras versions as installed (no import)."""
     return {

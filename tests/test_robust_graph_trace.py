@@ -308,6 +308,24 @@ TRACE_CASES: list[tuple[str, object, list[str], int, str]] = [
     ("a-directory", "<directory>", [], 2, "is not a file"),
     ("symlink-loop", "<loop>", [], 2, "train.py"),
     ("named-pipe", "<fifo>", [], 2, "is not a file"),
+    # found by an adversarial pass: each of these lost the report or ended in an internal error
+    ("replaces-stderr", "import io, sys\nsys.stderr = io.StringIO()\n", [], 0, "bncheck trace"),
+    (
+        "stdout-without-flush",
+        "import sys\nclass Sink:\n    def write(self, text):\n        return len(text)\n"
+        "sys.stdout = Sink()\nprint('lost')\n",
+        [],
+        0,
+        "bncheck trace",
+    ),
+    (
+        "exception-str-raises",
+        "class Odd(Exception):\n    def __str__(self):\n        raise RuntimeError('no text')\nraise Odd()\n",
+        [],
+        1,
+        "script raised Odd: <str() of the exception failed>",
+    ),
+    ("low-recursion-limit", "import sys\nsys.setrecursionlimit(60)\n", [], 0, "bncheck trace"),
 ]
 
 
@@ -395,6 +413,98 @@ def test_script_that_ends_the_process_with_os_exit_passes_its_code_through(tmp_p
     assert completed.returncode == 5
     assert completed.stdout == "bye\n"
     assert "Traceback" not in completed.stderr
+
+
+def _trace(tmp_path: Path, script: str, *options: str) -> subprocess.CompletedProcess:
+    path = tmp_path / "train.py"
+    path.write_text(script)
+    TRIED["trace scripts"] += 1
+    return subprocess.run(
+        [sys.executable, "-m", "bncheck", "trace", *options, "--", "python", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+        cwd=tmp_path,
+    )
+
+
+def test_a_forked_child_that_exits_does_not_print_a_second_report(tmp_path):
+    completed = _trace(
+        tmp_path,
+        "import os, sys\npid = os.fork()\nif pid == 0:\n    print('child', flush=True)\n    sys.exit(0)\n"
+        "os.waitpid(pid, 0)\nprint('parent')\n",
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.split() == ["child", "parent"]
+    assert completed.stderr.count("bncheck trace:") == 1, completed.stderr
+
+
+@pytest.mark.parametrize("signal_name", ["SIGTERM", "SIGHUP"])
+def test_a_script_ended_by_a_signal_still_reports_then_dies_of_it(tmp_path, signal_name):
+    import signal
+
+    completed = _trace(
+        tmp_path,
+        f"import os, signal, time\nos.kill(os.getpid(), signal.{signal_name})\ntime.sleep(30)\n",
+    )
+    assert completed.returncode == -getattr(signal, signal_name), completed.stderr
+    assert f"script terminated by {signal_name}" in completed.stderr
+
+
+def test_the_report_file_stays_where_it_was_asked_for_when_the_script_changes_folder(tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    completed = _trace(tmp_path, f"import os\nos.chdir({str(elsewhere)!r})\n", "--report", "bn.txt")
+    assert completed.returncode == 0, completed.stderr
+    assert "bncheck trace:" in (tmp_path / "bn.txt").read_text()
+    assert not (elsewhere / "bn.txt").exists()
+
+
+# collection name -> how to damage it; TensorFlow parses these collections as protos itself
+DAMAGED_COLLECTIONS = {
+    "variables": lambda collection: collection.bytes_list.value.append(b"\xff\xfe not a VariableDef"),
+    "trainable_variables": lambda collection: collection.bytes_list.value.append(b"\x0a\xff\xff"),
+    "savers": lambda collection: collection.bytes_list.value.append(b"\xff" * 12),
+    "cond_context": lambda collection: collection.bytes_list.value.append(b"\x12\x80"),
+    "while_context": lambda collection: collection.bytes_list.value.append(b"\xff\x01"),
+    "queue_runners": lambda collection: collection.bytes_list.value.append(b"\x0a\x99garbage"),
+    "model_variables": lambda collection: collection.int64_list.value.append(5),
+    "local_variables": lambda collection: collection.float_list.value.append(1.5),
+}
+
+
+def test_damaged_proto_collections_are_one_line_naming_the_collection(meta_files, tmp_path):
+    from bncheck import tfcompat
+
+    original = tfcompat.load().compat.v1.MetaGraphDef()
+    original.ParseFromString(meta_files["binary"])
+    cases = []
+    for name, damage in DAMAGED_COLLECTIONS.items():
+        meta_graph = type(original)()
+        meta_graph.CopyFrom(original)
+        meta_graph.collection_def[name].Clear()
+        damage(meta_graph.collection_def[name])
+        path = tmp_path / f"{name}.meta"
+        path.write_bytes(meta_graph.SerializeToString())
+        cases.append({"id": name, "args": ["graph", "--format", "json", str(path)], "alarm_s": 30})
+    # a collection with no kind set: TensorFlow skips it and logs `ERROR:tensorflow:` about it
+    meta_graph = type(original)()
+    meta_graph.CopyFrom(original)
+    meta_graph.collection_def["no_kind"].Clear()
+    (tmp_path / "no_kind.meta").write_bytes(meta_graph.SerializeToString())
+    cases.append({"id": "no_kind", "args": ["graph", "--format", "json", str(tmp_path / "no_kind.meta")]})
+    results = run_batch(cases, tmp_path, budget_s=120)
+    for name in DAMAGED_COLLECTIONS:
+        TRIED["graph mutated"] += 1
+        result = results[name]
+        lines = result.stderr.strip().splitlines()
+        assert result.code == 2, (name, result.code, result.stderr[-600:])
+        assert len(lines) == 1 and f"collection {name!r}" in lines[0], (name, result.stderr[-600:])
+        assert "internal error" not in lines[0]
+    TRIED["graph mutated"] += 1
+    assert results["no_kind"].code in (0, 1), results["no_kind"].stderr
+    assert results["no_kind"].stderr == ""
 
 
 def test_report_how_many_graph_and_trace_cases_were_tried():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import signal
 
 import click
 
@@ -59,6 +60,8 @@ def trace_command(
     from bncheck.trace.run import run_traced
 
     if report_path is not None:
+        # resolved now: the script may change the working folder
+        report_path = os.path.abspath(report_path)
         _check_report_folder(report_path)  # before the script runs, not after a long training
     result = run_traced(command, max_steps=max_steps, verbose=verbose)
     findings = trace_findings(result.report)
@@ -71,6 +74,10 @@ def trace_command(
                 handle.write(text)
         except OSError as error:
             raise InputError(report_path, f"cannot write the report ({error.strerror or error})") from None
+    if result.signal_number is not None:
+        # the report is out: now end as the signal would have ended the script
+        signal.signal(result.signal_number, signal.SIG_DFL)
+        os.kill(os.getpid(), result.signal_number)
     if result.exit_code:
         return result.exit_code
     return exit_code(findings, fail_on)

@@ -64,11 +64,37 @@ def load_meta_graph(path: str | Path, verbose: bool = False) -> LoadedGraph:
     """Import the MetaGraphDef at ``path`` into a new graph; nothing is run and no variables are read."""
     meta_graph = parse_meta_graph(path, verbose)
     tf = tfcompat.load(verbose)
+    _check_collections(tf, meta_graph, path)
     graph = tf.Graph()
     try:
-        with graph.as_default():
+        with graph.as_default(), tfcompat.quiet_python_logs(not verbose):
             tf.compat.v1.train.import_meta_graph(meta_graph, clear_devices=True)
-    except (ValueError, KeyError, TypeError, tf.errors.OpError) as error:
+    except (ValueError, KeyError, TypeError, AttributeError, tf.errors.OpError) as error:
         message = " ".join(str(error).split())[:300]
         raise InputError(path, f"TensorFlow cannot import this MetaGraphDef: {message}") from None
     return LoadedGraph(str(path), graph, meta_graph)
+
+
+def _check_collections(tf: Any, meta_graph: Any, path: str | Path) -> None:
+    """InputError naming the collection when one that TensorFlow parses as protos is damaged.
+
+    ``import_meta_graph`` would raise a DecodeError (garbage bytes) or an AttributeError
+    (numbers where VariableDefs belong) from deep inside TensorFlow.
+    """
+    from google.protobuf import message
+
+    for key, collection in sorted(meta_graph.collection_def.items()):
+        proto_type = tfcompat.collection_proto_type(tf, key)
+        kind = collection.WhichOneof("kind")
+        if proto_type is None or kind is None:
+            continue
+        expected = f"serialized {proto_type.__name__} protos"
+        if kind != "bytes_list":
+            raise InputError(path, f"collection {key!r} should hold {expected}, but holds {kind} values")
+        for index, value in enumerate(collection.bytes_list.value):
+            try:
+                proto_type.FromString(value)
+            except (message.DecodeError, ValueError, RuntimeError):
+                raise InputError(
+                    path, f"collection {key!r} is damaged: entry {index} is not a {proto_type.__name__}"
+                ) from None

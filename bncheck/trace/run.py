@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import importlib.util
 import os
 import re
-import gc
 import runpy
+import signal
 import sys
 import traceback
 from dataclasses import dataclass
@@ -30,8 +31,62 @@ class ScriptCommand:
 
 @dataclass(frozen=True)
 class TraceResult:
+    """The report, the exit code to pass on, and the signal that ended the script (the caller re-sends it)."""
+
     report: TraceReport
     exit_code: int
+    signal_number: int | None = None
+
+
+# signals that end a training job on a cluster or a closed terminal: report first, then die of them
+_REPORTED_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+
+
+class _Signalled(BaseException):
+    """Raised in the script's main thread by SIGTERM/SIGHUP, so the report is still written."""
+
+    def __init__(self, signal_number: int) -> None:
+        super().__init__(signal_number)
+        self.signal_number = signal_number
+
+
+def _raise_signalled(signal_number: int, frame) -> None:
+    raise _Signalled(signal_number)
+
+
+def _install_signal_handlers() -> dict[int, object]:
+    """Our handlers for _REPORTED_SIGNALS, where the default would kill the process silently."""
+    previous: dict[int, object] = {}
+    for number in _REPORTED_SIGNALS:
+        try:
+            if signal.getsignal(number) is signal.SIG_DFL:
+                previous[number] = signal.signal(number, _raise_signalled)
+        except ValueError:  # not the main thread: signals cannot be caught here
+            break
+    return previous
+
+
+def _restore_signal_handlers(previous: dict[int, object]) -> None:
+    for number, handler in previous.items():
+        if signal.getsignal(number) is _raise_signalled:  # unless the script installed its own
+            signal.signal(number, handler)
+
+
+def _describe(error: BaseException) -> str:
+    """``str(error)`` on one line; a script's exception whose ``__str__`` raises is still described."""
+    try:
+        text = str(error)
+    except Exception:  # noqa: BLE001 - any failure of user code
+        text = "<str() of the exception failed>"
+    return " ".join(text.split())[:200]
+
+
+def _flush(stream) -> None:
+    """Flush a stream the script may have replaced with anything (no flush, a raising one)."""
+    try:
+        stream.flush()
+    except Exception:  # noqa: BLE001, S110 - user objects; the report matters more
+        pass
 
 
 def parse_command(command: list[str] | tuple[str, ...]) -> ScriptCommand:
@@ -130,12 +185,15 @@ def _print_script_traceback(error: BaseException, script: ScriptCommand) -> None
     traceback.print_exception(type(error), error, tb, file=sys.stderr)
 
 
-def _restore_stdio() -> None:
-    """Reopen sys.stdout / sys.stderr on fds 1 and 2 when the script closed or removed them.
+def _restore_stdio(saved: tuple | None = None) -> None:
+    """Put back the streams the script started with (``saved``), reopened on fds 1 and 2 when closed.
 
-    The report still has to be written after the script ends; Python's own streams
-    never close the fds, so they are still there to write to.
+    The report still has to be written after the script ends, also when the script
+    replaced sys.stderr or closed it; Python's own streams never close the fds, so
+    they are still there to write to.
     """
+    if saved is not None:
+        sys.stdout, sys.stderr = saved
     for name, descriptor in (("stdout", 1), ("stderr", 2)):
         stream = getattr(sys, name)
         if stream is None or getattr(stream, "closed", False):
@@ -157,10 +215,15 @@ def run_traced(
 
     watcher = UpdateWatcher(max_steps=max_steps)
     saved_argv, saved_path = sys.argv[:], sys.path[:]
+    saved_stdio = (sys.stdout, sys.stderr)
+    saved_recursion_limit = sys.getrecursionlimit()
+    parent_pid = os.getpid()
+    signal_number: int | None = None
     sys.argv = list(script.argv)
     sys.path.insert(0, os.path.dirname(os.path.abspath(script.path)) if script.path else os.getcwd())
     outcome: str | None = None
     exit_code = 0
+    previous_handlers = _install_signal_handlers()
     watcher.start()
     # bncheck's own objects (TensorFlow, rich, click) live as long as the process: keep the
     # garbage collector from traversing them again at every full collection during the script
@@ -178,16 +241,31 @@ def run_traced(
     except KeyboardInterrupt:
         exit_code = 130
         outcome = "interrupted"
+    except _Signalled as signalled:
+        signal_number = signalled.signal_number
+        exit_code = 128 + signal_number
+        outcome = f"terminated by {signal.Signals(signal_number).name}"
     # the user's script failed; its traceback is its output
     except BaseException as error:  # noqa: BLE001, B036
         # BaseException too: a script's own BaseException subclass ends it like any error
+        sys.setrecursionlimit(max(saved_recursion_limit, sys.getrecursionlimit()))
         _restore_stdio()
         _print_script_traceback(error, script)
         exit_code = 1
-        outcome = f"raised {type(error).__name__}: {' '.join(str(error).split())[:200]}"
+        outcome = f"raised {type(error).__name__}: {_describe(error)}"
     finally:
+        if os.getpid() != parent_pid:
+            # a process the script forked ended by returning or raising: it ends here, as it
+            # would under plain python, and the report is the parent's alone
+            _flush(sys.stdout)
+            _flush(sys.stderr)
+            os._exit(exit_code)
+        sys.setrecursionlimit(max(saved_recursion_limit, sys.getrecursionlimit()))
+        _restore_signal_handlers(previous_handlers)
         watcher.stop()
         sys.argv, sys.path[:] = saved_argv, saved_path
-        _restore_stdio()
-        sys.stdout.flush()
-    return TraceResult(watcher.report(outcome), exit_code)
+        _flush(sys.stdout)
+        _flush(sys.stderr)
+        _restore_stdio(saved_stdio)
+        _flush(sys.stdout)
+    return TraceResult(watcher.report(outcome), exit_code, signal_number)
