@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
@@ -25,20 +26,16 @@ _BN_CLASSES = {"BatchNormalization", "SyncBatchNormalization"}
 _DAMAGE = (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile, RuntimeError, RecursionError)
 
 
+@dataclass(frozen=True)
 class Opened:
     """The names a Keras file holds, and how to read them; ``close()`` releases the file."""
 
-    def __init__(
-        self,
-        shapes: dict,
-        keys: dict,
-        step_key: str | None,
-        tensor_count: int,
-        read: Callable[[str], Any],
-        close: Callable[[], None],
-    ) -> None:
-        self.shapes, self.keys, self.step_key, self.tensor_count = shapes, keys, step_key, tensor_count
-        self.read, self.close = read, close
+    shapes: dict[str, tuple[int, ...]]  # canonical name -> shape
+    keys: dict[str, str]  # canonical name -> dataset path
+    step_key: str | None
+    tensor_count: int
+    read: Callable[[str], Any]
+    close: Callable[[], None]
 
 
 def _problem(error: BaseException) -> str:
