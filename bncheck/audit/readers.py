@@ -156,9 +156,7 @@ def _open_bundle_files(prefix: str) -> tuple[dict, Callable[[str], Any], int, Ca
     opened: bundle.Bundle | None = None
     try:
         opened = bundle.Bundle(prefix)
-        opened.check_sizes()
-        if not opened.data_files() and opened.variables:
-            raise InputError(f"{prefix}.data-00000-of-00001", "missing checkpoint data file")
+        opened.check_sizes()  # also opens every shard the header names: a missing one fails here
         size = sum(Path(path).stat().st_size for path in opened.data_files())
     except bundle.BundleError as error:
         if opened is not None:
