@@ -7,7 +7,9 @@ STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 PYTEST_JOBS ?= auto
 
-.PHONY: install run test test-oldest-tf bench lint-self clean
+NOTF   ?= .venv-notf
+
+.PHONY: install run test test-tf-free test-oldest-tf bench lint-self clean
 
 install: $(STAMP)
 
@@ -27,11 +29,20 @@ test: install
 lint-self: install
 	$(BIN)/python -m flake8 bncheck tests bench
 
+# `bncheck audit` from a plain `pip install .` (no TensorFlow) against the TensorFlow reader;
+# the fixtures are built with TensorFlow in $(VENV)
+test-tf-free: install
+	rm -rf $(NOTF)
+	$(PYTHON) -m venv $(NOTF)
+	$(NOTF)/bin/python -m pip install --quiet . pytest
+	BNCHECK_TFFREE_PYTHON=$(abspath $(NOTF))/bin/python $(BIN)/python -m pytest $(PYTEST_ARGS) tests/test_audit_tf_free.py
+
 # the oldest TensorFlow the package declares, in an environment of its own: every scenario and the
 # audit, graph and trace tests, so that the lower bound of tensorflow>=2.16 is measured
 OLDEST_TF     ?= 2.16
 VENV_OLDEST   := .venv-tf$(OLDEST_TF)
 OLDEST_TESTS  ?= tests/test_audit_checkpoints.py tests/test_audit_inputs.py tests/test_audit_rules.py \
+                 tests/test_audit_formats.py tests/test_audit_hostile.py \
                  tests/test_graph_checks.py tests/test_graph_rules.py tests/test_trace_api.py tests/test_trace_run.py
 
 test-oldest-tf:

@@ -93,6 +93,27 @@ def _error(message: str) -> int:
     return 2
 
 
+# top-level modules of bncheck's dependencies: an import of one that fails is an installation
+# problem the user can fix, not a bug (``pip install --no-deps``, a broken environment)
+_CORE_PACKAGES = {"numpy": "numpy", "h5py": "h5py", "google": "protobuf", "google_crc32c": "google-crc32c"}
+_TF_PACKAGES = {"tensorflow", "tf_keras", "keras"}
+
+
+def _missing_package(error: ModuleNotFoundError) -> str | None:
+    """One line naming the missing package and the install command, or None for any other module."""
+    top = (error.name or "").split(".")[0]
+    if top in _TF_PACKAGES:
+        from bncheck.tfcompat import INSTALL_HINT
+
+        return f"{top} is not installed; this command needs it: {INSTALL_HINT}"
+    if top in _CORE_PACKAGES:
+        return (
+            f"the Python package {_CORE_PACKAGES[top]} is not installed: pip install bncheck "
+            "(run, graph and trace also need pip install 'bncheck[tf]')"
+        )
+    return None
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point; exits with bncheck's exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -129,7 +150,7 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as error:  # pragma: no cover - the last line of defence
         if debug:
             raise
-        code = _error(
-            f"internal error: {type(error).__name__}: {error} (rerun with --debug for the traceback)"
-        )
+        missing = _missing_package(error) if isinstance(error, ModuleNotFoundError) else None
+        internal = f"internal error: {type(error).__name__}: {error} (rerun with --debug for the traceback)"
+        code = _error(missing or internal)
     sys.exit(code if isinstance(code, int) else 0)

@@ -163,6 +163,149 @@ def build_resnet50_slim(directory: Path, frozen: tuple[str, ...] = ()) -> str:
             return writer.save(session, str(directory / "model.ckpt"), global_step=120000)
 
 
+def build_sharded(directory: Path) -> str:
+    """Two BN layers on two CPU devices saved by a sharded Saver: PREFIX.data-0000{0,1}-of-00002."""
+    tf = _tf()
+    v1 = tf.compat.v1
+    directory.mkdir(parents=True, exist_ok=True)
+    graph = tf.Graph()
+    with graph.as_default():
+        x = tf.constant([[1.0, 2.0, 3.0], [2.0, 0.0, 1.0], [4.0, 1.0, 0.0], [3.0, 3.0, 3.0]])
+        with tf.device("/cpu:0"):
+            h = v1.layers.batch_normalization(x, training=True, name="bn1")
+        with tf.device("/cpu:1"):
+            v1.layers.batch_normalization(h, training=True, name="bn2")
+        saver = v1.train.Saver(sharded=True)
+        with v1.Session(graph=graph, config=v1.ConfigProto(device_count={"CPU": 2})) as session:
+            session.run(v1.global_variables_initializer())
+            session.run(v1.get_collection(v1.GraphKeys.UPDATE_OPS))
+            return saver.save(session, str(directory / "model.ckpt"), global_step=1)
+
+
+def build_partitioned(directory: Path, frozen: bool = False) -> str:
+    """slim-style BN variables of 300 channels, each split in 3 by a partitioner (slice starts 0, 100,
+    200: OrderedCode's one- and two-byte numbers), next to a partitioned 20000x3 kernel and a
+    global_step; ``frozen`` keeps the second layer's statistics at 0/1."""
+    tf = _tf()
+    v1 = tf.compat.v1
+    rng = np.random.default_rng(3)
+    directory.mkdir(parents=True, exist_ok=True)
+    graph = tf.Graph()
+    with graph.as_default():
+        with v1.variable_scope("", partitioner=v1.fixed_size_partitioner(3)):
+            v1.get_variable("dense/kernel", [20000, 3], initializer=v1.random_normal_initializer())
+            for index, stuck in ((1, False), (2, frozen)):
+                scope = f"block{index}/BatchNorm"
+                values = {
+                    "beta": rng.normal(0, 0.1, 300),
+                    "moving_mean": np.zeros(300) if stuck else rng.normal(0, 1, 300),
+                    "moving_variance": np.ones(300) if stuck else rng.uniform(0.5, 2, 300),
+                }
+                for name, value in values.items():
+                    initializer = _sliced(tf, value.astype(np.float32))
+                    v1.get_variable(f"{scope}/{name}", [300], initializer=initializer)
+        v1.Variable(np.int64(5000), name="global_step", trainable=False)
+        with v1.Session(graph=graph) as session:
+            session.run(v1.global_variables_initializer())
+            return v1.train.Saver().save(session, str(directory / "model.ckpt"), global_step=5000)
+
+
+def _sliced(tf, value: np.ndarray):
+    """An initializer giving each partition its own part of ``value``."""
+
+    def initializer(shape, dtype=None, partition_info=None):
+        start = partition_info.var_offset[0] if partition_info is not None else 0
+        return tf.constant(value[start : start + shape[0]])
+
+    return initializer
+
+
+def copy_big_endian(prefix: str, directory: Path) -> str:
+    """The bundle at ``prefix`` rewritten as a big-endian machine writes it: header byte order BIG,
+    every numeric tensor byte-swapped with its CRC32C recomputed, a new index table.  TensorFlow
+    refuses such a bundle on a little-endian machine; the values are the same."""
+    import os
+    import shutil
+
+    from bncheck.audit import checksum, protos
+    from bncheck.audit.bundle import Bundle
+    from bncheck.audit.sstable import Table
+
+    directory.mkdir(parents=True, exist_ok=True)
+    target = str(directory / Path(prefix).name)
+    descriptor = os.open(f"{prefix}.index", os.O_RDONLY)
+    try:
+        entries = dict(Table(descriptor, os.fstat(descriptor).st_size).entries())
+    finally:
+        os.close(descriptor)
+    bundle = Bundle(prefix)
+    shards = {shard: bytearray(Path(path).read_bytes()) for shard, path in enumerate(bundle.data_files())}
+    for key, value in entries.items():
+        entry = protos.BundleEntryProto()
+        entry.ParseFromString(value)
+        if key == b"":
+            header = protos.BundleHeaderProto()
+            header.ParseFromString(value)
+            header.endianness = 1
+            entries[key] = header.SerializeToString()
+            continue
+        element = {1: 4, 2: 8, 3: 4, 9: 8, 19: 2}.get(entry.dtype)
+        if entry.slices or element is None or entry.size == 0:
+            continue
+        data = shards[entry.shard_id]
+        raw = np.frombuffer(bytes(data[entry.offset : entry.offset + entry.size]), dtype=f"<u{element}")
+        swapped = raw.astype(f">u{element}").tobytes()
+        data[entry.offset : entry.offset + entry.size] = swapped
+        entry.crc32c = checksum.mask(checksum.crc32c(swapped))
+        entries[key] = entry.SerializeToString()
+    bundle.close()
+    for shard, data in shards.items():
+        suffix = Path(bundle.data_files()[shard]).name[len(Path(prefix).name) :]
+        Path(target + suffix).write_bytes(bytes(data))
+    Path(f"{target}.index").write_bytes(_table(sorted(entries.items())))
+    for extra in Path(prefix).parent.glob(Path(prefix).name + ".meta"):
+        shutil.copy(extra, directory)
+    return target
+
+
+def _table(entries: list[tuple[bytes, bytes]]) -> bytes:
+    """A table file of one data block (every entry a restart point), an empty metaindex and the index."""
+    import struct
+
+    from bncheck.audit import checksum
+
+    def varint(value: int) -> bytes:
+        out = bytearray()
+        while value >= 0x80:
+            out.append(value & 0x7F | 0x80)
+            value >>= 7
+        return bytes(out + bytes([value]))
+
+    def block(items: list[tuple[bytes, bytes]]) -> bytes:
+        body, restarts = b"", []
+        for key, value in items:
+            restarts.append(len(body))
+            body += varint(0) + varint(len(key)) + varint(len(value)) + key + value
+        restarts = restarts or [0]
+        offsets = b"".join(struct.pack("<I", offset) for offset in restarts)
+        return body + offsets + struct.pack("<I", len(restarts))
+
+    out = b""
+
+    def add(contents: bytes) -> bytes:
+        nonlocal out
+        handle = varint(len(out)) + varint(len(contents))
+        trailer = b"\0" + struct.pack("<I", checksum.mask(checksum.crc32c(contents + b"\0")))
+        out += contents + trailer
+        return handle
+
+    data_handle = add(block(entries))
+    meta_handle = add(block([]))
+    index_handle = add(block([(entries[-1][0] + b"\xff", data_handle)]))
+    footer = (meta_handle + index_handle).ljust(40, b"\0") + struct.pack("<II", 0x8B80FB57, 0xDB477524)
+    return out + footer
+
+
 _KERAS_SCRIPT = textwrap.dedent(
     """
     import os, sys
@@ -229,6 +372,13 @@ _KERAS_SCRIPT = textwrap.dedent(
     renorm.save_weights(os.path.join(out, "renorm.h5"))
     object_checkpoint = tf.train.Checkpoint(model=renorm, optimizer=renorm.optimizer)
     object_checkpoint.save(os.path.join(out, "tf2_keras2", "ckpt"))
+
+    # last: it trains `trained` on
+    managed = tf.train.Checkpoint(model=trained, optimizer=trained.optimizer)
+    manager = tf.train.CheckpointManager(managed, os.path.join(out, "managed"), max_to_keep=3)
+    manager.save()
+    trained.fit(x, y, epochs=1, batch_size=8, verbose=0)
+    manager.save()
     """
 )
 
@@ -247,6 +397,20 @@ def build_keras_fixtures(directory: Path) -> Path:
     if result.returncode != 0:
         raise RuntimeError(f"keras fixture build failed:\n{result.stderr[-3000:]}")
     return directory
+
+
+def audit_both(paths: list[str], **options):
+    """Audit ``paths`` with bncheck's file reader and with TensorFlow's; the two reports must be identical.
+
+    Compared through repr: every layer, every tensor's statistics and digest, every finding and
+    the checkpoint facts (a NaN minimum is equal to itself there).  Returns the file reader's report.
+    """
+    from bncheck.audit import audit_paths
+
+    by_file = audit_paths(paths, reader="file", **options)
+    by_tf = audit_paths(paths, reader="tf", **options)
+    assert repr(by_file) == repr(by_tf)
+    return by_file
 
 
 def snapshot(directory: Path) -> dict[str, tuple[int, int, bytes]]:

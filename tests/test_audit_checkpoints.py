@@ -1,4 +1,8 @@
-"""bncheck audit on real checkpoints: the exact BN layers found and the exact findings."""
+"""bncheck audit on real checkpoints: the exact BN layers found and the exact findings.
+
+Every audit goes through ``audit_both``: bncheck's file reader and TensorFlow's reader must give the
+same report, down to each tensor's statistics.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,9 @@ import shutil
 
 import pytest
 
-from bncheck.audit import audit_paths
 from bncheck.cli import main
 from tests import audit_fixtures as fx
+from tests.audit_fixtures import audit_both as audit_paths
 
 
 def run_audit(capfd, *args: str) -> tuple[int, str, str]:
@@ -269,9 +273,11 @@ def test_savedmodel_variables_are_audited(keras_dir, tmp_path):
 
 
 def test_progress_reports_every_tensor_read(tf1):
+    from bncheck.audit import audit_paths as audit_once
+
     events = []
     directory = str(fx.Path(tf1["stopped"]).parent)
-    audit_paths(
+    audit_once(
         [directory], all_checkpoints=True, on_progress=lambda done, total, label: events.append((done, total))
     )
     # 2 checkpoints x (2 layers x 4 tensors + the step)
@@ -374,3 +380,89 @@ def test_progress_bar_on_a_terminal_stderr(tf1):
     assert result.returncode == 1
     assert json.loads(result.stdout)["summary"]["warning"] == 1
     assert b"reading BN tensors" in drawn
+
+
+def test_two_shard_checkpoint(tmp_path):
+    prefix = fx.build_sharded(tmp_path / "sharded")
+    assert len(list(tmp_path.glob("sharded/*.data-*-of-00002"))) == 2
+    report = audit_paths([prefix])
+    assert layers_of(report) == [("bn1", FULL, "updated"), ("bn2", FULL, "updated")]
+    assert report.findings == ()
+
+
+def test_partitioned_variables_are_assembled_from_their_slices(tmp_path):
+    slim = ("beta", "moving_mean", "moving_variance")
+    prefix = fx.build_partitioned(tmp_path / "part", frozen=True)
+    report = audit_paths([prefix])
+    assert [(layer.name, layer.channels) for layer in report.layers] == [
+        ("block1/BatchNorm", 300),
+        ("block2/BatchNorm", 300),
+    ]
+    assert layers_of(report) == [("block1/BatchNorm", slim, "updated"), ("block2/BatchNorm", slim, "initial")]
+    assert codes_of(report) == [("BN104", "block2/BatchNorm")]
+    info = report.checkpoints[0].info
+    assert info.step == 5000
+    # the listed names are the variables, not their slice keys; the 20000x3 kernel is never read
+    assert info.tensor_count == 8 and info.tensors_read == 7
+
+
+def test_big_endian_bundle_reads_the_same_values(tmp_path):
+    prefix = fx.build_partitioned(tmp_path / "little", frozen=True)
+    swapped = fx.copy_big_endian(prefix, tmp_path / "big")
+    little, big = audit_paths([prefix]), audit_paths([swapped])
+    assert repr(big.layers) == repr(little.layers)
+    assert codes_of(big) == codes_of(little) == [("BN104", "block2/BatchNorm")]
+    assert big.checkpoints[0].info.step == 5000
+
+
+def test_checkpoint_manager_folder_with_timestamps(keras_dir):
+    state = (keras_dir / "managed" / "checkpoint").read_text()
+    assert "all_model_checkpoint_timestamps" in state
+    report = audit_paths([str(keras_dir / "managed")], all_checkpoints=True)
+    assert [audit.info.step for audit in report.checkpoints] == [4, 6]
+    assert [audit.info.path.rsplit("/", 1)[-1] for audit in report.checkpoints] == ["ckpt-1", "ckpt-2"]
+    assert layers_of(report) == [
+        ("net/bn1", FULL, "updated"),
+        ("net/bn2", ("beta", "moving_mean", "moving_variance"), "updated"),
+    ]
+    assert report.findings == ()
+
+
+def test_state_file_with_a_non_ascii_path_is_utf8(tf1, tmp_path):
+    from bncheck import tfcompat
+
+    folder = tmp_path / "exp\u00e9rience"
+    shutil.copytree(fx.Path(tf1["partial"]).parent, folder)
+    for path in folder.glob("model.ckpt-3.*"):
+        path.rename(folder / path.name.replace("model.ckpt", "mod\u00e8le.ckpt"))
+    prefix = str(folder / "mod\u00e8le.ckpt-3")
+    # TensorFlow's own writer of the state file (raw UTF-8), then protobuf's escaped spelling of it
+    tfcompat.load().compat.v1.train.update_checkpoint_state(str(folder), prefix)
+    for state in ((folder / "checkpoint").read_text(encoding="utf-8"), None):
+        if state is None:
+            escaped = prefix.encode("utf-8").decode("latin-1")
+            escaped = "".join(c if ord(c) < 128 else "\\%03o" % ord(c) for c in escaped)
+            (folder / "checkpoint").write_text(f'model_checkpoint_path: "{escaped}"\n')
+        report = audit_paths([str(folder)])
+        assert report.checkpoints[0].info.path == prefix
+        assert codes_of(report) == [("BN104", "bn2")]
+
+
+def test_brackets_in_folder_and_prefix_are_not_globs(tf1, tmp_path, capfd):
+    folder = tmp_path / "sweep[1]"
+    shutil.copytree(fx.Path(tf1["partial"]).parent, folder)
+    # a decoy that the glob ``sweep[1]`` would match instead
+    shutil.copytree(fx.Path(tf1["fixed"]).parent, tmp_path / "sweep1")
+    prefix = str(folder / "model.ckpt-3")
+    (folder / "checkpoint").write_text('model_checkpoint_path: "model.ckpt-3"\n')
+    for given in (str(folder), prefix, prefix + ".index"):
+        report = audit_paths([given])
+        assert report.checkpoints[0].info.path == prefix
+        assert codes_of(report) == [("BN104", "bn2")]
+    for path in folder.glob("model.ckpt-3.*"):
+        path.rename(folder / path.name.replace("model.ckpt-3", "m[a]x-3"))
+    report = audit_paths([str(folder / "m[a]x-3")])
+    assert codes_of(report) == [("BN104", "bn2")]
+    code, out, err = run_audit(capfd, str(folder / "m[a]x-3"))
+    assert code == 1 and err == ""
+    assert out.rstrip().splitlines()[-1].startswith(f"{folder}/m[a]x-3 (tf1, step 3)")

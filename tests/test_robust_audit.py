@@ -8,6 +8,10 @@ give exit 2 and one stderr line naming a file under the case's folder, no
 traceback, within the alarm.  A bit flip or trailing padding may still read as a
 valid checkpoint (a flipped float is a valid float): those only must not crash,
 and are counted apart.  No case may change a file under its folder.
+
+Every TensorFlow bundle case runs twice, with bncheck's file reader (the default) and with
+``--reader tf``: both must give the same exit code, and the same report when they read it, so a
+file that TensorFlow refuses is never audited as clean.
 """
 
 from __future__ import annotations
@@ -25,39 +29,19 @@ from pathlib import Path
 import pytest
 
 from tests.helpers_fs import folder_state
-from tests.audit_fixtures import build_tf1
+from tests.audit_fixtures import build_sharded, build_tf1
 from tests.robust_worker import run_batch
 
 TRIED: dict[str, int] = {"audit corrupted": 0, "audit read as valid": 0, "audit as another user": 0}
 ALARM_S = 30
-
-
-def _build_sharded(directory: Path) -> str:
-    """Two BN layers on two CPU devices saved by a sharded Saver: PREFIX.data-0000{0,1}-of-00002."""
-    from bncheck import tfcompat
-
-    tf = tfcompat.load()
-    v1 = tf.compat.v1
-    directory.mkdir(parents=True, exist_ok=True)
-    graph = tf.Graph()
-    with graph.as_default():
-        x = tf.constant([[1.0, 2.0, 3.0], [2.0, 0.0, 1.0], [4.0, 1.0, 0.0], [3.0, 3.0, 3.0]])
-        with tf.device("/cpu:0"):
-            h = v1.layers.batch_normalization(x, training=True, name="bn1")
-        with tf.device("/cpu:1"):
-            v1.layers.batch_normalization(h, training=True, name="bn2")
-        saver = v1.train.Saver(sharded=True)
-        with v1.Session(graph=graph, config=v1.ConfigProto(device_count={"CPU": 2})) as session:
-            session.run(v1.global_variables_initializer())
-            session.run(v1.get_collection(v1.GraphKeys.UPDATE_OPS))
-            return saver.save(session, str(directory / "model.ckpt"), global_step=1)
+READERS = ("file", "tf")
 
 
 @pytest.fixture(scope="module")
 def originals(tmp_path_factory) -> dict[str, Path]:
     base = tmp_path_factory.mktemp("robust-audit-originals")
     single = Path(build_tf1(base / "single", steps=2))
-    sharded = Path(_build_sharded(base / "sharded"))
+    sharded = Path(build_sharded(base / "sharded"))
     assert sorted(p.name for p in sharded.parent.glob("*.data-*")) == [
         "model.ckpt-1.data-00000-of-00002",
         "model.ckpt-1.data-00001-of-00002",
@@ -317,17 +301,27 @@ def test_corrupted_checkpoints_fail_in_one_line_or_read_cleanly(originals, tmp_p
         target = corruption.damage(folder, folder / original.name)
         folders[corruption.case_id] = folder
         before[corruption.case_id] = folder_state(folder)
-        cases.append(
-            {"id": corruption.case_id, "args": ["audit", "--format", "json", target], "alarm_s": ALARM_S}
-        )
-    results = run_batch(cases, tmp_path, budget_s=200)
+        for reader in READERS:
+            cases.append(
+                {
+                    "id": f"{corruption.case_id}@{reader}",
+                    "args": ["audit", "--reader", reader, "--format", "json", target],
+                    "alarm_s": ALARM_S,
+                }
+            )
+    results = run_batch(cases, tmp_path, budget_s=300)
     failures = []
     for corruption in table:
         TRIED["audit corrupted"] += 1
-        result = results[corruption.case_id]
+        result = results[f"{corruption.case_id}@file"]
+        by_tf = results[f"{corruption.case_id}@tf"]
         folder = folders[corruption.case_id]
         try:
             assert isinstance(result.code, int), f"{result.code}\n{result.stderr}"
+            assert (result.code, result.stdout) == (by_tf.code, by_tf.stdout), (
+                f"file reader: {result.code} {result.stderr.strip()}; "
+                f"TensorFlow: {by_tf.code} {by_tf.stderr.strip()}"
+            )
             assert "Traceback" not in result.stderr, result.stderr
             if result.code == 2 or corruption.structural:
                 assert result.code == 2, (result.code, result.stdout[:300], result.stderr)
@@ -383,7 +377,7 @@ def keras_files(tmp_path_factory) -> Path:
 
 def test_corrupted_keras_files_fail_in_one_line_or_read_cleanly(keras_files, tmp_path):
     """Truncated and bit-flipped Keras HDF5/zip files and a TF2 object checkpoint: errors become one line."""
-    cases, folders, before = [], {}, {}
+    cases, tf_cases, folders, before = [], [], {}, {}
     for name in ["model.weights.h5", "model.keras", "model.h5"]:
         data = (keras_files / name).read_bytes()
         variants = {
@@ -433,7 +427,9 @@ def test_corrupted_keras_files_fail_in_one_line_or_read_cleanly(keras_files, tmp
             folders[case_id] = folder
             before[case_id] = folder_state(folder)
             cases.append({"id": case_id, "args": ["audit", "--format", "json", str(folder / prefix.name)]})
-    results = run_batch(cases, tmp_path, budget_s=120)
+            tf_args = ["audit", "--reader", "tf", "--format", "json", str(folder / prefix.name)]
+            tf_cases.append({"id": f"{case_id}@tf", "args": tf_args})
+    results = run_batch(cases + tf_cases, tmp_path, budget_s=150)
     failures = []
     for case in cases:
         case_id = case["id"]
@@ -441,6 +437,12 @@ def test_corrupted_keras_files_fail_in_one_line_or_read_cleanly(keras_files, tmp
         result = results[case_id]
         try:
             assert isinstance(result.code, int), f"{result.code}: {result.stderr[-600:]}"
+            if case_id.startswith("tf2-"):
+                by_tf = results[f"{case_id}@tf"]
+                assert (result.code, result.stdout) == (by_tf.code, by_tf.stdout), (
+                    f"file reader: {result.code} {result.stderr.strip()}; "
+                    f"TensorFlow: {by_tf.code} {by_tf.stderr.strip()}"
+                )
             assert "Traceback" not in result.stderr, result.stderr[-600:]
             if result.code == 2 or "truncate" in case_id or "non-utf8" in case_id:
                 assert result.code == 2, (result.code, result.stderr)

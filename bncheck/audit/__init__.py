@@ -1,8 +1,8 @@
 """Checkpoint audit: read saved batch-norm statistics and check them (``bncheck audit``).
 
 ``audit_paths`` is the entry point; it returns an ``AuditReport`` (plain data) and
-never prints.  TensorFlow is imported through ``bncheck.tfcompat`` only when a
-TensorFlow checkpoint is read.
+never prints.  Checkpoints are read from their files; TensorFlow is imported (through
+``bncheck.tfcompat``) only for ``reader="tf"``.
 """
 
 from bncheck.audit.model import AuditReport, BnLayer, CheckpointAudit, CheckpointInfo, TensorStats

@@ -22,11 +22,28 @@ from bncheck.errors import InputError
 
 # on_progress(done, total, label): tensors read so far, tensors to read, what is being read
 ProgressCallback = Callable[[int, int, str], None]
+# A BN statistic is a vector over channels: a few thousand values in real models.  A larger
+# declared shape is refused before anything is read (a tiny file can declare gigabytes).
+MAX_CHANNELS = 1 << 20
 
 
-def tensor_stats(key: str, value: np.ndarray) -> TensorStats:
+def _as_numbers(path: str, key: str, value: np.ndarray) -> np.ndarray:
+    """``value`` as float64; an InputError naming the tensor when it holds no real numbers."""
+    kind = value.dtype.kind
+    if kind in "iuf" or (kind == "V" and value.dtype.names is None and value.dtype.itemsize == 2):
+        try:  # "V" of 2 bytes: bfloat16 as TensorFlow's reader returns it
+            return np.asarray(value, dtype=np.float64).reshape(-1)
+        except (TypeError, ValueError):
+            pass
+    names = {"c": "complex", "b": "bool", "O": "object", "S": "bytes", "U": "string"}
+    what = names.get(kind, str(value.dtype))
+    raise InputError(path, f"tensor {key!r} holds {what} values where batch-norm statistics are numbers")
+
+
+def tensor_stats(key: str, value: np.ndarray, path: str = "") -> TensorStats:
     """Summarise one BN tensor: range over finite values, NaN/Inf/non-positive counts, content hash."""
-    values = np.asarray(value, dtype=np.float64).reshape(-1)
+    value = np.asarray(value)
+    values = _as_numbers(path, key, value)
     finite = values[np.isfinite(values)]
     raw = np.ascontiguousarray(value)
     return TensorStats(
@@ -48,10 +65,12 @@ def audit_paths(
     all_checkpoints: bool = False,
     verbose: bool = False,
     on_progress: ProgressCallback | None = None,
+    reader: str = readers.READER_FILE,
 ) -> AuditReport:
     """Audit every checkpoint named by ``paths`` (with ``all_checkpoints``: every one in a directory).
 
     Checkpoints are audited in step order; with two or more, BN105 compares consecutive ones.
+    ``reader`` reads tensor bundles from their files ("file") or through TensorFlow ("tf").
     Raises InputError for anything unreadable; reads only BN tensors and the step.
     """
     if not paths:
@@ -62,8 +81,10 @@ def audit_paths(
     opened: list[readers.Contents] = []
     try:
         for source in sources:
-            opened.append(readers.open_source(source, verbose))
+            opened.append(readers.open_source(source, verbose, reader))
         plans = [(contents, group_layers(contents.shapes)) for contents in opened]
+        for contents, specs in plans:
+            _check_declared_sizes(contents, specs)
         total = sum(sum(len(layer.variables) for layer in layers) + 1 for _, layers in plans)
         done = 0
         audits = []
@@ -73,7 +94,8 @@ def audit_paths(
             for spec in specs:
                 stats = []
                 for role, name in spec.variables:
-                    stats.append((role, tensor_stats(contents.keys[name], contents.read(name))))
+                    key = contents.keys[name]
+                    stats.append((role, tensor_stats(key, contents.read(name), contents.path)))
                     done += 1
                     if on_progress is not None:
                         on_progress(done, total, contents.path)
@@ -108,3 +130,16 @@ def audit_paths(
         ordered = tuple(sorted(ordered, key=lambda audit: audit.info.step))
     run_findings = checks.compare_checkpoints(ordered) if len(ordered) > 1 else ()
     return AuditReport(ordered, run_findings)
+
+
+def _check_declared_sizes(contents: readers.Contents, specs: list) -> None:
+    """Refuse a BN statistic whose declared length no real layer has, before reading any of it."""
+    for spec in specs:
+        for _, name in spec.variables:
+            (channels,) = contents.shapes[name]
+            if channels > MAX_CHANNELS:
+                raise InputError(
+                    contents.path,
+                    f"tensor {contents.keys[name]!r} declares {channels} values; a batch-norm statistic "
+                    f"has one per channel (at most {MAX_CHANNELS} accepted)",
+                )

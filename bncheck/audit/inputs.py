@@ -5,9 +5,11 @@ Only the file system is consulted here (no TensorFlow); nothing is written.
 
 from __future__ import annotations
 
+import glob
 import os
 import re
 import stat
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,9 +22,7 @@ KIND_H5 = "keras-h5"  # .h5 / .weights.h5
 
 _DATA_SUFFIX = re.compile(r"\.data-\d{5}-of-\d{5}$")
 _STEP = re.compile(r"-(\d+)$")
-_STATE_LINE = re.compile(
-    r'^\s*(model_checkpoint_path|all_model_checkpoint_paths)\s*:\s*"((?:[^"\\]|\\.)*)"\s*$'
-)
+MAX_STATE_BYTES = 16 * 1024 * 1024  # a `checkpoint` state file lists a few paths
 _HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
 _ZIP_MAGIC = b"PK\x03\x04"
 _EXPECTED = (
@@ -61,7 +61,7 @@ def _resolve(raw_path: str, all_checkpoints: bool) -> list[Source]:
         return [_resolve_file(path)]
     if Path(f"{raw_path}.index").is_file():
         return [_bundle(raw_path)]
-    if path.parent.is_dir() and any(Path(path.parent).glob(f"{path.name}.data-*")):
+    if path.parent.is_dir() and any(Path(path.parent).glob(f"{glob.escape(path.name)}.data-*")):
         raise InputError(
             f"{raw_path}.index", "missing: the .data file is there but the checkpoint index is not"
         )
@@ -173,25 +173,40 @@ def _resolve_directory(directory: Path, all_checkpoints: bool) -> list[Source]:
 
 
 def _read_state(state: Path) -> tuple[str | None, list[str]]:
+    """The latest and all listed checkpoints of a `checkpoint` file (a CheckpointState in text format).
+
+    Protobuf's own text parser reads it: escapes (octal bytes of UTF-8 names, ``\\x``), the timestamp
+    lines that ``tf.train.CheckpointManager`` adds, and it rejects anything else.
+    """
+    from google.protobuf import text_format
+
+    from bncheck.audit import protos
+
     ensure_not_special(state)
     try:
-        text = state.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(state, f"cannot read the checkpoint state file ({error})") from None
-    latest: str | None = None
-    listed: list[str] = []
-    for line in text.splitlines():
-        if not line.strip():
-            continue
-        match = _STATE_LINE.match(line)
-        if match is None:
-            raise InputError(state, f"not a checkpoint state file (unexpected line {line.strip()[:60]!r})")
-        value = match.group(2).encode("utf-8").decode("unicode_escape")
-        if match.group(1) == "model_checkpoint_path":
-            latest = value
-        else:
-            listed.append(value)
-    return latest, listed
+        with open(state, "rb") as handle:
+            raw = handle.read(MAX_STATE_BYTES + 1)
+    except OSError as error:
+        problem = f"cannot read the checkpoint state file ({error.strerror or error})"
+        raise InputError(state, problem) from None
+    if len(raw) > MAX_STATE_BYTES:
+        raise InputError(state, f"not a checkpoint state file (larger than {MAX_STATE_BYTES} bytes)")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        problem = f"cannot read the checkpoint state file (not UTF-8: {error.reason})"
+        raise InputError(state, problem) from None
+    message = protos.CheckpointState()
+    try:
+        with warnings.catch_warnings():
+            # protobuf's unescaping warns about escapes Python would not accept; they still decode
+            warnings.simplefilter("ignore", DeprecationWarning)
+            text_format.Parse(text, message)
+    except (text_format.ParseError, ValueError) as error:  # ValueError: bad UTF-8 in an escape
+        problem = " ".join(str(error).split())[:120]
+        raise InputError(state, f"not a checkpoint state file ({problem})") from None
+    latest = message.model_checkpoint_path or None
+    return latest, list(message.all_model_checkpoint_paths)
 
 
 def _locate(directory: Path, name: str) -> str | None:

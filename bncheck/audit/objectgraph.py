@@ -1,75 +1,63 @@
-"""Decode the object graph that TF2 checkpoints store under ``_CHECKPOINTABLE_OBJECT_GRAPH``.
+"""Decode the object graphs of TF2 checkpoints and SavedModels into variable names.
 
-Only what the audit needs: each saved variable's checkpoint key and its ``full_name``
-(the variable's name, e.g. ``sequential/bn1/gamma``), which keeps the layer names that
-object-based keys (``optimizer/_trainable_variables/2/...``) lose.  A few lines of
-protobuf wire decoding keep this free of TensorFlow's private modules.
-
-    TrackableObjectGraph { repeated TrackableObject nodes = 1; }
-    TrackableObject      { repeated SerializedTensor attributes = 2; ... }
-    SerializedTensor     { string name = 1; string full_name = 2; string checkpoint_key = 3; }
+A TF2 checkpoint stores a ``TrackableObjectGraph`` under ``_CHECKPOINTABLE_OBJECT_GRAPH``; each node's
+attributes give a saved tensor's ``checkpoint_key`` and its ``full_name`` (the variable's name, e.g.
+``sequential/bn1/gamma``), which keeps the layer names that object-based keys
+(``optimizer/_trainable_variables/2/...``) lose.  A SavedModel's ``saved_model.pb`` has a
+``SavedObjectGraph`` whose nodes line up with the checkpoint's, and whose variables carry their
+names: it fills in the names the checkpoint's graph leaves empty.
 """
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Callable
+
+from bncheck.audit import protos
 
 
 class ObjectGraphError(ValueError):
-    """The serialized object graph is not valid protobuf."""
+    """The serialized object graph is not a valid protobuf message."""
 
 
-def _varint(data: bytes, position: int) -> tuple[int, int]:
-    result = shift = 0
-    while True:
-        if position >= len(data):
-            raise ObjectGraphError("truncated varint")
-        byte = data[position]
-        position += 1
-        result |= (byte & 0x7F) << shift
-        if not byte & 0x80:
-            return result, position
-        shift += 7
-        if shift > 63:
-            raise ObjectGraphError("varint too long")
+def variable_names(
+    serialized: bytes, saved_model: Callable[[], bytes | None] | None = None
+) -> dict[str, str]:
+    """checkpoint key -> full_name of every variable attribute in the object graph that names one.
 
-
-def _fields(data: bytes) -> Iterator[tuple[int, bytes | int]]:
-    """(field number, value) for each field; length-delimited values as bytes."""
-    position = 0
-    while position < len(data):
-        key, position = _varint(data, position)
-        number, wire_type = key >> 3, key & 7
-        if wire_type == 0:
-            value, position = _varint(data, position)
-            yield number, value
-        elif wire_type == 2:
-            length, position = _varint(data, position)
-            end = position + length
-            if end > len(data):
-                raise ObjectGraphError("truncated field")
-            yield number, data[position:end]
-            position = end
-        elif wire_type == 1:
-            position += 8
-        elif wire_type == 5:
-            position += 4
-        else:
-            raise ObjectGraphError(f"unsupported wire type {wire_type}")
-
-
-def variable_names(serialized: bytes) -> dict[str, str]:
-    """checkpoint key -> full_name for every attribute in the object graph that has both."""
+    ``saved_model`` gives the bytes of ``saved_model.pb`` (or None); it is called only when an
+    attribute has no ``full_name``, to name it from the SavedModel's own object graph.
+    """
+    graph = protos.TrackableObjectGraph()
+    try:
+        graph.ParseFromString(serialized)
+    except protos.DecodeError as error:
+        raise ObjectGraphError(f"the object graph is not a TrackableObjectGraph ({error})") from None
     names: dict[str, str] = {}
-    for number, node in _fields(serialized):
-        if number != 1 or not isinstance(node, bytes):
-            continue
-        for field_number, attribute in _fields(node):
-            if field_number != 2 or not isinstance(attribute, bytes):
+    unnamed: dict[int, list[str]] = {}
+    for node_id, node in enumerate(graph.nodes):
+        for attribute in node.attributes:
+            if not attribute.checkpoint_key:
                 continue
-            parts = {n: v for n, v in _fields(attribute) if isinstance(v, bytes)}
-            key = parts.get(3, b"").decode("utf-8", "replace")
-            full_name = parts.get(2, b"").decode("utf-8", "replace")
-            if key and full_name:
-                names.setdefault(key, full_name)
+            if attribute.full_name:
+                names.setdefault(attribute.checkpoint_key, attribute.full_name)
+            elif attribute.name == "VARIABLE_VALUE":
+                unnamed.setdefault(node_id, []).append(attribute.checkpoint_key)
+    pb = saved_model() if unnamed and saved_model is not None else None
+    if pb is not None:
+        for node_id, name in _saved_variable_names(pb).items():
+            for key in unnamed.get(node_id, ()):
+                names.setdefault(key, name)
     return names
+
+
+def _saved_variable_names(serialized: bytes) -> dict[int, str]:
+    """node id -> variable name, from the first meta graph's SavedObjectGraph."""
+    model = protos.SavedModel()
+    try:
+        model.ParseFromString(serialized)
+    except protos.DecodeError as error:
+        raise ObjectGraphError(f"saved_model.pb is not a SavedModel ({error})") from None
+    if not model.meta_graphs:
+        return {}
+    nodes = model.meta_graphs[0].object_graph_def.nodes
+    return {node_id: node.variable.name for node_id, node in enumerate(nodes) if node.variable.name}

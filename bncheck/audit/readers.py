@@ -1,17 +1,16 @@
 """Readers: list a checkpoint's variables (names and shapes) and read chosen ones.
 
-TensorFlow bundles (TF1 Saver, TF2 ``tf.train.Checkpoint``, SavedModel ``variables/``)
-go through ``tf.train.load_checkpoint``; Keras files through h5py.  Listing reads only
-the index / HDF5 metadata; ``read`` fetches one tensor, so the large weights are never
+Tensor bundles (TF1 Saver, TF2 ``tf.train.Checkpoint``, SavedModel ``variables/``) are read straight
+from their files by ``bundle`` (the default, no TensorFlow) or, with ``reader="tf"``, by TensorFlow's
+``tf.train.load_checkpoint`` (``tf_reader``); Keras files through h5py (``keras_files``).  Listing
+reads only the index / HDF5 metadata; ``read`` fetches one tensor, so the large weights are never
 loaded.  Every failure becomes an InputError naming the file; nothing is written.
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
+import glob
 import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -20,17 +19,17 @@ import numpy as np
 
 from bncheck.audit import objectgraph
 from bncheck.audit.inputs import KIND_H5, KIND_KERAS, KIND_SAVEDMODEL, Source, ensure_not_special
-from bncheck.audit.model import ROLE_AFFINE, ROLE_BETA, ROLE_GAMMA, ROLE_MEAN, ROLE_VARIANCE
 from bncheck.errors import InputError
-from bncheck.tfcompat import quiet_native_stderr
 
+READER_FILE = "file"
+READER_TF = "tf"
+READERS = (READER_FILE, READER_TF)
 KIND_TF2 = "tf2-object"
 OBJECT_GRAPH_KEY = "_CHECKPOINTABLE_OBJECT_GRAPH"
+MAX_SAVED_MODEL_BYTES = 1 << 30  # saved_model.pb is read for names only when the checkpoint lacks them
 _VALUE_SUFFIX = "/.ATTRIBUTES/VARIABLE_VALUE"
 _STEP_NAMES = ("global_step", "step")
 _ITERATION_KEY = re.compile(r"(^|/)optimizer/(_iterations|iter)" + re.escape(_VALUE_SUFFIX) + "$")
-_KERAS3_BN_GROUP = re.compile(r"(^|_)batch_normalization(_\d+)?$")
-_BN_CLASSES = {"BatchNormalization", "SyncBatchNormalization"}
 
 
 @dataclass
@@ -56,46 +55,41 @@ class Contents:
         return np.asarray(self._read(self.keys[name]))
 
     def read_step(self) -> int | None:
+        """The saved step, when it is one whole number; None when not saved or not a usable number."""
         if self.step_key is None:
             return None
         value = np.asarray(self._read(self.step_key))
-        if value.size != 1 or not np.issubdtype(value.dtype, np.number):
-            return None
-        return int(value.reshape(()))
+        if value.size != 1 or value.dtype.kind not in "iuf":
+            return None  # a string, complex, bool or structured value is no step count
+        number = value.reshape(()).item()
+        if isinstance(number, float) and not (number == number and abs(number) < 2**63):
+            return None  # NaN or Inf
+        return int(number)
 
     def close(self) -> None:
         self._close()
 
 
-def open_source(source: Source, verbose: bool = False) -> Contents:
+def open_source(source: Source, verbose: bool = False, reader: str = READER_FILE) -> Contents:
     """Open ``source`` and list its variables (no tensor data is read)."""
     if source.kind in (KIND_KERAS, KIND_H5):
         return _open_keras(source)
-    return _open_bundle(source, verbose)
+    if reader not in READERS:
+        raise InputError("--reader", f"unknown reader {reader!r}; expected one of {', '.join(READERS)}")
+    return _open_bundle(source, verbose, reader)
 
 
-# --- TensorFlow tensor bundles ---------------------------------------------------------------
-
-
-def _tf_problem(error: BaseException) -> str:
-    """A short, one-line reason from a TensorFlow error message."""
-    message = " ".join(str(getattr(error, "message", None) or error).split())
-    tail = message.rsplit("): ", 1)[-1] if "): " in message else message
-    return tail[:160]
+# --- tensor bundles ----------------------------------------------------------------------------------
 
 
 def _data_files(prefix: str) -> list[Path]:
     folder = Path(prefix).parent
     name = Path(prefix).name
-    return sorted(folder.glob(f"{glob_escape(name)}.data-*-of-*"))
-
-
-def glob_escape(text: str) -> str:
-    return re.sub(r"([*?\[])", r"[\1]", text)
+    return sorted(folder.glob(f"{glob.escape(name)}.data-*-of-*"))
 
 
 def _check_readable(path: Path, what: str) -> None:
-    """Open and read one byte, so that an unreadable file is one line naming it, before TensorFlow sees it."""
+    """Open and read one byte, so that an unreadable file is one line naming it, before a reader sees it."""
     ensure_not_special(path)
     try:
         with open(path, "rb") as handle:
@@ -123,74 +117,99 @@ def _check_bundle_files(prefix: str, index: Path) -> list[Path]:
     return data
 
 
-def _open_bundle(source: Source, verbose: bool) -> Contents:
-    from bncheck import tfcompat
-
+def _open_bundle(source: Source, verbose: bool, reader: str) -> Contents:
     prefix = source.path
     index = Path(f"{prefix}.index")
     data = _check_bundle_files(prefix, index)
-    tf = tfcompat.load(verbose)
+    if reader == READER_TF:
+        from bncheck.audit import tf_reader
+
+        shapes, read, size, close = tf_reader.open_bundle(prefix, index, data, verbose)
+    else:
+        shapes, read, size, close = _open_bundle_files(prefix)
+    kind = KIND_SAVEDMODEL if source.kind == KIND_SAVEDMODEL else source.kind
     try:
-        with quiet_native_stderr(not verbose):
-            reader = tf.train.load_checkpoint(prefix)
-            shapes = {name: tuple(shape) for name, shape in reader.get_variable_to_shape_map().items()}
-            dtypes = reader.get_variable_to_dtype_map()
-    except Exception as error:  # noqa: BLE001 - TensorFlow raises several types for a bad bundle
-        named = next((str(path) for path in [index, *data] if str(path) in str(error)), str(index))
-        raise InputError(named, f"corrupt or unreadable checkpoint ({_tf_problem(error)})") from None
-    if not data and shapes:
-        raise InputError(f"{prefix}.data-00000-of-00001", "missing checkpoint data file")
-    size = sum(path.stat().st_size for path in data)
-    _check_not_truncated(prefix, data, shapes, dtypes, size)
+        if OBJECT_GRAPH_KEY in shapes:
+            if kind != KIND_SAVEDMODEL:
+                kind = KIND_TF2
+            saved_model = Path(prefix).parent.parent / "saved_model.pb" if kind == KIND_SAVEDMODEL else None
+            canonical, keys, step_key = _object_names(shapes, read, prefix, saved_model)
+        else:
+            keys = {name: name for name in shapes}
+            canonical = shapes
+            step_key = next((name for name in _STEP_NAMES if name in shapes and shapes[name] == ()), None)
+            if step_key is None:
+                step_key = next(
+                    (name for name in sorted(shapes) if name.endswith("/global_step") and shapes[name] == ()),
+                    None,
+                )
+    except BaseException:
+        close()
+        raise
+    return Contents(kind, prefix, canonical, keys, len(shapes), size, step_key, read, close)
+
+
+def _open_bundle_files(prefix: str) -> tuple[dict, Callable[[str], Any], int, Callable[[], None]]:
+    """bncheck's own reader: the index parsed, every shard's size checked, tensors read by offset."""
+    from bncheck.audit import bundle
+
+    opened: bundle.Bundle | None = None
+    try:
+        opened = bundle.Bundle(prefix)
+        opened.check_sizes()  # also opens every shard the header names: a missing one fails here
+        size = sum(Path(path).stat().st_size for path in opened.data_files())
+    except bundle.BundleError as error:
+        if opened is not None:
+            opened.close()
+        raise InputError(error.path, error.problem) from None
+    except BaseException:
+        if opened is not None:
+            opened.close()
+        raise
+    reader = opened
 
     def read(key: str) -> Any:
         try:
-            with quiet_native_stderr(not verbose):
-                return reader.get_tensor(key)
-        except Exception as error:  # noqa: BLE001 - truncated or corrupt data
-            named = str(data[0]) if len(data) == 1 else f"{prefix}.data-*"
-            raise InputError(named, f"cannot read tensor {key!r} ({_tf_problem(error)})") from None
+            return reader.read(key)
+        except bundle.BundleError as error:
+            raise InputError(error.path, error.problem) from None
 
-    kind = KIND_SAVEDMODEL if source.kind == KIND_SAVEDMODEL else source.kind
-    if OBJECT_GRAPH_KEY in shapes:
-        if kind != KIND_SAVEDMODEL:
-            kind = KIND_TF2
-        canonical, keys, step_key = _object_names(shapes, read)
-    else:
-        keys = {name: name for name in shapes}
-        canonical = shapes
-        step_key = next((name for name in _STEP_NAMES if name in shapes and shapes[name] == ()), None)
-        if step_key is None:
-            step_key = next(
-                (name for name in sorted(shapes) if name.endswith("/global_step") and shapes[name] == ()),
-                None,
-            )
-    return Contents(kind, prefix, canonical, keys, len(shapes), size, step_key, read)
+    shapes = {name: variable.shape for name, variable in reader.variables.items()}
+    return shapes, read, size, reader.close
 
 
-def _check_not_truncated(prefix: str, data: list[Path], shapes: dict, dtypes: dict, size: int) -> None:
-    """Compare the bytes the index promises (fixed-size tensors only) with the .data files.
+def _object_graph_names(read: Callable[[str], Any], prefix: str, saved_model: Path | None) -> dict[str, str]:
+    value = read(OBJECT_GRAPH_KEY)
+    # not np.asarray: a bytes scalar would become dtype "S", which drops trailing NUL bytes
+    if isinstance(value, np.ndarray) and value.shape == () and value.dtype.kind == "O":
+        value = value.item()
+    if not isinstance(value, bytes):
+        raise InputError(prefix, f"tensor {OBJECT_GRAPH_KEY!r} is not one string")
 
-    The reader opens a truncated bundle without complaint and fails only on the tensors
-    past the cut, which the audit may never read; this catches it up front.
-    """
-    expected = 0
-    for name, shape in shapes.items():
-        dtype = dtypes.get(name)
-        if dtype is None or dtype.name in ("string", "variant", "resource"):
-            continue
-        expected += int(np.prod(shape, dtype=np.int64)) * dtype.size
-    if size < expected:
-        named = str(data[0]) if len(data) == 1 else f"{prefix}.data-*"
-        raise InputError(named, f"truncated: {size} bytes, but the index lists {expected} bytes of tensors")
+    def saved_model_bytes() -> bytes | None:
+        """saved_model.pb, read only when the checkpoint's graph leaves a variable unnamed."""
+        if saved_model is None:
+            return None
+        try:
+            if not saved_model.is_file() or saved_model.stat().st_size > MAX_SAVED_MODEL_BYTES:
+                return None
+            ensure_not_special(saved_model)
+            return saved_model.read_bytes()
+        except OSError as error:
+            raise InputError(saved_model, f"cannot read the SavedModel ({error.strerror or error})") from None
 
-
-def _object_names(shapes: dict, read: Callable[[str], Any]) -> tuple[dict, dict, str | None]:
-    """Canonical names for a TF2 object checkpoint: each variable's own name where known."""
     try:
-        full_names = objectgraph.variable_names(bytes(read(OBJECT_GRAPH_KEY)))
-    except objectgraph.ObjectGraphError:
-        full_names = {}
+        return objectgraph.variable_names(value, saved_model_bytes)
+    except objectgraph.ObjectGraphError as error:
+        named = saved_model if saved_model is not None and "saved_model" in str(error) else prefix
+        raise InputError(named, f"tensor {OBJECT_GRAPH_KEY!r}: {error}") from None
+
+
+def _object_names(
+    shapes: dict, read: Callable[[str], Any], prefix: str, saved_model: Path | None = None
+) -> tuple[dict, dict, str | None]:
+    """Canonical names for a TF2 object checkpoint: each variable's own name where known."""
+    full_names = _object_graph_names(read, prefix, saved_model)
     canonical: dict[str, tuple[int, ...]] = {}
     keys: dict[str, str] = {}
     step_key = None
@@ -213,159 +232,11 @@ def _object_names(shapes: dict, read: Callable[[str], Any]) -> tuple[dict, dict,
 
 
 def _open_keras(source: Source) -> Contents:
-    import h5py
+    from bncheck.audit.keras_files import open_keras
 
     path = Path(source.path)
-    closers: list[Callable[[], None]] = []
-    config: Any = None
-    try:
-        if source.kind == KIND_KERAS:
-            archive = zipfile.ZipFile(path)
-            closers.append(archive.close)
-            members = set(archive.namelist())
-            if "model.weights.h5" not in members:
-                raise InputError(path, "not a Keras model archive (model.weights.h5 is missing)")
-            if "config.json" in members:
-                config = json.loads(archive.read("config.json").decode("utf-8"))
-            # h5py reads the member through a seekable handle: only the metadata and the
-            # BN datasets are decompressed, not the whole weights file
-            member = archive.open("model.weights.h5")
-            closers.append(member.close)
-            handle = h5py.File(member, "r")
-        else:
-            handle = h5py.File(path, "r")
-            raw_config = handle.attrs.get("model_config")
-            if raw_config is not None:
-                config = json.loads(
-                    raw_config.decode("utf-8") if isinstance(raw_config, bytes) else raw_config
-                )
-        closers.insert(0, handle.close)
-        shapes, keys, step_key, tensor_count = _h5_names(handle, config)
-    except InputError:
-        _close_all(closers)
-        raise
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile, json.JSONDecodeError, RuntimeError) as error:
-        _close_all(closers)
-        problem = " ".join(str(error).split())[:160]
-        raise InputError(path, f"corrupt or unreadable Keras file ({problem})") from None
-
-    def read(key: str) -> Any:
-        try:
-            return handle[key][()]
-        except (OSError, ValueError, KeyError, RuntimeError) as error:
-            raise InputError(
-                path, f"cannot read dataset {key!r} ({' '.join(str(error).split())[:120]})"
-            ) from None
-
-    size = path.stat().st_size
+    opened = open_keras(path, source.kind == KIND_KERAS)
     return Contents(
-        source.kind, str(path), shapes, keys, tensor_count, size, step_key, read, lambda: _close_all(closers)
+        source.kind, str(path), opened.shapes, opened.keys, opened.tensor_count, path.stat().st_size,
+        opened.step_key, opened.read, opened.close,
     )
-
-
-def _close_all(closers: list[Callable[[], None]]) -> None:
-    for close in closers:
-        with contextlib.suppress(Exception):
-            close()
-
-
-def _bn_configs(config: Any) -> dict[str, dict]:
-    """Layer name -> config of every BatchNormalization layer in a Keras model config."""
-    found: dict[str, dict] = {}
-    if isinstance(config, dict):
-        if config.get("class_name") in _BN_CLASSES and isinstance(config.get("config"), dict):
-            found[str(config["config"].get("name"))] = config["config"]
-        for value in config.values():
-            found.update(_bn_configs(value))
-    elif isinstance(config, list):
-        for value in config:
-            found.update(_bn_configs(value))
-    return found
-
-
-def _h5_names(handle: Any, config: Any) -> tuple[dict, dict, str | None, int]:
-    """Canonical BN-candidate names, their dataset paths, the step dataset and the dataset count."""
-    import h5py
-
-    bn_configs = _bn_configs(config)
-    datasets: dict[str, tuple[int, ...]] = {}
-    vars_groups: list[str] = []
-
-    def visit(name: str, item: Any) -> None:
-        if not isinstance(name, str):
-            # h5py hands over the raw bytes of a name that is not UTF-8: a damaged file
-            raise ValueError(f"object name {bytes(name)[:60]!r} is not UTF-8")
-        if isinstance(item, h5py.Dataset):
-            datasets[name] = tuple(item.shape)
-        elif name == "vars" or name.endswith("/vars"):
-            vars_groups.append(name)
-
-    handle.visititems(visit)
-    shapes: dict[str, tuple[int, ...]] = {}
-    keys: dict[str, str] = {}
-    step_key = None
-    if vars_groups:  # Keras 3 layout: layers/<auto_name>/vars/<index>
-        for group_path in vars_groups:
-            if group_path.startswith("optimizer"):
-                if f"{group_path}/0" in datasets and datasets[f"{group_path}/0"] == ():
-                    step_key = f"{group_path}/0"
-                continue
-            display = _keras3_display_name(handle, group_path)
-            user_name = display.rsplit("/", 1)[-1]
-            auto_name = group_path[: -len("/vars")].rsplit("/", 1)[-1]
-            if user_name not in bn_configs and not _KERAS3_BN_GROUP.search(auto_name):
-                continue
-            count = sum(1 for index in range(16) if f"{group_path}/{index}" in datasets)
-            roles = _keras3_roles(count, bn_configs.get(user_name))
-            for index, role in enumerate(roles):
-                name = f"{display}/{role}"
-                shapes[name] = datasets[f"{group_path}/{index}"]
-                keys[name] = f"{group_path}/{index}"
-        return shapes, keys, step_key, len(datasets)
-    # Keras 2 / legacy layout: [model_weights/]<layer>/<layer>/<variable>:0
-    for path, shape in datasets.items():
-        if path.startswith("optimizer_weights"):
-            if path.rsplit("/", 1)[-1].removesuffix(":0") in ("iter", "iteration") and shape == ():
-                step_key = path
-            continue
-        parts = path.removeprefix("model_weights/").removesuffix(":0").split("/")
-        if len(parts) >= 3 and parts[-2] == parts[0]:
-            # <layer>/[<model>/]<layer>/<variable>: Keras 2 and Keras 3 name the inner group differently
-            parts = [parts[0], parts[-1]]
-        elif len(parts) >= 3 and parts[0] == parts[1]:
-            parts = parts[1:]
-        name = "/".join(parts)
-        shapes[name] = shape
-        keys[name] = path
-    return shapes, keys, step_key, len(datasets)
-
-
-def _keras3_display_name(handle: Any, group_path: str) -> str:
-    """``layers/functional/layers/batch_normalization/vars`` -> ``functional/bn1`` (user names)."""
-    parts = group_path.split("/")[:-1]
-    names = []
-    for depth in range(len(parts)):
-        if parts[depth] == "layers":
-            continue
-        sub = "/".join(parts[: depth + 1]) + "/vars"
-        name = handle[sub].attrs.get("name") if sub in handle else None
-        if isinstance(name, bytes):
-            name = name.decode("utf-8")
-        names.append(str(name) if name else parts[depth])
-    return "/".join(names) or group_path
-
-
-def _keras3_roles(count: int, config: dict | None) -> tuple[str, ...]:
-    """Keras 3 BatchNormalization saves gamma, beta (when enabled), then the moving statistics."""
-    stats = (ROLE_MEAN, ROLE_VARIANCE)
-    if config is not None:
-        affine = ((ROLE_GAMMA,) if config.get("scale", True) else ()) + (
-            (ROLE_BETA,) if config.get("center", True) else ()
-        )
-        if len(affine) + 2 == count:
-            return affine + stats
-    if count >= 4:
-        return (ROLE_GAMMA, ROLE_BETA) + stats
-    if count == 3:
-        return (ROLE_AFFINE,) + stats
-    return stats[:count]

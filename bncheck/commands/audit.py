@@ -21,15 +21,26 @@ _LARGE_CHECKPOINT = 256 * 1024 * 1024  # bytes; above this a single checkpoint g
     help="Audit every checkpoint listed in a directory's `checkpoint` file, in step order.",
 )
 @click.option(
+    "--reader",
+    type=click.Choice(["file", "tf"]),
+    default="file",
+    show_default=True,
+    help="How tensor bundles are read: from their files (no TensorFlow), or through TensorFlow "
+    "(needs bncheck[tf]; for comparison).",
+)
+@click.option(
     "--verbose", is_flag=True, help="Show TensorFlow's log output and every checkpoint's layer table."
 )
-def audit_command(paths: tuple[str, ...], output: OutputOptions, all_checkpoints: bool, verbose: bool) -> int:
+def audit_command(
+    paths: tuple[str, ...], output: OutputOptions, all_checkpoints: bool, reader: str, verbose: bool
+) -> int:
     """Check a checkpoint's BN moving statistics: saved? updated? finite?
 
     PATH is a checkpoint prefix (model.ckpt-1000) or one of its files, a directory with a
     `checkpoint` file (its latest checkpoint; --all for every one), a SavedModel directory,
     or a Keras .keras / .h5 / .weights.h5 file.  Two or more checkpoints are also compared
-    with each other (BN105).
+    with each other (BN105).  Checkpoints are read straight from their files: TensorFlow is
+    not needed (--reader tf reads them through TensorFlow instead).
 
     \b
       bncheck audit train_dir/
@@ -45,7 +56,11 @@ def audit_command(paths: tuple[str, ...], output: OutputOptions, all_checkpoints
 
     with _progress(paths, all_checkpoints) as on_progress:
         report = audit_paths(
-            list(paths), all_checkpoints=all_checkpoints, verbose=verbose, on_progress=on_progress
+            list(paths),
+            all_checkpoints=all_checkpoints,
+            verbose=verbose,
+            on_progress=on_progress,
+            reader=reader,
         )
     findings = list(report.findings)
     write_report(

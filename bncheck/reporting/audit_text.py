@@ -61,12 +61,14 @@ def layer_table(checkpoint: CheckpointAudit) -> Table:
 
 
 def _layer_row(layer: BnLayer) -> tuple:
+    # Text cells, never str: a str cell is parsed as rich markup, and a name read from a
+    # user's file (``[blink red]bn``, ``run[/a]``) would restyle the table or crash the render
     status = Text(layer.status, style=_STATUS_STYLE.get(layer.status, ""))
     return (
         Text(printable(layer.name)),
-        str(layer.channels),
-        _range(layer.get(ROLE_MEAN)),
-        _range(layer.get(ROLE_VARIANCE)),
+        Text(str(layer.channels)),
+        Text(_range(layer.get(ROLE_MEAN))),
+        Text(_range(layer.get(ROLE_VARIANCE))),
         status,
     )
 
