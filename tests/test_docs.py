@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bncheck.scenarios import spec
-from bncheck.scenarios.expectations import OBSERVATIONS
+from bncheck.scenarios import procedures, spec
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
 
@@ -16,7 +15,8 @@ def test_readme_lists_every_builtin_scenario():
 
 
 def test_readme_lists_every_observation():
-    missing = [name for observations in OBSERVATIONS.values() for name in observations if f"`{name}`" not in README]
+    missing = [observation.name for procedure in procedures.registry().values()
+               for observation in procedure.observations if f"`{observation.name}`" not in README]
     assert not missing
 
 

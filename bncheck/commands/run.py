@@ -28,7 +28,8 @@ scenario documents), 2 bad input.
 """
 
 
-def _load_scenarios(references: tuple[str, ...], run_all: bool, overrides: list, optional: list) -> list:
+def _load_scenarios(references: tuple[str, ...], run_all: bool, overrides: list, optional: list,
+                    size_limits: bool = True) -> list:
     """Validate every scenario before TensorFlow is imported, so bad input fails fast.
 
     ``overrides`` come from --set and must fit every scenario; ``optional`` ones
@@ -40,18 +41,18 @@ def _load_scenarios(references: tuple[str, ...], run_all: bool, overrides: list,
         raise BncheckError("give scenario names or --all, not both")
     if not run_all and not references:
         raise BncheckError("no scenario given: name one (`bncheck list` shows them), give a .toml path, or use --all")
+    paths = [spec.resolve(reference) for reference in references]
     if run_all:
-        references = tuple(str(path) for path in spec.builtin_files().values())
-        if not references:
-            raise BncheckError("no built-in scenario files found (is bncheck installed with its data files?)")
+        paths = list(spec.builtin_files().values())
+        if not paths:
+            raise BncheckError("no built-in scenario files found (is bncheck installed with its package data?)")
     scenarios = []
-    for reference in references:
-        path = spec.resolve(reference)
+    for path in paths:
         raw = spec.read_toml(path)
         procedure = spec.procedure_of(raw)
-        tables = spec.PROCEDURES[procedure][0] if procedure else {}
+        tables = procedure.tables if procedure else {}
         fitting = [(key, value) for key, value in optional if key.split(".")[0] in tables]
-        scenarios.append(spec.validate(spec.apply_overrides(raw, overrides + fitting, path), path))
+        scenarios.append(spec.validate(spec.apply_overrides(raw, overrides + fitting, path), path, size_limits))
     return scenarios
 
 
@@ -68,10 +69,16 @@ def _load_scenarios(references: tuple[str, ...], run_all: bool, overrides: list,
 @click.option("--save-dir", type=click.Path(file_okay=False), help="Keep the checkpoints a scenario writes here.")
 @click.option("--grappler", is_flag=True,
               help="Run with TensorFlow's graph optimizer on, as a training program does (slower on these tiny graphs).")
+@click.option("--all-variables", "all_variables", is_flag=True,
+              help="Also show the optimizer's own variables (Adam's slots and beta powers).")
+@click.option("--no-size-limits", "no_size_limits", is_flag=True,
+              help="Run scenarios larger than the built-in caps (1,000,000 input elements, 4,096 units, "
+                   "16 layers, 20,000,000 steps x elements).")
 @click.option("--verbose", is_flag=True, help="Let TensorFlow's own log lines and warnings through.")
 def run_command(scenarios: tuple[str, ...], run_all: bool, steps: int | None, seed: int | None,
                 settings: tuple[str, ...], output_format: str, device: str, plot: str | None,
-                save_dir: str | None, grappler: bool, verbose: bool) -> int:
+                save_dir: str | None, grappler: bool, all_variables: bool, no_size_limits: bool,
+                verbose: bool) -> int:
     """Reproduce batch-normalization pitfalls live on real TensorFlow graphs.
 
     Builds each scenario's graphs (the pitfall and its fix), runs the train steps
@@ -87,7 +94,7 @@ def run_command(scenarios: tuple[str, ...], run_all: bool, steps: int | None, se
         optional.append(("train.steps", steps))
     if seed is not None:
         optional += [("input.seed", seed), ("data.seed", seed)]
-    loaded = _load_scenarios(tuple(scenarios), run_all, overrides, optional)
+    loaded = _load_scenarios(tuple(scenarios), run_all, overrides, optional, size_limits=not no_size_limits)
     if plot is not None:
         if importlib.util.find_spec("matplotlib") is None:
             raise BncheckError("--plot needs matplotlib: pip install 'bncheck[plot]'")
@@ -98,7 +105,8 @@ def run_command(scenarios: tuple[str, ...], run_all: bool, steps: int | None, se
     from bncheck.reporting.console import make_console
     from bncheck.scenarios.runner import run_scenario
 
-    chosen = tfcompat.select_device(device, verbose)
+    with tfcompat.quiet_native_stderr(not verbose):  # CUDA probing prints its own lines
+        chosen = tfcompat.select_device(device, verbose)
     console = make_console()
     results = []
     for scenario in loaded:
@@ -118,7 +126,7 @@ def run_command(scenarios: tuple[str, ...], run_all: bool, steps: int | None, se
         if output_format == "text":
             from bncheck.reporting.scenario_text import render_scenario
 
-            render_scenario(console, result)
+            render_scenario(console, result, all_variables=all_variables)
     if plot is not None:
         from bncheck.reporting.plot import plot_trajectory
 

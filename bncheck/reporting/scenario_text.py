@@ -133,7 +133,7 @@ def trajectory_chart(trajectory: Trajectory, width: int = 64, height: int = 12) 
     return text
 
 
-def render_scenario(console: Console, result: ScenarioResult) -> None:
+def render_scenario(console: Console, result: ScenarioResult, all_variables: bool = False) -> None:
     console.print(Rule(Text(f"{result.name} — {result.title}", style="bold")))
     console.print(Text(result.pitfall, style="italic"))
     placed = ", ".join(result.devices_used) or "?"

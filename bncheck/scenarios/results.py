@@ -7,7 +7,6 @@ from typing import Any
 
 from bncheck.scenarios.expectations import ExpectationResult
 
-PHASES = ("initial", "after_train", "after_test")
 SMALL = 16  # tensors of at most this many elements are shown in full
 
 
@@ -33,10 +32,11 @@ class VariableSnapshot:
     trainable: bool
     device: str
     value: ValueSummary
+    optimizer: bool = False  # one of the optimizer's own variables (Adam's slots, beta powers)
 
     def to_dict(self) -> dict:
         return {"name": self.name, "shape": list(self.shape), "dtype": self.dtype, "trainable": self.trainable,
-                "device": self.device, "value": self.value.to_dict()}
+                "device": self.device, "optimizer": self.optimizer, "value": self.value.to_dict()}
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,7 @@ class VariantResult:
     observations: dict[str, Any]
     expectations: list[ExpectationResult]
     notes: list[str] = field(default_factory=list)
+    role: str | None = None  # "bug" or "fix", as the scenario file says
     arrays: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)  # raw numpy, for tests
 
     @property
@@ -57,6 +58,7 @@ class VariantResult:
     def to_dict(self) -> dict:
         return {
             "label": self.label,
+            "role": self.role,
             "settings": self.settings,
             "snapshots": {phase: [snap.to_dict() for snap in snaps] for phase, snaps in self.snapshots.items()},
             "outputs": {name: summary.to_dict() for name, summary in self.outputs.items()},
