@@ -17,7 +17,7 @@ Examples:
   bncheck run decay-sweep --plot decay.png
   bncheck run --all --format json > report.json
   bncheck run my-pitfall.toml --set variant.momentum=0.5 --set train.steps=20
-  bncheck run trainable-only-saver --save-dir ckpt/    # then: bncheck audit ckpt/
+  bncheck run trainable-only-saver --save-dir ckpt/    # then: bncheck audit ckpt/*/
 
 --set KEY=VALUE overrides a key of the scenario file (VALUE is TOML; a bare word
 is a string): input.shape=[4,8,8,3], train.steps=10, train.optimizer=adam,

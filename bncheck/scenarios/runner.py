@@ -183,7 +183,8 @@ def error_line(error: BaseException) -> str:
     text = str(getattr(error, "message", None) or error)
     for line in text.splitlines():
         line = line.strip()
-        if not line or line.endswith("error:") or line.startswith(("Detected at node", "File ", "[[", "Traceback")):
+        if not line or line.endswith("error:") or line.startswith(
+                ("Detected at node", "File ", "[[", "Traceback", "Node: ")):
             continue
         return re.sub(r"\s*\[\[\{\{node [^}]*\}\}\]\].*$", "", line)
     return type(error).__name__

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from bncheck.errors import BncheckError
 from bncheck.scenarios import schema
 from bncheck.scenarios.expectations import evaluate
 from bncheck.scenarios.observations import pick
@@ -148,17 +147,14 @@ def _run_variant(context: Any, variant: Any) -> tuple[Any, set[str]]:
         trainable_names = {v.op.name for v in v1.trainable_variables()}
         before_optimizer = {v.op.name for v in v1.global_variables()}
 
-        if train["optimizer"] == "none":
+        # a frozen layer (trainable = false, or neither center nor scale) leaves the optimizer nothing:
+        # the step then only runs the layer, as when the rest of a fine-tuned model trains
+        if train["optimizer"] == "none" or not v1.trainable_variables():
             def make_step():
                 return v1.no_op(name="train_step")
         else:
             target = np.random.default_rng(scenario.table("input")["seed"] + 1).normal(size=batch.shape)
             loss = tf.reduce_mean(tf.square(layer.output - tf.constant(target, tf.float32)), name="loss")
-            if not v1.trainable_variables():
-                raise BncheckError(
-                    f"{scenario.path}: variant {variant.label!r} has no trainable variables "
-                    "(center and scale are false, or trainable is false): set train.optimizer = 'none'"
-                )
 
             def make_step():
                 return runner.optimizer(tf, train["optimizer"], train["learning_rate"]).minimize(loss, name="train_op")
@@ -228,7 +224,8 @@ def _observations(layer: Any, settings: dict[str, Any], batch: Any, steps: int, 
     unbiased = biased * count / (count - 1) if count > 1 else np.full_like(biased, np.inf)
     momentum = layer.momentum
     kept = momentum**steps  # weight left on the initial value after `steps` updates
-    moving_mean, moving_variance = (np.asarray(value, dtype=np.float64) for value in moving)
+    # per-channel vectors (with virtual_batch_size, Keras keeps the parameters as [1, ..., C])
+    moving_mean, moving_variance = (np.asarray(value, dtype=np.float64).ravel() for value in moving)
     scale = max(1.0, float(np.abs(batch_mean).max()))
     epsilon = float(settings.get("epsilon") or 1e-3)
     ghost = settings.get("virtual_batch_size")
@@ -236,6 +233,7 @@ def _observations(layer: Any, settings: dict[str, Any], batch: Any, steps: int, 
 
     def stats_of(snapshots: list) -> tuple:
         return tuple(snapshot_values(snapshots, variable) for variable in (layer.moving_mean, layer.moving_variance))
+
 
     def relative(variable: Any) -> str:
         return variable.op.name.removeprefix(layer.scope + "/")
@@ -281,9 +279,11 @@ def _observations(layer: Any, settings: dict[str, Any], batch: Any, steps: int, 
     }
     channels = batch.shape[-1]
     if train_output is not None and before_last:
-        gamma = before_last["gamma"] if before_last["gamma"] is not None else np.ones(channels)
-        beta = before_last["beta"] if before_last["beta"] is not None else np.zeros(channels)
-        initial_beta = snapshot_values(initial, layer.beta) if layer.beta is not None else np.zeros(channels)
+        state = {key: None if value is None else np.asarray(value, np.float64).ravel()
+                 for key, value in before_last.items()}
+        gamma = state["gamma"] if state["gamma"] is not None else np.ones(channels)
+        beta = state["beta"] if state["beta"] is not None else np.zeros(channels)
+        initial_beta = snapshot_values(initial, layer.beta).ravel() if layer.beta is not None else np.zeros(channels)
         observations.update({
             "test_matches_train": measure.close(test_output, train_output, atol=1e-4),
             "max_test_train_difference": measure.max_difference(test_output, train_output),
@@ -292,7 +292,7 @@ def _observations(layer: Any, settings: dict[str, Any], batch: Any, steps: int, 
             "train_uses_batch_stats": measure.close(
                 train_output, measure.normalized(batch, batch_mean, biased, gamma, beta, epsilon), atol=1e-4),
             "train_uses_moving_stats": measure.close(
-                train_output, measure.normalized(batch, before_last["mean"], before_last["variance"], gamma, beta,
+                train_output, measure.normalized(batch, state["mean"], state["variance"], gamma, beta,
                                                  epsilon), atol=1e-4),
             "train_uses_ghost_batches": ghost_ok and measure.close(
                 train_output, measure.ghost_normalized(batch, ghost, gamma, beta, epsilon), atol=1e-4),

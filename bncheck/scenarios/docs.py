@@ -1,0 +1,68 @@
+"""The README's scenario and observation tables, generated from the scenario files and the procedure registry.
+
+``python -m bncheck.scenarios.docs README.md`` rewrites the generated sections in place; the test
+suite checks that the README holds exactly what this module generates.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+from bncheck.scenarios import procedures, spec
+
+SECTIONS = ("scenarios", "observations")
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ").strip()
+
+
+def scenario_table() -> str:
+    rows = ["| scenario | procedure | the pitfall |", "| --- | --- | --- |"]
+    for scenario in spec.load_all():
+        rows.append(f"| `{scenario.name}` | `{scenario.procedure}` | {_cell(scenario.pitfall)} |")
+    return "\n".join(rows)
+
+
+def observation_table() -> str:
+    reporters: dict[str, list[str]] = {}
+    definitions = {}
+    for procedure in procedures.registry().values():
+        for observation in procedure.observations:
+            reporters.setdefault(observation.name, []).append(procedure.name)
+            definitions[observation.name] = observation
+        for table, observations in procedure.table_observations.items():
+            for observation in observations:
+                reporters.setdefault(observation.name, []).append(f"{procedure.name} [{table}]")
+                definitions[observation.name] = observation
+    rows = ["| observation | kind | meaning | how it is measured | reported by |", "| --- | --- | --- | --- | --- |"]
+    for name, observation in definitions.items():
+        rows.append(f"| `{name}` | {observation.kind} | {_cell(observation.meaning)} | {_cell(observation.measured)} "
+                    f"| {', '.join(reporters[name])} |")
+    return "\n".join(rows)
+
+
+def generated(section: str) -> str:
+    return {"scenarios": scenario_table, "observations": observation_table}[section]()
+
+
+def _pattern(section: str) -> re.Pattern:
+    return re.compile(rf"(<!-- generated:{section} -->)(.*?)(<!-- /generated:{section} -->)", re.S)
+
+
+def current(text: str, section: str) -> str | None:
+    match = _pattern(section).search(text)
+    return match.group(2).strip("\n") if match else None
+
+
+def update(text: str) -> str:
+    for section in SECTIONS:
+        text = _pattern(section).sub(lambda match: match.group(1) + "\n" + generated(section) + "\n" + match.group(3), text)
+    return text
+
+
+if __name__ == "__main__":  # pragma: no cover - a maintainer's tool
+    target = Path(sys.argv[1] if len(sys.argv) > 1 else "README.md")
+    target.write_text(update(target.read_text()))
