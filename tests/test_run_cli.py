@@ -45,13 +45,72 @@ def test_list_names_every_scenario_with_title_and_pitfall(capsys):
     assert all(entry["title"] and entry["pitfall"] for entry in listed.values())
 
 
-def test_run_text_shows_variables_device_and_verdict(capsys):
+def test_run_text_shows_variables_device_and_verdict(capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")  # the rendered width must not depend on the environment
     outcome = run_cli(capsys, "run", "missing-update-ops", "--device", "cpu", "--steps", "2")
     assert outcome.code == 0, outcome.stderr
     for text in ("bn/moving_mean", "bn/moving_variance", "before training", "after train steps",
-                 "after inference run", "CPU:0", "verdict", "control_dependencies"):
+                 "after inference run", "CPU:0", "verdict", "control_dependencies", "trainable", "device"):
         assert text in outcome.stdout
     assert outcome.stderr == ""
+
+
+@pytest.mark.parametrize("columns", [80, 60])
+@pytest.mark.parametrize("name", ["missing-update-ops", "accuracy-gap", "renorm"])
+def test_run_tables_fit_the_terminal_without_splitting_values(capsys, monkeypatch, columns, name):
+    monkeypatch.setenv("COLUMNS", str(columns))
+    outcome = run_cli(capsys, "run", name, "--device", "cpu")
+    assert outcome.code == 0, outcome.stderr
+    lines = outcome.stdout.splitlines()
+    assert max(len(line) for line in lines) <= columns
+    # a value is never cut across lines: every bracket opened in a table row closes on it
+    rows = [line for line in lines if "│" in line]
+    assert rows and all(line.count("[") == line.count("]") for line in rows), rows
+    assert "bn/moving_mean" in outcome.stdout
+
+
+def test_optimizer_variables_are_hidden_unless_asked_for(capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "120")
+    plain = run_cli(capsys, "run", "accuracy-gap", "--device", "cpu", "--steps", "3")
+    assert plain.code in (0, 1), plain.stderr  # 3 steps do not reach the documented accuracy
+    assert "/Adam" not in plain.stdout and "beta1_power" not in plain.stdout
+    assert "12 optimizer variables" in plain.stdout and "--all-variables" in plain.stdout
+    shown = run_cli(capsys, "run", "accuracy-gap", "--device", "cpu", "--steps", "3", "--all-variables")
+    assert "bn/gamma/Adam" in shown.stdout and "optimizer variables" not in shown.stdout
+    document = json.loads(run_cli(capsys, "run", "accuracy-gap", "--device", "cpu", "--steps", "3",
+                                  "--format", "json").stdout)
+    snapshot = document["scenarios"][0]["variants"][0]["snapshots"]["initial"]
+    assert {v["name"] for v in snapshot if v["optimizer"]} >= {"bn/gamma/Adam", "beta1_power"}
+    assert not any(v["optimizer"] for v in snapshot if v["name"] == "bn/gamma")
+
+
+def test_variant_lines_say_bug_or_fix_and_expectations_read_as_documented(capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "120")
+    outcome = run_cli(capsys, "run", "control-dependencies-fix", "--device", "cpu", "--steps", "2")
+    assert outcome.code == 0, outcome.stderr
+    headings = [line for line in outcome.stdout.splitlines() if line.startswith(("the bug", "the fix"))]
+    assert headings == ["the bug  bare minimize  ✔ as documented",
+                        "the fix  under control_dependencies  ✔ as documented"]
+    assert "✔ as documented  moving_stats_unchanged = true" in outcome.stdout
+    assert "held" not in outcome.stdout
+    document = json.loads(run_cli(capsys, "run", "control-dependencies-fix", "--device", "cpu",
+                                  "--format", "json").stdout)
+    assert [v["role"] for v in document["scenarios"][0]["variants"]] == ["bug", "fix"]
+
+
+def test_a_failed_expectation_reads_not_as_documented(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "120")
+    source = tmp_path / "wrong.toml"
+    source.write_text(
+        'title = "t"\npitfall = "p"\nprocedure = "train_eval"\n'
+        '[[variant]]\nlabel = "bare (the bug)"\napi = "layers"\n[variant.expect]\nmoving_stats_unchanged = false\n'
+        '[verdict]\nwhat = "w"\nwhy = "y"\nfix = "f"\n'
+    )
+    outcome = run_cli(capsys, "run", str(source), "--device", "cpu")
+    assert outcome.code == 1
+    assert "the bug  bare  ✘ NOT as documented" in outcome.stdout
+    assert "moving_stats_unchanged: expected false, observed true" in outcome.stdout
+    assert "1 expectation failed" in outcome.stdout
 
 
 def test_run_json_follows_the_documented_schema(capsys):
@@ -182,5 +241,6 @@ def test_debug_shows_the_traceback():
 def test_run_all_exits_zero_and_prints_a_summary():
     outcome = run_subprocess("run", "--all", "--device", "cpu")
     assert outcome.code == 0, outcome.stdout[-3000:] + outcome.stderr
-    assert "scenarios:" in outcome.stdout and "0 failed" in outcome.stdout
+    assert "19 scenarios: 19 passed, 0 failed" in outcome.stdout
+    # TensorFlow's native log lines (import, session creation, the first runs) stay off stderr
     assert outcome.stderr == ""

@@ -154,13 +154,14 @@ def _stacked_table(variant: VariantResult, snaps: list[VariableSnapshot], by_pha
     table.add_column("variable", no_wrap=True)
     table.add_column("phase", no_wrap=True)
     table.add_column("value", no_wrap=True, overflow="crop")
-    phase_width = max(len(SHORT_PHASE_TITLES.get(phase, phase)) for phase in phases)
+    titles = PHASE_TITLES if budget - max(len(PHASE_TITLES.get(p, p)) for p in phases) >= 24 else SHORT_PHASE_TITLES
+    phase_width = max(len(titles.get(phase, phase)) for phase in phases)
     value_width = max(8, budget - phase_width - 3)
     for snap in snaps:
         cells = _phase_cells(snap, phases, by_phase, value_width)
         for position, (phase, cell) in enumerate(zip(phases, cells)):
             name = (snap.name + (" *" if snap.trainable else "")) if position == 0 else ""
-            table.add_row(escape(name), SHORT_PHASE_TITLES.get(phase, phase), cell)
+            table.add_row(escape(name), titles.get(phase, phase), cell)
     table.caption = "* trainable"
     table.caption_justify = "left"
     return table
