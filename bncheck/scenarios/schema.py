@@ -29,6 +29,7 @@ LIMITS = {
     "steps": 100_000,         # train or trajectory steps
     "work": 20_000_000,       # steps x elements touched per step, summed over a table
 }
+LIMIT_UNITS = {"elements": "elements", "units": "units", "layers": "BN layers", "work": "element-steps"}
 
 
 @dataclass(frozen=True)

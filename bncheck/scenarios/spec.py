@@ -42,7 +42,7 @@ from bncheck.errors import BncheckError
 from bncheck.scenarios import procedures
 from bncheck.scenarios.expectations import check_expected_form
 from bncheck.scenarios.observations import Observation
-from bncheck.scenarios.schema import LIMITS, NUMBER, TOP_FIELDS, VERDICT_FIELDS, FieldSpec
+from bncheck.scenarios.schema import LIMIT_UNITS, LIMITS, NUMBER, TOP_FIELDS, VERDICT_FIELDS, FieldSpec
 
 MAX_FILE_BYTES = 1_000_000  # a scenario file is a few kilobytes
 ROLES = ("bug", "fix")
@@ -216,7 +216,7 @@ def _check_sizes(sizes: list[tuple[str, int, str]], path: Path) -> None:
     for key, amount, limit in sizes:
         if amount > LIMITS[limit]:
             raise BncheckError(
-                f"{path}: '{key}' asks for {amount:,} {limit}; the limit is {LIMITS[limit]:,} "
+                f"{path}: '{key}' asks for {amount:,} {LIMIT_UNITS[limit]}; the limit is {LIMITS[limit]:,} "
                 "(bncheck run --no-size-limits lifts it)"
             )
 
