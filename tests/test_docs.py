@@ -21,15 +21,20 @@ def test_readme_lists_every_builtin_scenario():
 
 @pytest.mark.parametrize("section", docs.SECTIONS)
 def test_readme_tables_are_the_ones_generated_from_the_registry(section):
-    assert docs.current(README, section) == docs.generated(section), \
+    assert docs.current(README, section) == docs.generated(section), (
         f"run `python -m bncheck.scenarios.docs README.md` to regenerate the {section} table"
+    )
 
 
 def test_readme_lists_every_observation_of_every_procedure():
-    missing = [observation.name for procedure in procedures.registry().values()
-               for observation in procedure.observations if f"`{observation.name}`" not in README]
+    missing = [
+        observation.name
+        for procedure in procedures.registry().values()
+        for observation in procedure.observations
+        if f"`{observation.name}`" not in README
+    ]
     assert not missing
-    assert all(f"`procedure = \"{name}\"`" in README for name in procedures.registry())
+    assert all(f'`procedure = "{name}"`' in README for name in procedures.registry())
 
 
 def test_readme_gives_the_two_setup_commands():
@@ -44,13 +49,20 @@ def test_every_command_is_documented():
 
 
 def test_readme_save_dir_then_audit_example_works_as_written(tmp_path):
-    line = next(line for line in README.splitlines() if "--save-dir ckpt/" in line and "bncheck audit" in line)
+    line = next(
+        line for line in README.splitlines() if "--save-dir ckpt/" in line and "bncheck audit" in line
+    )
     command = line.split("#")[0].strip()
     bin_dir = str(Path(sys.executable).parent)
-    env = dict(os.environ, PATH=bin_dir + os.pathsep + os.environ.get("PATH", ""), CUDA_VISIBLE_DEVICES="",
-               COLUMNS="100")
-    completed = subprocess.run(["bash", "-c", command], cwd=tmp_path, env=env, capture_output=True, text=True,
-                               timeout=300)
+    env = dict(
+        os.environ,
+        PATH=bin_dir + os.pathsep + os.environ.get("PATH", ""),
+        CUDA_VISIBLE_DEVICES="",
+        COLUMNS="100",
+    )
+    completed = subprocess.run(
+        ["bash", "-c", command], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300
+    )
     folders = sorted(p.name for p in (tmp_path / "ckpt").iterdir())
     assert len(folders) == 4 and all((tmp_path / "ckpt" / f / "checkpoint").is_file() for f in folders)
     # the audit ran on every variant's folder and found the two trainable-only checkpoints

@@ -22,12 +22,18 @@ BUILTIN = {name: path.read_text() for name, path in spec.builtin_files().items()
 TRIED = {"text": 0, "structure": 0, "executed": 0}
 
 scalars = st.one_of(
-    st.booleans(), st.integers(min_value=-10**6, max_value=10**6),
-    st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=12),
+    st.booleans(),
+    st.integers(min_value=-(10**6), max_value=10**6),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=12),
 )
-values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=4),
-                                                       st.dictionaries(st.text(max_size=8), inner, max_size=3)),
-                      max_leaves=6)
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
 
 
 def _validate_only(raw, path) -> None:
@@ -48,7 +54,7 @@ def test_byte_mutated_scenario_text_is_accepted_or_one_line_error(tmp_path_facto
         if action == "flip":
             text[position] ^= 1 << data.draw(st.integers(0, 7))
         elif action == "delete":
-            del text[position:position + data.draw(st.integers(1, 20))]
+            del text[position : position + data.draw(st.integers(1, 20))]
         elif action == "insert":
             text[position:position] = data.draw(st.binary(min_size=1, max_size=8))
         else:
@@ -72,8 +78,11 @@ def test_structurally_mutated_scenarios_validate_or_fail_cleanly(tmp_path_factor
     raw = tomllib.loads(BUILTIN[name])
     for _ in range(data.draw(st.integers(1, 3))):
         variants = raw.get("variant") if isinstance(raw.get("variant"), list) else []
-        tables = [raw] + [value for value in raw.values() if isinstance(value, dict)] + \
-            [variant for variant in variants if isinstance(variant, dict)]
+        tables = (
+            [raw]
+            + [value for value in raw.values() if isinstance(value, dict)]
+            + [variant for variant in variants if isinstance(variant, dict)]
+        )
         target = data.draw(st.sampled_from(tables))
         keys = sorted(target)
         action = data.draw(st.sampled_from(["replace", "delete", "add"]))
@@ -95,17 +104,31 @@ RUNNABLE_MUTATIONS = [
     ("missing-update-ops", {"train": {"steps": 0}}),
     ("missing-update-ops", {"train": {"optimizer": "adam", "learning_rate": 1e6}}),
     ("missing-update-ops", {"variant": [{"label": "k", "api": "keras", "fused": True}]}),
-    ("missing-update-ops", {"variant": [{"label": "f", "api": "layers", "fused": True}], "input": {"shape": [4, 3]}}),
+    (
+        "missing-update-ops",
+        {"variant": [{"label": "f", "api": "layers", "fused": True}], "input": {"shape": [4, 3]}},
+    ),
     ("missing-update-ops", {"variant": [{"label": "c", "api": "contrib", "center": False, "scale": False}]}),
-    ("missing-update-ops", {"variant": [{"label": "n", "api": "nn", "updates": "in_place", "momentum": 1.0}]}),
+    (
+        "missing-update-ops",
+        {"variant": [{"label": "n", "api": "nn", "updates": "in_place", "momentum": 1.0}]},
+    ),
     ("decay-sweep", {"input": {"low": 5.0, "high": 1.0}}),
     ("decay-sweep", {"trajectory": {"steps": 1, "momentum": [0.0, 1.0]}}),
     ("accuracy-gap", {"data": {"train_size": 8, "test_size": 8, "batch_size": 64}, "train": {"steps": 2}}),
     ("accuracy-gap", {"variant": [{"label": "x", "api": "nn"}], "train": {"steps": 3}}),
     ("trainable-only-saver", {"variant": [{"label": "k", "api": "keras", "var_list": "trainable"}]}),
-    ("trainable-only-saver", {"variant": [{"label": "c", "api": "contrib", "var_list": "trainable_and_moving"}],
-                              "train": {"steps": 1}}),
-    ("control-dependencies-demo", {"variant": [{"label": "d", "a": 1e308, "b": 1e308, "control_dependency": True}]}),
+    (
+        "trainable-only-saver",
+        {
+            "variant": [{"label": "c", "api": "contrib", "var_list": "trainable_and_moving"}],
+            "train": {"steps": 1},
+        },
+    ),
+    (
+        "control-dependencies-demo",
+        {"variant": [{"label": "d", "a": 1e308, "b": 1e308, "control_dependency": True}]},
+    ),
 ]
 
 
@@ -120,8 +143,12 @@ def _toml_value(value) -> str:
 
 
 def _dump(raw: dict) -> str:
-    lines = [f"{key} = {_toml_value(value)}" for key, value in raw.items() if not isinstance(value, (dict, list)) or
-             (isinstance(value, list) and not (value and isinstance(value[0], dict)))]
+    lines = [
+        f"{key} = {_toml_value(value)}"
+        for key, value in raw.items()
+        if not isinstance(value, (dict, list))
+        or (isinstance(value, list) and not (value and isinstance(value[0], dict)))
+    ]
     for key, value in raw.items():
         if isinstance(value, dict):
             lines.append(f"[{key}]")
@@ -163,20 +190,59 @@ def test_unusual_valid_scenarios_run_or_fail_in_one_line(tmp_path, capsys, case)
 # (50,000 x 4,096 features), would run for hours (1,000 momenta x 100,000 steps), or recursed
 # without bound (deeply nested TOML).  Each is one line naming the key and the limit, exit 2.
 SIZE_CASES = [
-    ("accuracy-gap", ["--set", "data.hidden=300000"], "'data.hidden' asks for 300,000 units; the limit is 4,096"),
-    ("accuracy-gap", ["--set", "data.train_size=50000", "--set", "data.features=4096"],
-     "'data.train_size' asks for 206,897,152 elements; the limit is 1,000,000"),
-    ("accuracy-gap", ["--set", "data.train_size=50000", "--set", "data.features=2048"],
-     "'data.train_size' asks for 103,448,576 elements; the limit is 1,000,000"),
-    ("decay-sweep", ["--set", "trajectory.momentum=[" + ", ".join(["0.5"] * 1000) + "]",
-                     "--set", "trajectory.steps=100000"], "'trajectory.momentum' asks for 1,000 BN layers; the limit is 16"),
-    ("decay-sweep", ["--set", "trajectory.momentum=[0.9, 0.99]", "--set", "trajectory.steps=100000",
-                     "--set", "input.shape=[64, 8, 8, 3]"], "'trajectory.steps' asks for"),
-    ("missing-update-ops", ["--set", "input.shape=[4096, 32, 32, 3]"], "'input.shape' asks for 12,582,912 elements"),
+    (
+        "accuracy-gap",
+        ["--set", "data.hidden=300000"],
+        "'data.hidden' asks for 300,000 units; the limit is 4,096",
+    ),
+    (
+        "accuracy-gap",
+        ["--set", "data.train_size=50000", "--set", "data.features=4096"],
+        "'data.train_size' asks for 206,897,152 elements; the limit is 1,000,000",
+    ),
+    (
+        "accuracy-gap",
+        ["--set", "data.train_size=50000", "--set", "data.features=2048"],
+        "'data.train_size' asks for 103,448,576 elements; the limit is 1,000,000",
+    ),
+    (
+        "decay-sweep",
+        [
+            "--set",
+            "trajectory.momentum=[" + ", ".join(["0.5"] * 1000) + "]",
+            "--set",
+            "trajectory.steps=100000",
+        ],
+        "'trajectory.momentum' asks for 1,000 BN layers; the limit is 16",
+    ),
+    (
+        "decay-sweep",
+        [
+            "--set",
+            "trajectory.momentum=[0.9, 0.99]",
+            "--set",
+            "trajectory.steps=100000",
+            "--set",
+            "input.shape=[64, 8, 8, 3]",
+        ],
+        "'trajectory.steps' asks for",
+    ),
+    (
+        "missing-update-ops",
+        ["--set", "input.shape=[4096, 32, 32, 3]"],
+        "'input.shape' asks for 12,582,912 elements",
+    ),
     ("missing-update-ops", ["--set", "variant.input_shape=[2000, 1000]"], "'variant.1.input_shape' asks for"),
-    ("multi-tower-update-ops", ["--set", "input.shape=[1000, 1000]"], "'input.shape' asks for 2,000,000 elements"),
-    ("eval-graph-training-true", ["--set", "eval.batches=10000", "--set", "input.shape=[64, 8, 8, 3]"],
-     "'eval.batches' asks for 122,880,000 element-steps"),
+    (
+        "multi-tower-update-ops",
+        ["--set", "input.shape=[1000, 1000]"],
+        "'input.shape' asks for 2,000,000 elements",
+    ),
+    (
+        "eval-graph-training-true",
+        ["--set", "eval.batches=10000", "--set", "input.shape=[64, 8, 8, 3]"],
+        "'eval.batches' asks for 122,880,000 element-steps",
+    ),
 ]
 
 
@@ -193,11 +259,34 @@ def test_oversized_scenarios_are_one_line_naming_the_key_and_the_limit(capsys, c
 
 def test_no_size_limits_lifts_the_caps(capsys):
     momenta = "[" + ", ".join(f"0.{50 + i}" for i in range(17)) + "]"
-    refused = run_cli(capsys, "run", "decay-sweep", "--device", "cpu", "--set", f"trajectory.momentum={momenta}",
-                      "--set", "trajectory.steps=2", "--format", "json")
+    refused = run_cli(
+        capsys,
+        "run",
+        "decay-sweep",
+        "--device",
+        "cpu",
+        "--set",
+        f"trajectory.momentum={momenta}",
+        "--set",
+        "trajectory.steps=2",
+        "--format",
+        "json",
+    )
     assert refused.code == 2 and "'trajectory.momentum' asks for 17 BN layers" in refused.stderr
-    lifted = run_cli(capsys, "run", "decay-sweep", "--device", "cpu", "--set", f"trajectory.momentum={momenta}",
-                     "--set", "trajectory.steps=2", "--format", "json", "--no-size-limits")
+    lifted = run_cli(
+        capsys,
+        "run",
+        "decay-sweep",
+        "--device",
+        "cpu",
+        "--set",
+        f"trajectory.momentum={momenta}",
+        "--set",
+        "trajectory.steps=2",
+        "--format",
+        "json",
+        "--no-size-limits",
+    )
     assert lifted.code in (0, 1), lifted.stderr
     import json
 
@@ -208,7 +297,9 @@ def test_no_size_limits_lifts_the_caps(capsys):
 @pytest.mark.parametrize("depth", [200, 5_000, 100_000])
 def test_deeply_nested_toml_is_one_line_not_a_recursion_error(tmp_path, capsys, depth):
     source = tmp_path / "deep.toml"
-    source.write_text('title = "t"\npitfall = "p"\nprocedure = "train_eval"\nx = ' + "[" * depth + "]" * depth + "\n")
+    source.write_text(
+        'title = "t"\npitfall = "p"\nprocedure = "train_eval"\nx = ' + "[" * depth + "]" * depth + "\n"
+    )
     TRIED["text"] += 1
     outcome = run_cli(capsys, "run", str(source))
     assert outcome.code == 2
@@ -218,26 +309,41 @@ def test_deeply_nested_toml_is_one_line_not_a_recursion_error(tmp_path, capsys, 
 
 
 def test_deeply_nested_set_value_is_one_line(capsys):
-    outcome = run_cli(capsys, "run", "missing-update-ops", "--set", "variant.momentum=" + "[" * 5000 + "]" * 5000)
-    assert outcome.code == 2 and "nested too deeply" in outcome.stderr and "internal error" not in outcome.stderr
+    outcome = run_cli(
+        capsys, "run", "missing-update-ops", "--set", "variant.momentum=" + "[" * 5000 + "]" * 5000
+    )
+    assert (
+        outcome.code == 2 and "nested too deeply" in outcome.stderr and "internal error" not in outcome.stderr
+    )
 
 
 def test_deeply_nested_expectation_value_is_refused(tmp_path, capsys):
     source = tmp_path / "nested-expect.toml"
-    source.write_text('title = "t"\npitfall = "p"\nprocedure = "train_eval"\n[[variant]]\nlabel = "x"\n'
-                      'api = "layers"\n[variant.expect]\nbn_variables = ' + "[" * 300 + "]" * 300 + "\n"
-                      '[verdict]\nwhat = "w"\nwhy = "y"\nfix = "f"\n')
+    source.write_text(
+        'title = "t"\npitfall = "p"\nprocedure = "train_eval"\n[[variant]]\nlabel = "x"\n'
+        'api = "layers"\n[variant.expect]\nbn_variables = ' + "[" * 300 + "]" * 300 + "\n"
+        '[verdict]\nwhat = "w"\nwhy = "y"\nfix = "f"\n'
+    )
     outcome = run_cli(capsys, "run", str(source))
     assert outcome.code == 2 and "a list of names or numbers" in outcome.stderr
 
 
 @settings(max_examples=200, deadline=None)
-@given(hidden=st.integers(1, 10**7), features=st.integers(2, 10**6), train_size=st.integers(8, 10**7),
-       test_size=st.integers(8, 10**7), batch_size=st.integers(1, 10**7), steps=st.integers(0, 100_000))
-def test_an_accepted_accuracy_gap_scenario_is_bounded(hidden, features, train_size, test_size, batch_size, steps):
+@given(
+    hidden=st.integers(1, 10**7),
+    features=st.integers(2, 10**6),
+    train_size=st.integers(8, 10**7),
+    test_size=st.integers(8, 10**7),
+    batch_size=st.integers(1, 10**7),
+    steps=st.integers(0, 100_000),
+)
+def test_an_accepted_accuracy_gap_scenario_is_bounded(
+    hidden, features, train_size, test_size, batch_size, steps
+):
     raw = tomllib.loads(BUILTIN["accuracy-gap"])
-    raw["data"].update(hidden=hidden, features=features, train_size=train_size, test_size=test_size,
-                       batch_size=batch_size)
+    raw["data"].update(
+        hidden=hidden, features=features, train_size=train_size, test_size=test_size, batch_size=batch_size
+    )
     raw["train"]["steps"] = steps
     TRIED["structure"] += 1
     try:

@@ -49,8 +49,18 @@ def test_run_text_shows_variables_device_and_verdict(capsys, monkeypatch):
     monkeypatch.setenv("COLUMNS", "200")  # the rendered width must not depend on the environment
     outcome = run_cli(capsys, "run", "missing-update-ops", "--device", "cpu", "--steps", "2")
     assert outcome.code == 0, outcome.stderr
-    for text in ("bn/moving_mean", "bn/moving_variance", "before training", "after train steps",
-                 "after inference run", "CPU:0", "verdict", "control_dependencies", "trainable", "device"):
+    for text in (
+        "bn/moving_mean",
+        "bn/moving_variance",
+        "before training",
+        "after train steps",
+        "after inference run",
+        "CPU:0",
+        "verdict",
+        "control_dependencies",
+        "trainable",
+        "device",
+    ):
         assert text in outcome.stdout
     assert outcome.stderr == ""
 
@@ -77,8 +87,9 @@ def test_optimizer_variables_are_hidden_unless_asked_for(capsys, monkeypatch):
     assert "12 optimizer variables" in plain.stdout and "--all-variables" in plain.stdout
     shown = run_cli(capsys, "run", "accuracy-gap", "--device", "cpu", "--steps", "3", "--all-variables")
     assert "bn/gamma/Adam" in shown.stdout and "optimizer variables" not in shown.stdout
-    document = json.loads(run_cli(capsys, "run", "accuracy-gap", "--device", "cpu", "--steps", "3",
-                                  "--format", "json").stdout)
+    document = json.loads(
+        run_cli(capsys, "run", "accuracy-gap", "--device", "cpu", "--steps", "3", "--format", "json").stdout
+    )
     snapshot = document["scenarios"][0]["variants"][0]["snapshots"]["initial"]
     assert {v["name"] for v in snapshot if v["optimizer"]} >= {"bn/gamma/Adam", "beta1_power"}
     assert not any(v["optimizer"] for v in snapshot if v["name"] == "bn/gamma")
@@ -89,12 +100,15 @@ def test_variant_lines_say_bug_or_fix_and_expectations_read_as_documented(capsys
     outcome = run_cli(capsys, "run", "control-dependencies-fix", "--device", "cpu", "--steps", "2")
     assert outcome.code == 0, outcome.stderr
     headings = [line for line in outcome.stdout.splitlines() if line.startswith(("the bug", "the fix"))]
-    assert headings == ["the bug  bare minimize  ✔ as documented",
-                        "the fix  under control_dependencies  ✔ as documented"]
+    assert headings == [
+        "the bug  bare minimize  ✔ as documented",
+        "the fix  under control_dependencies  ✔ as documented",
+    ]
     assert "✔ as documented  moving_stats_unchanged = true" in outcome.stdout
     assert "held" not in outcome.stdout
-    document = json.loads(run_cli(capsys, "run", "control-dependencies-fix", "--device", "cpu",
-                                  "--format", "json").stdout)
+    document = json.loads(
+        run_cli(capsys, "run", "control-dependencies-fix", "--device", "cpu", "--format", "json").stdout
+    )
     assert [v["role"] for v in document["scenarios"][0]["variants"]] == ["bug", "fix"]
 
 
@@ -103,7 +117,8 @@ def test_a_failed_expectation_reads_not_as_documented(tmp_path, capsys, monkeypa
     source = tmp_path / "wrong.toml"
     source.write_text(
         'title = "t"\npitfall = "p"\nprocedure = "train_eval"\n'
-        '[[variant]]\nlabel = "bare (the bug)"\napi = "layers"\n[variant.expect]\nmoving_stats_unchanged = false\n'
+        '[[variant]]\nlabel = "bare (the bug)"\napi = "layers"\n'
+        "[variant.expect]\nmoving_stats_unchanged = false\n"
         '[verdict]\nwhat = "w"\nwhy = "y"\nfix = "f"\n'
     )
     outcome = run_cli(capsys, "run", str(source), "--device", "cpu")
@@ -123,7 +138,9 @@ def test_run_json_follows_the_documented_schema(capsys):
     variant = scenario["variants"][1]
     assert set(variant["snapshots"]) == {"initial", "after_train", "after_test"}
     moving_mean = next(v for v in variant["snapshots"]["after_train"] if v["name"] == "bn/moving_mean")
-    assert moving_mean["trainable"] is False and moving_mean["device"] == "CPU:0" and moving_mean["shape"] == [3]
+    assert (
+        moving_mean["trainable"] is False and moving_mean["device"] == "CPU:0" and moving_mean["shape"] == [3]
+    )
     assert all(value > 0 for value in moving_mean["value"]["values"])
     assert {e["observation"] for e in variant["expectations"]} >= {"moving_mean_follows_momentum"}
     assert set(scenario["verdict"]) == {"what", "why", "fix"}
@@ -139,13 +156,27 @@ def test_failed_expectation_exits_one(tmp_path, capsys):
     outcome = run_cli(capsys, "run", str(source), "--device", "cpu", "--format", "json")
     assert outcome.code == 1
     expectation = json.loads(outcome.stdout)["scenarios"][0]["variants"][0]["expectations"][0]
-    assert expectation == {"variant": "bare", "observation": "moving_stats_unchanged", "expected": False,
-                           "observed": True, "passed": False}
+    assert expectation == {
+        "variant": "bare",
+        "observation": "moving_stats_unchanged",
+        "expected": False,
+        "observed": True,
+        "passed": False,
+    }
 
 
 def test_set_override_changes_the_run(capsys):
-    outcome = run_cli(capsys, "run", "missing-update-ops", "--device", "cpu", "--format", "json",
-                      "--set", "variant.updates=control_dependencies")
+    outcome = run_cli(
+        capsys,
+        "run",
+        "missing-update-ops",
+        "--device",
+        "cpu",
+        "--format",
+        "json",
+        "--set",
+        "variant.updates=control_dependencies",
+    )
     assert outcome.code == 1  # the file expects the bug; with the fix the stats move
     variant = json.loads(outcome.stdout)["scenarios"][0]["variants"][0]
     assert variant["observations"]["moving_stats_unchanged"] is False
@@ -154,15 +185,25 @@ def test_set_override_changes_the_run(capsys):
 def test_plot_writes_a_png(tmp_path, capsys):
     pytest.importorskip("matplotlib")
     target = tmp_path / "decay.png"
-    outcome = run_cli(capsys, "run", "decay-sweep", "--device", "cpu", "--plot", str(target),
-                      "--set", "trajectory.steps=20")
+    outcome = run_cli(
+        capsys, "run", "decay-sweep", "--device", "cpu", "--plot", str(target), "--set", "trajectory.steps=20"
+    )
     assert outcome.code == 0, outcome.stderr
     assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_save_dir_keeps_the_checkpoints(tmp_path, capsys):
-    outcome = run_cli(capsys, "run", "trainable-only-saver", "--device", "cpu", "--steps", "2",
-                      "--save-dir", str(tmp_path / "ckpt"))
+    outcome = run_cli(
+        capsys,
+        "run",
+        "trainable-only-saver",
+        "--device",
+        "cpu",
+        "--steps",
+        "2",
+        "--save-dir",
+        str(tmp_path / "ckpt"),
+    )
     assert outcome.code == 0, outcome.stderr
     written = sorted(p.name for p in (tmp_path / "ckpt").glob("*/checkpoint"))
     assert len(written) == 4
@@ -171,17 +212,24 @@ def test_save_dir_keeps_the_checkpoints(tmp_path, capsys):
 BAD_FILES = {
     "malformed.toml": ('title = "x"\ntitle = = 3\n', "malformed TOML"),
     "wrong-type.toml": ('title = 3\npitfall = "p"\nprocedure = "train_eval"\n', "'title' must be a string"),
-    "unknown-key.toml": ('title = "t"\npitfall = "p"\nprocedure = "train_eval"\ncolour = "red"\n',
-                         "unknown key 'colour'"),
+    "unknown-key.toml": (
+        'title = "t"\npitfall = "p"\nprocedure = "train_eval"\ncolour = "red"\n',
+        "unknown key 'colour'",
+    ),
     "bad-momentum.toml": (
         'title = "t"\npitfall = "p"\nprocedure = "train_eval"\n[[variant]]\nlabel = "x"\napi = "layers"\n'
-        'momentum = 1.5\n[verdict]\nwhat = "w"\nwhy = "y"\nfix = "f"\n', "momentum' must be a number between 0 and 1"),
+        'momentum = 1.5\n[verdict]\nwhat = "w"\nwhy = "y"\nfix = "f"\n',
+        "momentum' must be a number between 0 and 1",
+    ),
     "unknown-observation.toml": (
         'title = "t"\npitfall = "p"\nprocedure = "train_eval"\n[[variant]]\nlabel = "x"\napi = "layers"\n'
         '[variant.expect]\nmoving_stats_unchangd = true\n[verdict]\nwhat = "w"\nwhy = "y"\nfix = "f"\n',
-        "did you mean 'moving_stats_unchanged'"),
-    "no-variant.toml": ('title = "t"\npitfall = "p"\nprocedure = "train_eval"\n[verdict]\nwhat = "w"\nwhy = "y"\nfix = "f"\n',
-                        "at least one [[variant]]"),
+        "did you mean 'moving_stats_unchanged'",
+    ),
+    "no-variant.toml": (
+        'title = "t"\npitfall = "p"\nprocedure = "train_eval"\n[verdict]\nwhat = "w"\nwhy = "y"\nfix = "f"\n',
+        "at least one [[variant]]",
+    ),
 }
 
 

@@ -13,9 +13,18 @@ NAMES = sorted(spec.builtin_files())
 
 def test_the_documented_scenarios_exist():
     required = {
-        "missing-update-ops", "control-dependencies-fix", "fetch-update-ops", "update-ops-collected-too-early",
-        "control-dependencies-demo", "nn-manual", "contrib-defaults", "decay-sweep", "trainable-only-saver",
-        "fused-variance", "accuracy-gap", "degenerate-batch",
+        "missing-update-ops",
+        "control-dependencies-fix",
+        "fetch-update-ops",
+        "update-ops-collected-too-early",
+        "control-dependencies-demo",
+        "nn-manual",
+        "contrib-defaults",
+        "decay-sweep",
+        "trainable-only-saver",
+        "fused-variance",
+        "accuracy-gap",
+        "degenerate-batch",
     }
     assert required <= set(NAMES)
 

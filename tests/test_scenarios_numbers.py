@@ -49,7 +49,9 @@ def test_missing_update_ops_leaves_moving_stats_at_zero_and_one(cpu):
     batch = buggy.arrays["input"].astype(np.float64)
     gamma = np.asarray(gamma_after.value.values)
     beta = np.asarray(next(s for s in buggy.snapshots["after_train"] if s.name.endswith("beta")).value.values)
-    np.testing.assert_allclose(buggy.arrays["test_output"], gamma * batch / np.sqrt(1 + EPSILON) + beta, rtol=1e-4)
+    np.testing.assert_allclose(
+        buggy.arrays["test_output"], gamma * batch / np.sqrt(1 + EPSILON) + beta, rtol=1e-4
+    )
     assert result.passed
 
 
@@ -58,7 +60,9 @@ def test_fused_kernel_stores_unbiased_and_non_fused_biased_variance(cpu):
     fused, plain = result.variant("fused = true"), result.variant("fused = false")
     _, biased, count = _batch_moments(fused.arrays["input"])
     kept = 0.9**3
-    np.testing.assert_allclose(fused.arrays["moving_variance"], kept + (1 - kept) * biased * count / (count - 1), rtol=1e-4)
+    np.testing.assert_allclose(
+        fused.arrays["moving_variance"], kept + (1 - kept) * biased * count / (count - 1), rtol=1e-4
+    )
     np.testing.assert_allclose(plain.arrays["moving_variance"], kept + (1 - kept) * biased, rtol=1e-4)
     assert fused.observations["moving_variance_ratio"] == pytest.approx(count / (count - 1), rel=1e-3)
     assert plain.observations["moving_variance_ratio"] == pytest.approx(1.0, rel=1e-3)
@@ -78,7 +82,9 @@ def test_decay_zero_copies_batch_stats_and_decay_one_leaves_raw_input(cpu):
     one = result.variant("decay 1")
     np.testing.assert_array_equal(one.arrays["moving_mean"], [0.0])
     np.testing.assert_array_equal(one.arrays["moving_variance"], [1.0])
-    np.testing.assert_allclose(one.arrays["test_output"], one.arrays["input"] / np.sqrt(1 + EPSILON), rtol=1e-5)
+    np.testing.assert_allclose(
+        one.arrays["test_output"], one.arrays["input"] / np.sqrt(1 + EPSILON), rtol=1e-5
+    )
 
     half = result.variant("decay 0.5")
     np.testing.assert_allclose(half.arrays["moving_mean"], 0.5 * batch_mean, rtol=1e-5)
@@ -97,7 +103,10 @@ def test_decay_sweep_trajectory_follows_the_formula_at_every_step(cpu):
 def test_control_dependency_demo_gives_three_without_and_twelve_with(cpu):
     result = _run("control-dependencies-demo", cpu)
     assert result.variant("no control dependency").observations == {"sum": 3.0, "a_after": 1.0}
-    assert result.variant("with tf.control_dependencies([assign_a])").observations == {"sum": 12.0, "a_after": 10.0}
+    assert result.variant("with tf.control_dependencies([assign_a])").observations == {
+        "sum": 12.0,
+        "a_after": 10.0,
+    }
 
 
 def test_trainable_only_saver_restore_raises_not_found_for_moving_mean(cpu):

@@ -28,8 +28,9 @@ scenario documents), 2 bad input.
 """
 
 
-def _load_scenarios(references: tuple[str, ...], run_all: bool, overrides: list, optional: list,
-                    size_limits: bool = True) -> list:
+def _load_scenarios(
+    references: tuple[str, ...], run_all: bool, overrides: list, optional: list, size_limits: bool = True
+) -> list:
     """Validate every scenario before TensorFlow is imported, so bad input fails fast.
 
     ``overrides`` come from --set and must fit every scenario; ``optional`` ones
@@ -40,19 +41,25 @@ def _load_scenarios(references: tuple[str, ...], run_all: bool, overrides: list,
     if run_all and references:
         raise BncheckError("give scenario names or --all, not both")
     if not run_all and not references:
-        raise BncheckError("no scenario given: name one (`bncheck list` shows them), give a .toml path, or use --all")
+        raise BncheckError(
+            "no scenario given: name one (`bncheck list` shows them), give a .toml path, or use --all"
+        )
     paths = [spec.resolve(reference) for reference in references]
     if run_all:
         paths = list(spec.builtin_files().values())
         if not paths:
-            raise BncheckError("no built-in scenario files found (is bncheck installed with its package data?)")
+            raise BncheckError(
+                "no built-in scenario files found (is bncheck installed with its package data?)"
+            )
     scenarios = []
     for path in paths:
         raw = spec.read_toml(path)
         procedure = spec.procedure_of(raw)
         tables = procedure.tables if procedure else {}
         fitting = [(key, value) for key, value in optional if key.split(".")[0] in tables]
-        scenarios.append(spec.validate(spec.apply_overrides(raw, overrides + fitting, path), path, size_limits))
+        scenarios.append(
+            spec.validate(spec.apply_overrides(raw, overrides + fitting, path), path, size_limits)
+        )
     return scenarios
 
 
@@ -61,24 +68,62 @@ def _load_scenarios(references: tuple[str, ...], run_all: bool, overrides: list,
 @click.option("--all", "run_all", is_flag=True, help="Run every built-in scenario.")
 @click.option("--steps", type=click.IntRange(0, 100_000), help="Train steps (sets train.steps).")
 @click.option("--seed", type=int, help="Seed of the input batch or data set (sets input.seed / data.seed).")
-@click.option("--set", "settings", multiple=True, metavar="KEY=VALUE", help="Override a scenario key; repeatable.")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--device", type=click.Choice(["auto", "cpu", "gpu"]), default="auto", show_default=True,
-              help="Where the graphs run; auto picks the GPU when TensorFlow sees one.")
-@click.option("--plot", type=click.Path(dir_okay=False), help="Also draw the moving_mean trajectory to this PNG (needs matplotlib).")
-@click.option("--save-dir", type=click.Path(file_okay=False), help="Keep the checkpoints a scenario writes here.")
-@click.option("--grappler", is_flag=True,
-              help="Run with TensorFlow's graph optimizer on, as a training program does (slower on these tiny graphs).")
-@click.option("--all-variables", "all_variables", is_flag=True,
-              help="Also show the optimizer's own variables (Adam's slots and beta powers).")
-@click.option("--no-size-limits", "no_size_limits", is_flag=True,
-              help="Run scenarios larger than the built-in caps (1,000,000 input elements, 4,096 units, "
-                   "16 layers, 20,000,000 steps x elements).")
+@click.option(
+    "--set", "settings", multiple=True, metavar="KEY=VALUE", help="Override a scenario key; repeatable."
+)
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option(
+    "--device",
+    type=click.Choice(["auto", "cpu", "gpu"]),
+    default="auto",
+    show_default=True,
+    help="Where the graphs run; auto picks the GPU when TensorFlow sees one.",
+)
+@click.option(
+    "--plot",
+    type=click.Path(dir_okay=False),
+    help="Also draw the moving_mean trajectory to this PNG (needs matplotlib).",
+)
+@click.option(
+    "--save-dir", type=click.Path(file_okay=False), help="Keep the checkpoints a scenario writes here."
+)
+@click.option(
+    "--grappler",
+    is_flag=True,
+    help="Run with TensorFlow's graph optimizer on, as a training program does "
+    "(slower on these tiny graphs).",
+)
+@click.option(
+    "--all-variables",
+    "all_variables",
+    is_flag=True,
+    help="Also show the optimizer's own variables (Adam's slots and beta powers).",
+)
+@click.option(
+    "--no-size-limits",
+    "no_size_limits",
+    is_flag=True,
+    help="Run scenarios larger than the built-in caps (1,000,000 input elements, 4,096 units, "
+    "16 layers, 20,000,000 steps x elements).",
+)
 @click.option("--verbose", is_flag=True, help="Let TensorFlow's own log lines and warnings through.")
-def run_command(scenarios: tuple[str, ...], run_all: bool, steps: int | None, seed: int | None,
-                settings: tuple[str, ...], output_format: str, device: str, plot: str | None,
-                save_dir: str | None, grappler: bool, all_variables: bool, no_size_limits: bool,
-                verbose: bool) -> int:
+def run_command(
+    scenarios: tuple[str, ...],
+    run_all: bool,
+    steps: int | None,
+    seed: int | None,
+    settings: tuple[str, ...],
+    output_format: str,
+    device: str,
+    plot: str | None,
+    save_dir: str | None,
+    grappler: bool,
+    all_variables: bool,
+    no_size_limits: bool,
+    verbose: bool,
+) -> int:
     """Reproduce batch-normalization pitfalls live on real TensorFlow graphs.
 
     Builds each scenario's graphs (the pitfall and its fix), runs the train steps
@@ -111,16 +156,19 @@ def run_command(scenarios: tuple[str, ...], run_all: bool, steps: int | None, se
     results = []
     for scenario in loaded:
         try:
-            result = run_scenario(scenario, chosen, Path(save_dir) if save_dir else None, verbose,
-                                  optimize_graphs=grappler)
+            result = run_scenario(
+                scenario, chosen, Path(save_dir) if save_dir else None, verbose, optimize_graphs=grappler
+            )
         except BncheckError:
             raise  # already one line naming the file
         except Exception as error:  # TensorFlow rejecting a user's scenario: name the file, keep one line
             tf = tfcompat.load()
             if isinstance(error, (tf.errors.OpError, ValueError, TypeError)):
                 message = str(getattr(error, "message", error)).strip().splitlines()
-                raise BncheckError(f"{scenario.path}: TensorFlow rejected the scenario: "
-                                   f"{message[0] if message else type(error).__name__}") from error
+                raise BncheckError(
+                    f"{scenario.path}: TensorFlow rejected the scenario: "
+                    f"{message[0] if message else type(error).__name__}"
+                ) from error
             raise
         results.append(result)
         if output_format == "text":
@@ -147,18 +195,31 @@ def run_command(scenarios: tuple[str, ...], run_all: bool, steps: int | None, se
 
 
 @click.command("list")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 def list_command(output_format: str) -> int:
     """List the built-in scenarios: name, title and the pitfall each one shows."""
     from bncheck.scenarios import spec
 
     scenarios = spec.load_all()
     if output_format == "json":
-        click.echo(json.dumps([
-            {"name": s.name, "title": s.title, "pitfall": s.pitfall, "procedure": s.procedure,
-             "file": str(s.path), "variants": [v.label for v in s.variants]}
-            for s in scenarios
-        ], indent=2))
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "name": s.name,
+                        "title": s.title,
+                        "pitfall": s.pitfall,
+                        "procedure": s.procedure,
+                        "file": str(s.path),
+                        "variants": [v.label for v in s.variants],
+                    }
+                    for s in scenarios
+                ],
+                indent=2,
+            )
+        )
         return 0
     from rich.table import Table
 

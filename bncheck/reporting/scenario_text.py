@@ -17,7 +17,13 @@ from rich.table import Table
 from rich.text import Text
 
 from bncheck.scenarios.expectations import ExpectationResult, describe_expected
-from bncheck.scenarios.results import ScenarioResult, Trajectory, ValueSummary, VariableSnapshot, VariantResult
+from bncheck.scenarios.results import (
+    ScenarioResult,
+    Trajectory,
+    ValueSummary,
+    VariableSnapshot,
+    VariantResult,
+)
 
 PHASE_TITLES = {
     "initial": "before training",
@@ -28,8 +34,12 @@ PHASE_TITLES = {
     "after_restore": "after restore (fresh graph)",
 }
 SHORT_PHASE_TITLES = {
-    "initial": "before", "after_train": "trained", "after_test": "inferred", "after_eval": "evaluated",
-    "after_run": "after run", "after_restore": "restored",
+    "initial": "before",
+    "after_train": "trained",
+    "after_test": "inferred",
+    "after_eval": "evaluated",
+    "after_run": "after run",
+    "after_restore": "restored",
 }
 OUTPUT_TITLES = {"train": "training mode (last train step)", "test": "inference mode (training=False)"}
 MIN_VALUE_WIDTH = 14  # below this per phase column, the phases stack as rows
@@ -58,22 +68,46 @@ def format_value(summary: ValueSummary, width: int | None = None) -> str:
         candidates += [_number(summary.values[0], digits) for digits in (5, 4, 3)]
     else:
         for digits in (5, 3):
-            candidates.append(f"min {_number(summary.minimum, digits)}  mean {_number(summary.mean, digits)}  "
-                              f"max {_number(summary.maximum, digits)}")
-        candidates += [f"{_number(summary.minimum, 3)} … {_number(summary.maximum, 3)}",
-                       f"mean {_number(summary.mean, 3)}"]
+            candidates.append(
+                f"min {_number(summary.minimum, digits)}  mean {_number(summary.mean, digits)}  "
+                f"max {_number(summary.maximum, digits)}"
+            )
+        candidates += [
+            f"{_number(summary.minimum, 3)} … {_number(summary.maximum, 3)}",
+            f"mean {_number(summary.mean, 3)}",
+        ]
     if width is None:
         return candidates[0]
     return next((text for text in candidates if len(text) <= width), candidates[-1])
 
 
 def _settings_line(variant: VariantResult) -> str:
-    keys = ("api", "momentum", "fused", "scale", "updates", "training", "trainable", "renorm", "virtual_batch_size",
-            "input_shape", "collect", "eval_training", "var_list", "restore", "a", "b", "assign_value",
-            "control_dependency")
+    keys = (
+        "api",
+        "momentum",
+        "fused",
+        "scale",
+        "updates",
+        "training",
+        "trainable",
+        "renorm",
+        "virtual_batch_size",
+        "input_shape",
+        "collect",
+        "eval_training",
+        "var_list",
+        "restore",
+        "a",
+        "b",
+        "assign_value",
+        "control_dependency",
+    )
     defaults = {"trainable": True, "renorm": False}
-    parts = [f"{key}={variant.settings[key]}" for key in keys
-             if variant.settings.get(key) is not None and defaults.get(key, object()) != variant.settings[key]]
+    parts = [
+        f"{key}={variant.settings[key]}"
+        for key in keys
+        if variant.settings.get(key) is not None and defaults.get(key, object()) != variant.settings[key]
+    ]
     return "  ".join(parts)
 
 
@@ -101,7 +135,9 @@ def variables_table(variant: VariantResult, width: int = 120, all_variables: boo
     name_width = max(len("variable"), *(len(snap.name) + 2 for snap in snaps))
     shape_width = max(len("shape"), *(len(_shape(snap.shape)) for snap in snaps))
     gaps = 3  # rich's padding and the column rule
-    wide_fixed = name_width + shape_width + len("trainable") + max(len("device"), *map(len, devices)) + 4 * gaps
+    wide_fixed = (
+        name_width + shape_width + len("trainable") + max(len("device"), *map(len, devices)) + 4 * gaps
+    )
     narrow_fixed = name_width + shape_width + 2 * gaps
     full = max(len(format_value(snap.value)) for phase in phases for snap in variant.snapshots[phase])
     if wide_fixed + len(phases) * (max(full, 20) + gaps) <= width:
@@ -118,8 +154,11 @@ def variables_table(variant: VariantResult, width: int = 120, all_variables: boo
     if budget < MIN_VALUE_WIDTH:
         return _stacked_table(variant, snaps, by_phase, width - narrow_fixed - gaps)
     for phase in phases:
-        table.add_column(PHASE_TITLES.get(phase, phase) if wide else SHORT_PHASE_TITLES.get(phase, phase),
-                         no_wrap=True, overflow="crop")
+        table.add_column(
+            PHASE_TITLES.get(phase, phase) if wide else SHORT_PHASE_TITLES.get(phase, phase),
+            no_wrap=True,
+            overflow="crop",
+        )
     for snap in snaps:
         name = snap.name if wide or not snap.trainable else snap.name + " *"
         cells: list = [escape(name), _shape(snap.shape)]
@@ -147,14 +186,20 @@ def _phase_cells(snap: VariableSnapshot, phases: list[str], by_phase: dict, budg
     return cells
 
 
-def _stacked_table(variant: VariantResult, snaps: list[VariableSnapshot], by_phase: dict, budget: int) -> Table:
+def _stacked_table(
+    variant: VariantResult, snaps: list[VariableSnapshot], by_phase: dict, budget: int
+) -> Table:
     """One row per variable and phase: for consoles too narrow for a column per phase."""
     phases = list(variant.snapshots)
     table = Table(show_edge=False, header_style="bold", pad_edge=False)
     table.add_column("variable", no_wrap=True)
     table.add_column("phase", no_wrap=True)
     table.add_column("value", no_wrap=True, overflow="crop")
-    titles = PHASE_TITLES if budget - max(len(PHASE_TITLES.get(p, p)) for p in phases) >= 24 else SHORT_PHASE_TITLES
+    titles = (
+        PHASE_TITLES
+        if budget - max(len(PHASE_TITLES.get(p, p)) for p in phases) >= 24
+        else SHORT_PHASE_TITLES
+    )
     phase_width = max(len(titles.get(phase, phase)) for phase in phases)
     value_width = max(8, budget - phase_width - 3)
     for snap in snaps:
@@ -201,7 +246,9 @@ def expectation_line(expectation: ExpectationResult) -> Text:
     if expectation.passed:
         detail = f"{name} = {observed}" if expected == observed else f"{name} = {observed} ({expected})"
         return Text.assemble(("  ✔ as documented  ", "green"), detail)
-    return Text.assemble(("  ✘ NOT as documented  ", "bold red"), f"{name}: expected {expected}, observed {observed}")
+    return Text.assemble(
+        ("  ✘ NOT as documented  ", "bold red"), f"{name}: expected {expected}, observed {observed}"
+    )
 
 
 def _display_label(variant: VariantResult) -> str:
@@ -229,11 +276,14 @@ def trajectory_chart(trajectory: Trajectory, width: int = 64, height: int = 12) 
     """An ASCII line chart of moving_mean against the step, one marker per momentum."""
     markers = "*o+x#@"
     styles = ["cyan", "magenta", "green", "yellow", "blue", "red"]
-    top = max([abs(trajectory.batch_mean)] + [abs(v) for series in trajectory.series.values() for v in series]) or 1.0
+    top = (
+        max([abs(trajectory.batch_mean)] + [abs(v) for series in trajectory.series.values() for v in series])
+        or 1.0
+    )
     grid = [[" "] * width for _ in range(height)]
     colour = [[""] * width for _ in range(height)]
     steps = trajectory.steps
-    for index, (momentum, series) in enumerate(trajectory.series.items()):
+    for index, series in enumerate(trajectory.series.values()):
         for column in range(width):
             step = min(len(series) - 1, int(column * steps / width))
             row = height - 1 - int(round((series[step] / top) * (height - 1)))
@@ -264,11 +314,13 @@ def render_scenario(console: Console, result: ScenarioResult, all_variables: boo
     console.print(Rule(Text(f"{result.name} — {result.title}", style="bold")))
     console.print(Text(result.pitfall, style="italic"))
     placed = ", ".join(result.devices_used) or "?"
-    console.print(Text(
-        f"TensorFlow {result.tensorflow_version} · device {result.device} (--device {result.device_requested}) · "
-        f"ops placed on {placed} · {result.seconds:.2f} s",
-        style="dim",
-    ))
+    console.print(
+        Text(
+            f"TensorFlow {result.tensorflow_version} · device {result.device} "
+            f"(--device {result.device_requested}) · ops placed on {placed} · {result.seconds:.2f} s",
+            style="dim",
+        )
+    )
     for variant in result.variants:
         console.print()
         console.print(variant_heading(variant))
@@ -278,8 +330,13 @@ def render_scenario(console: Console, result: ScenarioResult, all_variables: boo
             console.print(table)
         _, hidden = _visible(variant, all_variables)
         if hidden:
-            console.print(Text(f"  {plural(hidden, 'optimizer variable')} (slots, beta powers) not shown: "
-                               "--all-variables shows them", style="dim"))
+            console.print(
+                Text(
+                    f"  {plural(hidden, 'optimizer variable')} (slots, beta powers) not shown: "
+                    "--all-variables shows them",
+                    style="dim",
+                )
+            )
         outputs = outputs_table(variant, width)
         if outputs is not None:
             console.print(outputs)
@@ -289,8 +346,12 @@ def render_scenario(console: Console, result: ScenarioResult, all_variables: boo
             console.print(expectation_line(expectation))
     if result.trajectory is not None:
         console.print()
-        console.print(Text(f"moving_mean (channel 0) against the step, {result.trajectory.api} BN, one fixed batch",
-                           style="bold"))
+        console.print(
+            Text(
+                f"moving_mean (channel 0) against the step, {result.trajectory.api} BN, one fixed batch",
+                style="bold",
+            )
+        )
         console.print(trajectory_chart(result.trajectory, width=max(20, min(64, width - 12))))
         for expectation in result.trajectory.expectations:
             console.print(expectation_line(expectation))
@@ -302,9 +363,13 @@ def render_scenario(console: Console, result: ScenarioResult, all_variables: boo
     ]
     if not result.passed:
         failed = sum(not expectation.passed for expectation in result.expectations)
-        body.append(Text(
-            f"{plural(failed, 'expectation')} failed: TensorFlow {result.tensorflow_version} did not behave as "
-            "this scenario documents.", style="bold red"))
+        body.append(
+            Text(
+                f"{plural(failed, 'expectation')} failed: TensorFlow {result.tensorflow_version} "
+                "did not behave as this scenario documents.",
+                style="bold red",
+            )
+        )
     title = "verdict" if result.passed else "verdict — expectations FAILED"
     console.print(Panel(Group(*body), title=title, border_style="green" if result.passed else "red"))
     console.print()
@@ -316,9 +381,12 @@ def render_summary(console: Console, results: list[ScenarioResult]) -> None:
         table.add_column(column, no_wrap=True)
     for result in results:
         held = sum(expectation.passed for expectation in result.expectations)
-        table.add_row(result.name, f"{held}/{len(result.expectations)}",
-                      Text("as documented", style="green") if result.passed else Text("FAILED", style="bold red"),
-                      f"{result.seconds:.2f}")
+        table.add_row(
+            result.name,
+            f"{held}/{len(result.expectations)}",
+            Text("as documented", style="green") if result.passed else Text("FAILED", style="bold red"),
+            f"{result.seconds:.2f}",
+        )
     console.print(table)
     passed = sum(result.passed for result in results)
     console.print(f"{plural(len(results), 'scenario')}: {passed} passed, {len(results) - passed} failed")

@@ -37,10 +37,15 @@ def observation_table() -> str:
             for observation in observations:
                 reporters.setdefault(observation.name, []).append(f"{procedure.name} [{table}]")
                 definitions[observation.name] = observation
-    rows = ["| observation | kind | meaning | how it is measured | reported by |", "| --- | --- | --- | --- | --- |"]
+    rows = [
+        "| observation | kind | meaning | how it is measured | reported by |",
+        "| --- | --- | --- | --- | --- |",
+    ]
     for name, observation in definitions.items():
-        rows.append(f"| `{name}` | {observation.kind} | {_cell(observation.meaning)} | {_cell(observation.measured)} "
-                    f"| {', '.join(reporters[name])} |")
+        rows.append(
+            f"| `{name}` | {observation.kind} | {_cell(observation.meaning)} | {_cell(observation.measured)} "
+            f"| {', '.join(reporters[name])} |"
+        )
     return "\n".join(rows)
 
 
@@ -59,7 +64,10 @@ def current(text: str, section: str) -> str | None:
 
 def update(text: str) -> str:
     for section in SECTIONS:
-        text = _pattern(section).sub(lambda match: match.group(1) + "\n" + generated(section) + "\n" + match.group(3), text)
+        table = generated(section)
+        text = _pattern(section).sub(
+            lambda match, table=table: f"{match.group(1)}\n{table}\n{match.group(3)}", text
+        )
     return text
 
 

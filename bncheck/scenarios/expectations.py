@@ -110,6 +110,8 @@ def describe_expected(expected: Any) -> str:
 
 def evaluate(variant: str, expect: dict[str, Any], observations: dict[str, Any]) -> list[ExpectationResult]:
     return [
-        ExpectationResult(variant, name, expected, observations.get(name), holds(expected, observations.get(name)))
+        ExpectationResult(
+            variant, name, expected, observations.get(name), holds(expected, observations.get(name))
+        )
         for name, expected in expect.items()
     ]

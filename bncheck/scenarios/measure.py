@@ -21,7 +21,9 @@ def unchanged(value: Any, reference: Any) -> bool:
 
 def stats_at_initial(moving_mean: Any, moving_variance: Any) -> bool:
     """``moving_stats_unchanged``: still the initial 0 and 1."""
-    return unchanged(moving_mean, np.zeros_like(moving_mean)) and unchanged(moving_variance, np.ones_like(moving_variance))
+    return unchanged(moving_mean, np.zeros_like(moving_mean)) and unchanged(
+        moving_variance, np.ones_like(moving_variance)
+    )
 
 
 def close(a: Any, b: Any, rtol: float = MATCH_RTOL, atol: float | None = None) -> bool:
@@ -53,10 +55,14 @@ def ghost_batches(batch: np.ndarray, size: int) -> np.ndarray:
     return np.swapaxes(np.asarray(batch, dtype=np.float64).reshape(size, n // size, *batch.shape[1:]), 0, 1)
 
 
-def normalized(batch: np.ndarray, mean: Any, variance: Any, gamma: Any, beta: Any, epsilon: float) -> np.ndarray:
+def normalized(
+    batch: np.ndarray, mean: Any, variance: Any, gamma: Any, beta: Any, epsilon: float
+) -> np.ndarray:
     """gamma * (x - mean) / sqrt(variance + epsilon) + beta, in float64."""
     data = np.asarray(batch, dtype=np.float64)
-    return np.asarray(gamma) * (data - np.asarray(mean)) / np.sqrt(np.asarray(variance) + epsilon) + np.asarray(beta)
+    return np.asarray(gamma) * (data - np.asarray(mean)) / np.sqrt(
+        np.asarray(variance) + epsilon
+    ) + np.asarray(beta)
 
 
 def ghost_normalized(batch: np.ndarray, size: int, gamma: Any, beta: Any, epsilon: float) -> np.ndarray:

@@ -45,7 +45,9 @@ def summarize(array: Any) -> ValueSummary:
     else:
         stats = (float(finite.min()), float(finite.mean()), float(finite.max()), float(finite.std()))
     values = [float(value) for value in array.ravel()] if array.size <= SMALL else None
-    return ValueSummary(tuple(int(dim) for dim in array.shape), stats[0], stats[1], stats[2], stats[3], values)
+    return ValueSummary(
+        tuple(int(dim) for dim in array.shape), stats[0], stats[1], stats[2], stats[3], values
+    )
 
 
 def make_input(table: dict[str, Any], shape: list[int] | None = None, seed_offset: int = 0) -> np.ndarray:
@@ -80,8 +82,13 @@ def _variable_device(variable: Any, placements: dict[str, str], fallback: str) -
     return tfcompat.short_device(variable.device) if variable.device else fallback
 
 
-def snapshot(session: Any, variables: list, placements: dict[str, str], fallback: str,
-             optimizer_names: frozenset[str] = frozenset()) -> list[VariableSnapshot]:
+def snapshot(
+    session: Any,
+    variables: list,
+    placements: dict[str, str],
+    fallback: str,
+    optimizer_names: frozenset[str] = frozenset(),
+) -> list[VariableSnapshot]:
     """Every variable's value and placement; ``optimizer_names`` are the optimizer's own (slots, powers)."""
     values = session.run(variables) if variables else []
     trainable = {id(variable) for variable in session.graph.get_collection("trainable_variables")}
@@ -115,8 +122,9 @@ _optimize_graphs: contextvars.ContextVar[bool] = contextvars.ContextVar("optimiz
 
 def session(tf: Any, graph: Any) -> Any:
     # the graphs are tiny: one thread each avoids pool hand-offs that cost more than the ops
-    config = tf.compat.v1.ConfigProto(allow_soft_placement=True, intra_op_parallelism_threads=1,
-                                      inter_op_parallelism_threads=1)
+    config = tf.compat.v1.ConfigProto(
+        allow_soft_placement=True, intra_op_parallelism_threads=1, inter_op_parallelism_threads=1
+    )
     config.gpu_options.allow_growth = True
     if not _optimize_graphs.get():
         config.graph_options.rewrite_options.disable_meta_optimizer = True
@@ -131,9 +139,15 @@ def traced_run(tf: Any, sess: Any, fetches: Any, feed: dict) -> tuple[Any, dict[
     return value, _placements(metadata)
 
 
-def train_loop(tf: Any, sess: Any, fetches: Any, feed: dict | Callable[[int], dict], steps: int,
-               before_step: Callable[[int], None] | None = None,
-               after_step: Callable[[int, Any], None] | None = None) -> tuple[Any, dict[str, str]]:
+def train_loop(
+    tf: Any,
+    sess: Any,
+    fetches: Any,
+    feed: dict | Callable[[int], dict],
+    steps: int,
+    before_step: Callable[[int], None] | None = None,
+    after_step: Callable[[int, Any], None] | None = None,
+) -> tuple[Any, dict[str, str]]:
     """Run ``steps`` train steps, the first one traced; returns the last step's values and the placements."""
     values, placements = None, {}
     for step in range(steps):
@@ -151,16 +165,21 @@ def train_loop(tf: Any, sess: Any, fetches: Any, feed: dict | Callable[[int], di
 
 def optimizer(tf: Any, name: str, learning_rate: float) -> Any:
     train = tf.compat.v1.train
-    return train.AdamOptimizer(learning_rate) if name == "adam" else train.GradientDescentOptimizer(learning_rate)
+    return (
+        train.AdamOptimizer(learning_rate)
+        if name == "adam"
+        else train.GradientDescentOptimizer(learning_rate)
+    )
 
 
 def optimizer_variable_names(graph: Any, before: set[str]) -> frozenset[str]:
-    """Variables the optimizer added (Adam's slots and beta powers): every global variable new since ``before``."""
+    """The variables the optimizer added (Adam's slots and beta powers): those new since ``before``."""
     return frozenset(v.op.name for v in graph.get_collection("variables") if v.op.name not in before)
 
 
-def wire_updates(tf: Any, mode: str, layer: Any, collection: list, early: list | None,
-                 make_step: Callable[[], Any]) -> tuple[Any, list, int]:
+def wire_updates(
+    tf: Any, mode: str, layer: Any, collection: list, early: list | None, make_step: Callable[[], Any]
+) -> tuple[Any, list, int]:
     """Build the train step as the ``updates`` mode says; returns (train_op, extra fetches, ops wired)."""
     if mode == "control_dependencies":
         with tf.control_dependencies(collection):
@@ -179,12 +198,15 @@ def wire_updates(tf: Any, mode: str, layer: Any, collection: list, early: list |
 
 
 def error_line(error: BaseException) -> str:
-    """The line of a TensorFlow error that names the problem (not "Graph execution error:" or a stack frame)."""
+    """The line of a TensorFlow error that names the problem (not "Graph execution error:", not a frame)."""
     text = str(getattr(error, "message", None) or error)
     for line in text.splitlines():
         line = line.strip()
-        if not line or line.endswith("error:") or line.startswith(
-                ("Detected at node", "File ", "[[", "Traceback", "Node: ")):
+        if (
+            not line
+            or line.endswith("error:")
+            or line.startswith(("Detected at node", "File ", "[[", "Traceback", "Node: "))
+        ):
             continue
         return re.sub(r"\s*\[\[\{\{node [^}]*\}\}\]\].*$", "", line)
     return type(error).__name__
@@ -225,8 +247,13 @@ def _save_dir(save_dir: Path | None, needed: bool) -> Iterator[Path | None]:
             yield Path(temporary)
 
 
-def run_scenario(scenario: Scenario, device: tfcompat.Device, save_dir: Path | None = None,
-                 verbose: bool = False, optimize_graphs: bool = False) -> ScenarioResult:
+def run_scenario(
+    scenario: Scenario,
+    device: tfcompat.Device,
+    save_dir: Path | None = None,
+    verbose: bool = False,
+    optimize_graphs: bool = False,
+) -> ScenarioResult:
     """Run every variant of ``scenario`` on ``device`` and check its expectations.
 
     ``optimize_graphs`` runs the sessions with Grappler on (off by default: see ``session``).

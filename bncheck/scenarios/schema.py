@@ -23,11 +23,11 @@ TABLE = (dict,)
 # tiny graphs; above these sizes a typo (hidden = 300000) would take gigabytes or hours.
 # `bncheck run --no-size-limits` lifts them for a user who means it.
 LIMITS = {
-    "elements": 1_000_000,   # of one input batch or data set (rows x features)
-    "units": 4_096,           # width of a dense layer
-    "layers": 16,             # BN layers in one graph (trajectory momenta, towers)
-    "steps": 100_000,         # train or trajectory steps
-    "work": 20_000_000,       # steps x elements touched per step, summed over a table
+    "elements": 1_000_000,  # of one input batch or data set (rows x features)
+    "units": 4_096,  # width of a dense layer
+    "layers": 16,  # BN layers in one graph (trajectory momenta, towers)
+    "steps": 100_000,  # train or trajectory steps
+    "work": 20_000_000,  # steps x elements touched per step, summed over a table
 }
 LIMIT_UNITS = {"elements": "elements", "units": "units", "layers": "BN layers", "work": "element-steps"}
 
@@ -58,6 +58,7 @@ def unit_interval(value: Any) -> str | None:
 def int_range(low: int, high: int) -> Callable[[Any], str | None]:
     def check(value: Any) -> str | None:
         return None if low <= value <= high else f"an integer from {low} to {high}"
+
     return check
 
 
@@ -117,14 +118,31 @@ VERDICT_FIELDS: dict[str, FieldSpec] = {
 }
 
 LABEL = FieldSpec(TEXT, doc="the variant's name; '(the bug)' or '(the fix)' in it marks its role")
-ROLE = FieldSpec(TEXT, default=None, choices=("bug", "fix"),
-                 doc="'bug' or 'fix'; default: from the label's '(the bug)' / '(the fix)'")
+ROLE = FieldSpec(
+    TEXT,
+    default=None,
+    choices=("bug", "fix"),
+    doc="'bug' or 'fix'; default: from the label's '(the bug)' / '(the fix)'",
+)
 EXPECT = FieldSpec(TABLE, default={}, doc="observation = expected value")
 API = FieldSpec(TEXT, choices=APIS, doc="which BN implementation")
-MOMENTUM = FieldSpec(NUMBER, default=None, check=unit_interval,
-                     doc="momentum (tf.layers, Keras) or decay (contrib, nn); default: the API's own")
+MOMENTUM = FieldSpec(
+    NUMBER,
+    default=None,
+    check=unit_interval,
+    doc="momentum (tf.layers, Keras) or decay (contrib, nn); default: the API's own",
+)
 UPDATES = FieldSpec(
-    TEXT, default="none",
-    choices=("none", "control_dependencies", "fetch", "collected_too_early", "group", "in_place", "layer_updates"),
+    TEXT,
+    default="none",
+    choices=(
+        "none",
+        "control_dependencies",
+        "fetch",
+        "collected_too_early",
+        "group",
+        "in_place",
+        "layer_updates",
+    ),
     doc="how the moving-statistics updates are tied to the train step",
 )

@@ -75,8 +75,14 @@ class Scenario:
 
 
 def _type_name(types: tuple[type, ...]) -> str:
-    names = {int: "an integer", float: "a number", str: "a string", bool: "true or false",
-             list: "a list", dict: "a table"}
+    names = {
+        int: "an integer",
+        float: "a number",
+        str: "a string",
+        bool: "true or false",
+        list: "a list",
+        dict: "a table",
+    }
     if types == NUMBER:
         return "a number"
     return " or ".join(names.get(kind, kind.__name__) for kind in types)
@@ -106,30 +112,42 @@ def _check_table(where: str, raw: Any, fields: dict[str, FieldSpec], path: Path)
         raise BncheckError(f"{path}: [{where}] must be a table")
     for key in raw:
         if key not in fields:
-            raise BncheckError(f"{path}: unknown key '{_qualified(where, key)}'{_closest(str(key), list(fields))}")
+            raise BncheckError(
+                f"{path}: unknown key '{_qualified(where, key)}'{_closest(str(key), list(fields))}"
+            )
     checked: dict[str, Any] = {}
     for key, spec in fields.items():
         if key not in raw:
             if spec.required:
-                raise BncheckError(f"{path}: missing key '{_qualified(where, key)}' ({_type_name(spec.types)})")
+                raise BncheckError(
+                    f"{path}: missing key '{_qualified(where, key)}' ({_type_name(spec.types)})"
+                )
             checked[key] = spec.default
             continue
         value = raw[key]
         ok = isinstance(value, spec.types) and not (isinstance(value, bool) and bool not in spec.types)
         if not ok:
-            raise BncheckError(f"{path}: '{_qualified(where, key)}' must be {_type_name(spec.types)}, "
-                               f"got {type(value).__name__} {_shown_value(value)}")
+            raise BncheckError(
+                f"{path}: '{_qualified(where, key)}' must be {_type_name(spec.types)}, "
+                f"got {type(value).__name__} {_shown_value(value)}"
+            )
         if spec.types == NUMBER:
             value = float(value)
             if value != value or value in (float("inf"), float("-inf")):
-                raise BncheckError(f"{path}: '{_qualified(where, key)}' must be a finite number, got {value!r}")
+                raise BncheckError(
+                    f"{path}: '{_qualified(where, key)}' must be a finite number, got {value!r}"
+                )
         if spec.choices is not None and value not in spec.choices:
-            raise BncheckError(f"{path}: '{_qualified(where, key)}' must be one of "
-                               f"{', '.join(map(repr, spec.choices))}, got {_shown_value(value)}")
+            raise BncheckError(
+                f"{path}: '{_qualified(where, key)}' must be one of "
+                f"{', '.join(map(repr, spec.choices))}, got {_shown_value(value)}"
+            )
         if spec.check is not None:
             problem = spec.check(value)
             if problem:
-                raise BncheckError(f"{path}: '{_qualified(where, key)}' must be {problem}, got {_shown_value(value)}")
+                raise BncheckError(
+                    f"{path}: '{_qualified(where, key)}' must be {problem}, got {_shown_value(value)}"
+                )
         checked[key] = value
     return checked
 
@@ -154,8 +172,9 @@ def validate(raw: dict[str, Any], path: Path, size_limits: bool = True) -> Scena
     if name_of_procedure is None:
         raise BncheckError(f"{path}: missing key 'procedure' (one of {', '.join(registry)})")
     if not isinstance(name_of_procedure, str) or name_of_procedure not in registry:
-        raise BncheckError(f"{path}: 'procedure' must be one of {', '.join(registry)}, "
-                           f"got {_shown_value(name_of_procedure)}")
+        raise BncheckError(
+            f"{path}: 'procedure' must be one of {', '.join(registry)}, got {_shown_value(name_of_procedure)}"
+        )
     procedure = registry[name_of_procedure]
     known = set(TOP_FIELDS) | set(procedure.tables) | {"variant", "verdict"}
     for key in raw:
@@ -227,7 +246,9 @@ def _check_expect(expect: Any, observations: tuple[Observation, ...], where: str
     known = {observation.name: observation for observation in observations}
     for key, value in expect.items():
         if key not in known:
-            raise BncheckError(f"{path}: unknown observation '{where}.{_show(key)}'{_closest(str(key), list(known))}")
+            raise BncheckError(
+                f"{path}: unknown observation '{where}.{_show(key)}'{_closest(str(key), list(known))}"
+            )
         problem = check_expected_form(value, known[key].kind)
         if problem:
             raise BncheckError(f"{path}: '{where}.{_show(key)}': {problem}")
@@ -235,14 +256,19 @@ def _check_expect(expect: Any, observations: tuple[Observation, ...], where: str
 
 # ---------------------------------------------------------------- discovery
 
+
 def builtin_files() -> dict[str, Any]:
     """The built-in scenario files (package data), by name: paths, or zip entries in a zipped install."""
     folder = importlib.resources.files("bncheck.scenarios") / "builtin"
     if not folder.is_dir():
         return {}
-    entries = sorted((entry for entry in folder.iterdir() if entry.name.endswith(".toml")), key=lambda e: e.name)
-    return {entry.name.removesuffix(".toml"): (Path(str(entry)) if isinstance(entry, Path) else entry)
-            for entry in entries}
+    entries = sorted(
+        (entry for entry in folder.iterdir() if entry.name.endswith(".toml")), key=lambda e: e.name
+    )
+    return {
+        entry.name.removesuffix(".toml"): (Path(str(entry)) if isinstance(entry, Path) else entry)
+        for entry in entries
+    }
 
 
 def read_toml(path: Any) -> dict[str, Any]:
@@ -256,8 +282,9 @@ def read_toml(path: Any) -> dict[str, Any]:
             raise BncheckError(f"{path}: not a regular file (a named pipe, socket or device)")
         try:
             if path.is_file() and path.stat().st_size > MAX_FILE_BYTES:
-                raise BncheckError(f"{path}: {path.stat().st_size:,} bytes; a scenario file is at most "
-                                   f"{MAX_FILE_BYTES:,}")
+                raise BncheckError(
+                    f"{path}: {path.stat().st_size:,} bytes; a scenario file is at most {MAX_FILE_BYTES:,}"
+                )
         except OSError:
             pass  # read_bytes() below reports it
     try:
@@ -294,7 +321,7 @@ def resolve(reference: str) -> Any:
 
 
 def parse_override(text: str) -> tuple[str, Any]:
-    """``key=value`` with a TOML value (``3``, ``0.5``, ``true``, ``[1, 4, 4, 3]``, ``"adam"``; bare words are strings)."""
+    """``key=value`` with a TOML value (``3``, ``[1, 4, 4, 3]``, ``"adam"``); a bare word is a string."""
     if "=" not in text:
         raise BncheckError(f"--set {_show(text)!r}: expected KEY=VALUE, e.g. --set train.steps=10")
     key, _, literal = text.partition("=")
@@ -329,8 +356,9 @@ def apply_overrides(raw: dict[str, Any], overrides: list[tuple[str, Any]], path:
     tables, variant_fields = procedure.tables, procedure.variant_fields
     document = {key: (dict(value) if isinstance(value, dict) else value) for key, value in raw.items()}
     if isinstance(document.get("variant"), list):
-        document["variant"] = [dict(variant) if isinstance(variant, dict) else variant
-                               for variant in document["variant"]]
+        document["variant"] = [
+            dict(variant) if isinstance(variant, dict) else variant for variant in document["variant"]
+        ]
     for key, value in overrides:
         parts = key.split(".")
         if parts[0] == "variant":
@@ -338,7 +366,9 @@ def apply_overrides(raw: dict[str, Any], overrides: list[tuple[str, Any]], path:
             if len(parts) == 3 and parts[1].isdigit():
                 index = int(parts[1])
                 if not 1 <= index <= len(variants):
-                    raise BncheckError(f"--set {key}: {path.name} has {len(variants)} variant(s), numbered from 1")
+                    raise BncheckError(
+                        f"--set {key}: {path.name} has {len(variants)} variant(s), numbered from 1"
+                    )
                 targets, name = [variants[index - 1]], parts[2]
             elif len(parts) == 2:
                 targets, name = variants, parts[1]
@@ -353,10 +383,14 @@ def apply_overrides(raw: dict[str, Any], overrides: list[tuple[str, Any]], path:
         elif len(parts) == 2:
             table, name = parts
             if table not in tables:
-                raise BncheckError(f"--set {key}: unknown table '{table}' for a {procedure.name} scenario"
-                                   f"{_closest(table, list(tables) + ['variant'])}")
+                raise BncheckError(
+                    f"--set {key}: unknown table '{table}' for a {procedure.name} scenario"
+                    f"{_closest(table, list(tables) + ['variant'])}"
+                )
             if name not in tables[table]:
-                raise BncheckError(f"--set {key}: unknown key '{name}' in [{table}]{_closest(name, list(tables[table]))}")
+                raise BncheckError(
+                    f"--set {key}: unknown key '{name}' in [{table}]{_closest(name, list(tables[table]))}"
+                )
             current = document.get(table)
             document[table] = dict(current if isinstance(current, dict) else {}, **{name: value})
         elif len(parts) == 1 and parts[0] in ("title", "pitfall"):
@@ -367,7 +401,9 @@ def apply_overrides(raw: dict[str, Any], overrides: list[tuple[str, Any]], path:
     return document
 
 
-def load(reference: Any, overrides: list[tuple[str, Any]] | None = None, size_limits: bool = True) -> Scenario:
+def load(
+    reference: Any, overrides: list[tuple[str, Any]] | None = None, size_limits: bool = True
+) -> Scenario:
     """A scenario by name or path (or a built-in file's entry), with ``--set`` overrides applied."""
     path = resolve(reference) if isinstance(reference, str) else reference
     raw = read_toml(path)

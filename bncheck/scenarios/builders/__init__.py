@@ -12,8 +12,13 @@ from typing import Any
 DEFAULT_MOMENTUM = {"layers": 0.99, "keras": 0.99, "keras_v2": 0.99, "contrib": 0.999, "nn": 0.999}
 DEFAULT_SCALE = {"layers": True, "keras": True, "keras_v2": True, "contrib": False, "nn": True}
 # options only tf.layers and Keras take: (scenario key, the layer's argument, its default)
-LAYER_OPTIONS = (("trainable", True), ("renorm", False), ("renorm_clipping", None), ("renorm_momentum", 0.99),
-                 ("virtual_batch_size", None))
+LAYER_OPTIONS = (
+    ("trainable", True),
+    ("renorm", False),
+    ("renorm_clipping", None),
+    ("renorm_momentum", 0.99),
+    ("virtual_batch_size", None),
+)
 
 
 @dataclass(frozen=True)
@@ -44,7 +49,9 @@ class BatchNormLayer:
 
 def from_layer(api: str, layer: Any, output: Any, momentum: float, update_ops: list) -> BatchNormLayer:
     """The parts of a tf.layers or Keras BatchNormalization object (both keep the same attributes)."""
-    known = {id(v) for v in (layer.gamma, layer.beta, layer.moving_mean, layer.moving_variance) if v is not None}
+    known = {
+        id(v) for v in (layer.gamma, layer.beta, layer.moving_mean, layer.moving_variance) if v is not None
+    }
     return BatchNormLayer(
         api=api,
         scope=layer.name,
@@ -72,8 +79,12 @@ def build(api: str, tf: Any, inputs: Any, training: Any, settings: dict, name: s
         "in_place": settings.get("updates") == "in_place",
     }
     if api in ("layers", "keras", "keras_v2"):
-        options.update({key: settings.get(key, default) if settings.get(key) is not None else default
-                        for key, default in LAYER_OPTIONS})
+        options.update(
+            {
+                key: settings.get(key, default) if settings.get(key) is not None else default
+                for key, default in LAYER_OPTIONS
+            }
+        )
     if api == "layers":
         from bncheck.scenarios.builders.layers import build_layers as builder
     elif api == "keras":

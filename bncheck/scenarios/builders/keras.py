@@ -12,10 +12,30 @@ from typing import Any
 from bncheck.scenarios.builders import BatchNormLayer, from_layer
 
 
-def _build(cls: Any, api: str, inputs: Any, training: Any, *, name: str, momentum: float, epsilon: float,
-           center: bool, scale: bool, fused: bool | None, in_place: bool, **layer_options: Any) -> BatchNormLayer:
-    layer = cls(momentum=momentum, epsilon=epsilon, center=center, scale=scale, fused=fused, name=name,
-                **layer_options)
+def _build(
+    cls: Any,
+    api: str,
+    inputs: Any,
+    training: Any,
+    *,
+    name: str,
+    momentum: float,
+    epsilon: float,
+    center: bool,
+    scale: bool,
+    fused: bool | None,
+    in_place: bool,
+    **layer_options: Any,
+) -> BatchNormLayer:
+    layer = cls(
+        momentum=momentum,
+        epsilon=epsilon,
+        center=center,
+        scale=scale,
+        fused=fused,
+        name=name,
+        **layer_options,
+    )
     output = layer(inputs, training=training)
     return from_layer(api, layer, output, momentum, list(layer.updates))
 

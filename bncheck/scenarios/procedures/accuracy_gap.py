@@ -44,7 +44,9 @@ def make_dataset(table: dict[str, Any]) -> tuple[Any, Any, Any, Any]:
     import numpy as np
 
     rng = np.random.default_rng(table["seed"])
-    centres = table["offset"] + table["separation"] * rng.standard_normal((table["classes"], table["features"]))
+    centres = table["offset"] + table["separation"] * rng.standard_normal(
+        (table["classes"], table["features"])
+    )
 
     def draw(size: int) -> tuple[np.ndarray, np.ndarray]:
         labels = rng.integers(0, table["classes"], size=size)
@@ -75,17 +77,22 @@ def run_variant(context: Any, variant: Any) -> tuple[Any, set[str]]:
         labels = v1.placeholder(tf.int64, [None], name="labels")
         is_training = v1.placeholder_with_default(False, [], name="is_training")
         initializer = v1.glorot_uniform_initializer(seed=data["seed"])
-        hidden = v1.layers.dense(features, data["hidden"], use_bias=False, kernel_initializer=initializer, name="dense")
+        hidden = v1.layers.dense(
+            features, data["hidden"], use_bias=False, kernel_initializer=initializer, name="dense"
+        )
         layer = builders.build(settings["api"], tf, hidden, is_training, settings)
-        logits = v1.layers.dense(tf.nn.relu(layer.output), data["classes"], kernel_initializer=initializer, name="logits")
+        logits = v1.layers.dense(
+            tf.nn.relu(layer.output), data["classes"], kernel_initializer=initializer, name="logits"
+        )
         loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits))
         predictions = tf.argmax(logits, axis=1)
         collection = list(v1.get_collection(v1.GraphKeys.UPDATE_OPS))
         before_optimizer = {v.op.name for v in v1.global_variables()}
 
         def make_step():
-            return runner.optimizer(tf, train["optimizer"] if train["optimizer"] != "none" else "adam",
-                                    train["learning_rate"]).minimize(loss)
+            return runner.optimizer(
+                tf, train["optimizer"] if train["optimizer"] != "none" else "adam", train["learning_rate"]
+            ).minimize(loss)
 
         step, extra, _ = runner.wire_updates(tf, settings["updates"], layer, collection, [], make_step)
         optimizer_names = runner.optimizer_variable_names(graph, before_optimizer)
@@ -99,7 +106,7 @@ def run_variant(context: Any, variant: Any) -> tuple[Any, set[str]]:
         nonlocal order, cursor
         if cursor + data["batch_size"] > len(order):
             order, cursor = rng.permutation(len(train_x)), 0
-        chosen = order[cursor:cursor + data["batch_size"]]
+        chosen = order[cursor : cursor + data["batch_size"]]
         cursor += data["batch_size"]
         return {features: train_x[chosen], labels: train_y[chosen], is_training: True}
 
@@ -112,10 +119,14 @@ def run_variant(context: Any, variant: Any) -> tuple[Any, set[str]]:
         test_predictions = session.run(predictions, {features: test_x, is_training: False})
         after_test = runner.snapshot(session, variables, placements, device.short, optimizer_names)
         moving = session.run([layer.moving_mean, layer.moving_variance])
-        train_predictions = np.concatenate([
-            session.run(predictions, {features: train_x[start:start + data["batch_size"]], is_training: True})
-            for start in range(0, len(train_x), data["batch_size"])
-        ])
+        train_predictions = np.concatenate(
+            [
+                session.run(
+                    predictions, {features: train_x[start : start + data["batch_size"]], is_training: True}
+                )
+                for start in range(0, len(train_x), data["batch_size"])
+            ]
+        )
     observations = {
         "train_accuracy": float(np.mean(train_predictions == train_y)),
         "test_accuracy": float(np.mean(test_predictions == test_y)),
@@ -126,8 +137,10 @@ def run_variant(context: Any, variant: Any) -> tuple[Any, set[str]]:
         label=variant.label,
         settings=runner.public_settings(settings, layer),
         snapshots={"initial": initial, "after_train": after_train, "after_test": after_test},
-        outputs={"train-mode accuracy (training set)": runner.summarize(observations["train_accuracy"]),
-                 "inference-mode accuracy (held-out set)": runner.summarize(observations["test_accuracy"])},
+        outputs={
+            "train-mode accuracy (training set)": runner.summarize(observations["train_accuracy"]),
+            "inference-mode accuracy (held-out set)": runner.summarize(observations["test_accuracy"]),
+        },
         observations=observations,
         expectations=evaluate(variant.label, variant.expect, observations),
     )

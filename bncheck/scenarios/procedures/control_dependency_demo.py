@@ -1,4 +1,4 @@
-"""``control_dependency_demo``: ``a + b`` fetched once, with and without a control dependency on ``assign(a, v)``."""
+"""``control_dependency_demo``: ``a + b`` fetched once, with and without a control dependency on an assign."""
 
 from __future__ import annotations
 

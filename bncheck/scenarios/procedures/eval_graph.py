@@ -28,14 +28,23 @@ VARIANT_FIELDS = {
     "role": schema.ROLE,
     "api": FieldSpec(TEXT, default="layers", choices=("layers", "contrib", "nn")),
     "momentum": schema.MOMENTUM,
-    "updates": FieldSpec(TEXT, default="control_dependencies", choices=("control_dependencies", "in_place"),
-                         doc="how the training side's updates run (in_place: contrib updates_collections=None, nn)"),
+    "updates": FieldSpec(
+        TEXT,
+        default="control_dependencies",
+        choices=("control_dependencies", "in_place"),
+        doc="how the training side's updates run (in_place: contrib updates_collections=None, nn)",
+    ),
     "eval_training": FieldSpec(BOOL, doc="the evaluation side's training argument"),
     "expect": schema.EXPECT,
 }
 
-OBSERVATIONS = pick("update_ops_in_collection", "stats_changed_by_eval", "moving_mean_follows_eval_batches",
-                    "inference_changed_by_eval", "max_inference_change")
+OBSERVATIONS = pick(
+    "update_ops_in_collection",
+    "stats_changed_by_eval",
+    "moving_mean_follows_eval_batches",
+    "inference_changed_by_eval",
+    "max_inference_change",
+)
 
 
 def run_variant(context: Any, variant: Any) -> tuple[Any, set[str]]:
@@ -50,8 +59,10 @@ def run_variant(context: Any, variant: Any) -> tuple[Any, set[str]]:
     settings = variant.settings
     train, evaluation = scenario.table("train"), scenario.table("eval")
     batch = runner.make_input(scenario.table("input"))
-    eval_batches = [runner.make_input(scenario.table("input"), seed_offset=1 + j) + np.float32(evaluation["shift"])
-                    for j in range(evaluation["batches"])]
+    eval_batches = [
+        runner.make_input(scenario.table("input"), seed_offset=1 + j) + np.float32(evaluation["shift"])
+        for j in range(evaluation["batches"])
+    ]
     graph = tf.Graph()
     with graph.as_default(), tf.device(device.name):
         v1.set_random_seed(scenario.table("input")["seed"])
@@ -67,14 +78,18 @@ def run_variant(context: Any, variant: Any) -> tuple[Any, set[str]]:
             if train["optimizer"] == "none":
                 step = v1.no_op(name="train_op")
             else:
-                step = runner.optimizer(tf, train["optimizer"], train["learning_rate"]).minimize(loss, name="train_op")
+                step = runner.optimizer(tf, train["optimizer"], train["learning_rate"]).minimize(
+                    loss, name="train_op"
+                )
         optimizer_names = runner.optimizer_variable_names(graph, before_optimizer)
         shared = len(v1.global_variables())
         eval_inputs = v1.placeholder(tf.float32, [None, *batch.shape[1:]], name="eval_inputs")
         with v1.variable_scope("model", reuse=True):
             eval_layer = builders.build(settings["api"], tf, eval_inputs, settings["eval_training"], settings)
         if len(v1.global_variables()) != shared:
-            raise BncheckError(f"{scenario.path}: the evaluation side of {variant.label!r} does not share the variables")
+            raise BncheckError(
+                f"{scenario.path}: the evaluation side of {variant.label!r} does not share the variables"
+            )
         collection = list(v1.get_collection(v1.GraphKeys.UPDATE_OPS))
         init = v1.global_variables_initializer()
         variables = v1.global_variables()
@@ -82,7 +97,9 @@ def run_variant(context: Any, variant: Any) -> tuple[Any, set[str]]:
     with runner.session(tf, graph) as session:
         session.run(init)
         initial = runner.snapshot(session, variables, {}, device.short, optimizer_names)
-        _, placements = runner.train_loop(tf, session, step, {inputs: batch, is_training: True}, train["steps"])
+        _, placements = runner.train_loop(
+            tf, session, step, {inputs: batch, is_training: True}, train["steps"]
+        )
         after_train = runner.snapshot(session, variables, placements, device.short, optimizer_names)
         probe = {inputs: batch, is_training: False}
         before_output, before_stats = session.run([layer.output, stats], probe)
@@ -103,27 +120,36 @@ def run_variant(context: Any, variant: Any) -> tuple[Any, set[str]]:
         label=variant.label,
         settings=runner.public_settings(settings, layer),
         snapshots={"initial": initial, "after_train": after_train, "after_eval": after_eval},
-        outputs={"inference before evaluation": runner.summarize(before_output),
-                 "inference after evaluation": runner.summarize(after_output)},
+        outputs={
+            "inference before evaluation": runner.summarize(before_output),
+            "inference after evaluation": runner.summarize(after_output),
+        },
         observations=observations,
         expectations=evaluate(variant.label, variant.expect, observations),
-        arrays={"input": batch, "eval_batches": eval_batches, "stats_before_eval": before_stats,
-                "stats_after_eval": after_stats, "output_before_eval": before_output,
-                "output_after_eval": after_output},
+        arrays={
+            "input": batch,
+            "eval_batches": eval_batches,
+            "stats_before_eval": before_stats,
+            "stats_after_eval": after_stats,
+            "output_before_eval": before_output,
+            "output_after_eval": after_output,
+        },
     )
     return result, set(placements.values())
 
 
 def sizes(tables: dict[str, dict[str, Any]], variants: list[dict[str, Any]]) -> list[tuple[str, int, str]]:
     elements = schema.elements(tables["input"]["shape"])
-    return [("input.shape", elements, "elements"),
-            ("train.steps", tables["train"]["steps"] * elements, "work"),
-            ("eval.batches", tables["eval"]["batches"] * elements, "work")]
+    return [
+        ("input.shape", elements, "elements"),
+        ("train.steps", tables["train"]["steps"] * elements, "work"),
+        ("eval.batches", tables["eval"]["batches"] * elements, "work"),
+    ]
 
 
 PROCEDURE = Procedure(
     name="eval_graph",
-    summary="a training graph and an evaluation graph sharing one BN layer; evaluation batches, then inference",
+    summary="a training and an evaluation graph sharing one BN layer: evaluation batches, then inference",
     tables={"input": schema.INPUT_FIELDS, "train": schema.TRAIN_FIELDS, "eval": EVAL_FIELDS},
     variant_fields=VARIANT_FIELDS,
     observations=OBSERVATIONS,

@@ -22,10 +22,17 @@ VARIANT_FIELDS = {
     "role": schema.ROLE,
     "api": FieldSpec(TEXT, default="layers", choices=schema.APIS),
     "momentum": schema.MOMENTUM,
-    "var_list": FieldSpec(TEXT, choices=("trainable", "global", "trainable_and_moving"),
-                          doc="what the Saver that writes the checkpoint is given"),
-    "restore": FieldSpec(TEXT, default="all", choices=("all", "same"),
-                         doc="restore every global variable (a fresh eval script) or with the same var_list"),
+    "var_list": FieldSpec(
+        TEXT,
+        choices=("trainable", "global", "trainable_and_moving"),
+        doc="what the Saver that writes the checkpoint is given",
+    ),
+    "restore": FieldSpec(
+        TEXT,
+        default="all",
+        choices=("all", "same"),
+        doc="restore every global variable (a fresh eval script) or with the same var_list",
+    ),
     "expect": schema.EXPECT,
 }
 
@@ -35,7 +42,9 @@ def variant_folder(label: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", label).strip("-").lower() or "variant"
 
 
-def _bn_model(tf: Any, scenario: Any, settings: dict[str, Any], batch: Any, train_step: bool = True) -> dict[str, Any]:
+def _bn_model(
+    tf: Any, scenario: Any, settings: dict[str, Any], batch: Any, train_step: bool = True
+) -> dict[str, Any]:
     """BN on the input, trained with its updates wired; ``train_step=False`` builds the evaluation side."""
     import numpy as np
 
@@ -52,8 +61,11 @@ def _bn_model(tf: Any, scenario: Any, settings: dict[str, Any], batch: Any, trai
     loss = tf.reduce_mean(tf.square(layer.output - tf.constant(target, tf.float32)))
     updates = v1.get_collection(v1.GraphKeys.UPDATE_OPS) + list(layer.update_ops)
     with tf.control_dependencies(updates):
-        step = runner.optimizer(tf, train["optimizer"], train["learning_rate"]).minimize(loss) \
-            if train["optimizer"] != "none" else v1.no_op()
+        step = (
+            runner.optimizer(tf, train["optimizer"], train["learning_rate"]).minimize(loss)
+            if train["optimizer"] != "none"
+            else v1.no_op()
+        )
     return {"inputs": inputs, "is_training": is_training, "layer": layer, "step": step}
 
 
@@ -64,8 +76,14 @@ def _var_list(tf: Any, which: str) -> list:
     var_list = list(v1.trainable_variables())
     if which == "trainable_and_moving":
         # the usual fix: append the moving statistics by name
-        var_list += [v for v in v1.global_variables() if "moving_mean" in v.name or "moving_variance" in v.name
-                     or "pop_mean" in v.name or "pop_var" in v.name]
+        var_list += [
+            v
+            for v in v1.global_variables()
+            if "moving_mean" in v.name
+            or "moving_variance" in v.name
+            or "pop_mean" in v.name
+            or "pop_var" in v.name
+        ]
     return var_list
 
 
@@ -112,7 +130,9 @@ def run_variant(context: Any, variant: Any) -> tuple[Any, set[str]]:
     restored_graph = tf.Graph()
     with restored_graph.as_default(), tf.device(device.name):
         restored = _bn_model(tf, scenario, settings, batch, train_step=False)
-        restore_list = v1.global_variables() if settings["restore"] == "all" else _var_list(tf, settings["var_list"])
+        restore_list = (
+            v1.global_variables() if settings["restore"] == "all" else _var_list(tf, settings["var_list"])
+        )
         restorer = v1.train.Saver(var_list=restore_list)
         init = v1.global_variables_initializer()
         restored_variables = v1.global_variables()
@@ -126,16 +146,20 @@ def run_variant(context: Any, variant: Any) -> tuple[Any, set[str]]:
         except tf.errors.NotFoundError as error:
             error_text = _first_error_line(error)
         else:
-            snapshots["after_restore"] = runner.snapshot(session, restored_variables, placements, device.short)
-            restored_output = session.run(restored["layer"].output,
-                                          {restored["inputs"]: batch, restored["is_training"]: False})
+            snapshots["after_restore"] = runner.snapshot(
+                session, restored_variables, placements, device.short
+            )
+            restored_output = session.run(
+                restored["layer"].output, {restored["inputs"]: batch, restored["is_training"]: False}
+            )
             moving = session.run([restored["layer"].moving_mean, restored["layer"].moving_variance])
     observations: dict[str, Any] = {
         "moving_stats_saved": all(name in saved for name in layer_names),
         "saved_variables": saved,
         "restore_failed": bool(error_text),
         "restore_error": error_text,
-        "restored_output_matches": restored_output is not None and bool(np.array_equal(restored_output, test_output)),
+        "restored_output_matches": restored_output is not None
+        and bool(np.array_equal(restored_output, test_output)),
         "restored_moving_stats_initial": moving is not None and measure.stats_at_initial(*moving),
     }
     outputs = {"test": runner.summarize(test_output)}
@@ -159,7 +183,10 @@ def run_variant(context: Any, variant: Any) -> tuple[Any, set[str]]:
 
 def sizes(tables: dict[str, dict[str, Any]], variants: list[dict[str, Any]]) -> list[tuple[str, int, str]]:
     elements = schema.elements(tables["input"]["shape"])
-    return [("input.shape", elements, "elements"), ("train.steps", tables["train"]["steps"] * elements, "work")]
+    return [
+        ("input.shape", elements, "elements"),
+        ("train.steps", tables["train"]["steps"] * elements, "work"),
+    ]
 
 
 PROCEDURE = Procedure(
@@ -167,8 +194,14 @@ PROCEDURE = Procedure(
     summary="train, save with a Saver's var_list, restore into a fresh evaluation graph",
     tables={"input": schema.INPUT_FIELDS, "train": schema.TRAIN_FIELDS},
     variant_fields=VARIANT_FIELDS,
-    observations=pick("moving_stats_saved", "saved_variables", "restore_failed", "restore_error",
-                      "restored_output_matches", "restored_moving_stats_initial"),
+    observations=pick(
+        "moving_stats_saved",
+        "saved_variables",
+        "restore_failed",
+        "restore_error",
+        "restored_output_matches",
+        "restored_moving_stats_initial",
+    ),
     run_variant=run_variant,
     check_tables=check_tables,
     sizes=sizes,

@@ -30,13 +30,21 @@ VARIANT_FIELDS = {
     "role": schema.ROLE,
     "api": FieldSpec(TEXT, default="layers", choices=("layers", "contrib")),
     "momentum": schema.MOMENTUM,
-    "collect": FieldSpec(TEXT, choices=("first_tower", "all_towers"),
-                         doc="get_collection(UPDATE_OPS, scope='tower_0') or get_collection(UPDATE_OPS)"),
+    "collect": FieldSpec(
+        TEXT,
+        choices=("first_tower", "all_towers"),
+        doc="get_collection(UPDATE_OPS, scope='tower_0') or get_collection(UPDATE_OPS)",
+    ),
     "expect": schema.EXPECT,
 }
 
-OBSERVATIONS = pick("update_ops_in_collection", "update_ops_wired", "towers_per_step",
-                    "moving_mean_follows_first_tower", "moving_stats_unchanged")
+OBSERVATIONS = pick(
+    "update_ops_in_collection",
+    "update_ops_wired",
+    "towers_per_step",
+    "moving_mean_follows_first_tower",
+    "moving_stats_unchanged",
+)
 
 
 def _towers_in_step(before: Any, after: Any, means: list, momentum: float) -> int | None:
@@ -45,7 +53,9 @@ def _towers_in_step(before: Any, after: Any, means: list, momentum: float) -> in
 
     if measure.close(after, momentum * before + (1 - momentum) * means[0]):
         return 1
-    candidates = [before - (1 - momentum) * sum(before - mean for mean in means)]  # every update read the old value
+    candidates = [
+        before - (1 - momentum) * sum(before - mean for mean in means)
+    ]  # every update read the old value
     for order in itertools.permutations(range(len(means))):
         candidates.append(measure.moving_average(before, [means[i] for i in order], momentum))
     return len(means) if any(measure.close(after, candidate) for candidate in candidates) else None
@@ -62,8 +72,10 @@ def run_variant(context: Any, variant: Any) -> tuple[Any, set[str]]:
     v1 = tf.compat.v1
     settings = variant.settings
     towers, train = scenario.table("towers"), scenario.table("train")
-    batches = [runner.make_input(scenario.table("input"), seed_offset=i) + np.float32(i * towers["shift"])
-               for i in range(towers["count"])]
+    batches = [
+        runner.make_input(scenario.table("input"), seed_offset=i) + np.float32(i * towers["shift"])
+        for i in range(towers["count"])
+    ]
     graph = tf.Graph()
     with graph.as_default(), tf.device(device.name):
         v1.set_random_seed(scenario.table("input")["seed"])
@@ -75,7 +87,9 @@ def run_variant(context: Any, variant: Any) -> tuple[Any, set[str]]:
                 target = np.random.default_rng(i + 1).normal(size=batch.shape)
                 losses.append(tf.reduce_mean(tf.square(layers[-1].output - tf.constant(target, tf.float32))))
         if len(v1.global_variables()) != len(layers[0].variables):
-            raise BncheckError(f"{scenario.path}: the towers of variant {variant.label!r} do not share one layer")
+            raise BncheckError(
+                f"{scenario.path}: the towers of variant {variant.label!r} do not share one layer"
+            )
         collection = list(v1.get_collection(v1.GraphKeys.UPDATE_OPS))
         scope = "tower_0" if settings["collect"] == "first_tower" else None
         wired = list(v1.get_collection(v1.GraphKeys.UPDATE_OPS, scope=scope))
@@ -85,7 +99,8 @@ def run_variant(context: Any, variant: Any) -> tuple[Any, set[str]]:
                 step = v1.no_op(name="train_op")
             else:
                 step = runner.optimizer(tf, train["optimizer"], train["learning_rate"]).minimize(
-                    tf.add_n(losses), name="train_op")
+                    tf.add_n(losses), name="train_op"
+                )
         optimizer_names = runner.optimizer_variable_names(graph, before_optimizer)
         init = v1.global_variables_initializer()
         variables = v1.global_variables()
@@ -96,14 +111,22 @@ def run_variant(context: Any, variant: Any) -> tuple[Any, set[str]]:
         session.run(init)
         initial = runner.snapshot(session, variables, {}, device.short, optimizer_names)
         history.append(session.run(moving_mean))
-        _, placements = runner.train_loop(tf, session, step, feed, train["steps"],
-                                          after_step=lambda _step, _values: history.append(session.run(moving_mean)))
+        _, placements = runner.train_loop(
+            tf,
+            session,
+            step,
+            feed,
+            train["steps"],
+            after_step=lambda _step, _values: history.append(session.run(moving_mean)),
+        )
         after_train = runner.snapshot(session, variables, placements, device.short, optimizer_names)
         moving = session.run([layers[0].moving_mean, layers[0].moving_variance])
     means = [measure.batch_moments(batch)[0] for batch in batches]
     momentum = layers[0].momentum
-    per_step = {_towers_in_step(np.asarray(a, np.float64), np.asarray(b, np.float64), means, momentum)
-                for a, b in zip(history, history[1:])}
+    per_step = {
+        _towers_in_step(np.asarray(a, np.float64), np.asarray(b, np.float64), means, momentum)
+        for a, b in zip(history, history[1:])
+    }
     steps = train["steps"]
     observations = {
         "update_ops_in_collection": len(collection),
@@ -121,15 +144,22 @@ def run_variant(context: Any, variant: Any) -> tuple[Any, set[str]]:
         outputs=outputs,
         observations=observations,
         expectations=evaluate(variant.label, variant.expect, observations),
-        arrays={"batches": batches, "moving_mean_history": [np.asarray(h) for h in history],
-                "moving_mean": moving[0], "moving_variance": moving[1]},
+        arrays={
+            "batches": batches,
+            "moving_mean_history": [np.asarray(h) for h in history],
+            "moving_mean": moving[0],
+            "moving_variance": moving[1],
+        },
     )
     return result, set(placements.values())
 
 
 def sizes(tables: dict[str, dict[str, Any]], variants: list[dict[str, Any]]) -> list[tuple[str, int, str]]:
     elements = schema.elements(tables["input"]["shape"]) * tables["towers"]["count"]
-    return [("input.shape", elements, "elements"), ("train.steps", tables["train"]["steps"] * elements, "work")]
+    return [
+        ("input.shape", elements, "elements"),
+        ("train.steps", tables["train"]["steps"] * elements, "work"),
+    ]
 
 
 PROCEDURE = Procedure(

@@ -28,8 +28,9 @@ def _clipping(value: Any) -> str | None:
     if value is None:
         return None
     if not set(value) <= {"rmax", "rmin", "dmax"} or not all(
-            isinstance(item, (int, float)) and not isinstance(item, bool) and 0 <= item <= 1e6
-            for item in value.values()):
+        isinstance(item, (int, float)) and not isinstance(item, bool) and 0 <= item <= 1e6
+        for item in value.values()
+    ):
         return "a table with rmax, rmin, dmax (numbers from 0 to 1e6)"
     return None
 
@@ -44,26 +45,58 @@ VARIANT_FIELDS = {
     "center": FieldSpec(BOOL, default=True),
     "scale": FieldSpec(BOOL, default=None, doc="gamma; default: the API's own (contrib: false)"),
     "updates": schema.UPDATES,
-    "training": FieldSpec(TEXT, default="placeholder", choices=("placeholder", "true", "false"),
-                          doc="what the layer's training argument is"),
+    "training": FieldSpec(
+        TEXT,
+        default="placeholder",
+        choices=("placeholder", "true", "false"),
+        doc="what the layer's training argument is",
+    ),
     "trainable": FieldSpec(BOOL, default=True, doc="the layer's trainable argument (tf.layers, Keras)"),
     "renorm": FieldSpec(BOOL, default=False, doc="batch renormalization (tf.layers, Keras)"),
     "renorm_momentum": FieldSpec(NUMBER, default=0.99, check=schema.unit_interval),
     "renorm_clipping": FieldSpec(TABLE, default=None, check=_clipping, doc="{ rmax, rmin, dmax }"),
-    "virtual_batch_size": FieldSpec(INT, default=None, check=lambda v: None if v is None or v > 0 else "> 0",
-                                    doc="ghost batch size (tf.layers, Keras)"),
-    "input_shape": FieldSpec(LIST, default=None, check=schema.optional_shape,
-                             doc="this variant's batch shape; default: input.shape"),
+    "virtual_batch_size": FieldSpec(
+        INT,
+        default=None,
+        check=lambda v: None if v is None or v > 0 else "> 0",
+        doc="ghost batch size (tf.layers, Keras)",
+    ),
+    "input_shape": FieldSpec(
+        LIST,
+        default=None,
+        check=schema.optional_shape,
+        doc="this variant's batch shape; default: input.shape",
+    ),
     "expect": schema.EXPECT,
 }
 
 OBSERVATIONS = pick(
-    "update_ops_in_collection", "update_ops_wired", "moving_stats_unchanged", "moving_mean_follows_momentum",
-    "moving_mean_equals_batch_mean", "moving_variance_is_unbiased", "moving_variance_is_biased",
-    "moving_variance_ratio", "moving_variance_is_ghost_mean", "test_matches_train", "test_output_is_input",
-    "train_output_is_beta", "train_uses_batch_stats", "train_uses_moving_stats", "train_uses_ghost_batches",
-    "max_test_train_difference", "stats_changed_by_test", "variables_changed_by_train", "trainable_bn_variables",
-    "has_gamma", "has_beta", "momentum", "fused", "bn_variables", "batch_variance_max", "error",
+    "update_ops_in_collection",
+    "update_ops_wired",
+    "moving_stats_unchanged",
+    "moving_mean_follows_momentum",
+    "moving_mean_equals_batch_mean",
+    "moving_variance_is_unbiased",
+    "moving_variance_is_biased",
+    "moving_variance_ratio",
+    "moving_variance_is_ghost_mean",
+    "test_matches_train",
+    "test_output_is_input",
+    "train_output_is_beta",
+    "train_uses_batch_stats",
+    "train_uses_moving_stats",
+    "train_uses_ghost_batches",
+    "max_test_train_difference",
+    "stats_changed_by_test",
+    "variables_changed_by_train",
+    "trainable_bn_variables",
+    "has_gamma",
+    "has_beta",
+    "momentum",
+    "fused",
+    "bn_variables",
+    "batch_variance_max",
+    "error",
 )
 
 
@@ -77,8 +110,11 @@ def check_variant(settings: dict[str, Any]) -> str | None:
         return "api = 'nn' takes updates = 'in_place' (the wrapper's control dependencies) or 'none'"
     if settings.get("fused") and api == "nn":
         return "fused = true is not available for api = 'nn' (tf.nn.batch_normalization)"
-    layer_only = [key for key in ("renorm", "virtual_batch_size", "renorm_clipping")
-                  if settings.get(key) not in (None, False)]
+    layer_only = [
+        key
+        for key in ("renorm", "virtual_batch_size", "renorm_clipping")
+        if settings.get(key) not in (None, False)
+    ]
     if not settings.get("trainable", True):
         layer_only.append("trainable")
     if layer_only and api in ("contrib", "nn"):
@@ -95,17 +131,26 @@ def check_tables(tables: dict[str, dict[str, Any]]) -> str | None:
 
 def sizes(tables: dict[str, dict[str, Any]], variants: list[dict[str, Any]]) -> list[tuple[str, int, str]]:
     steps = tables["train"]["steps"]
-    found = [("input.shape", schema.elements(tables["input"]["shape"]), "elements"),
-             ("train.steps", steps * schema.elements(tables["input"]["shape"]), "work")]
+    found = [
+        ("input.shape", schema.elements(tables["input"]["shape"]), "elements"),
+        ("train.steps", steps * schema.elements(tables["input"]["shape"]), "work"),
+    ]
     for position, variant in enumerate(variants, start=1):
         if variant.get("input_shape"):
-            found += [(f"variant.{position}.input_shape", schema.elements(variant["input_shape"]), "elements"),
-                      ("train.steps", steps * schema.elements(variant["input_shape"]), "work")]
+            found += [
+                (f"variant.{position}.input_shape", schema.elements(variant["input_shape"]), "elements"),
+                ("train.steps", steps * schema.elements(variant["input_shape"]), "work"),
+            ]
     trajectory = tables.get("trajectory")
     if trajectory:
-        found += [("trajectory.momentum", len(trajectory["momentum"]), "layers"),
-                  ("trajectory.steps", trajectory["steps"] * len(trajectory["momentum"])
-                   * schema.elements(tables["input"]["shape"]), "work")]
+        found += [
+            ("trajectory.momentum", len(trajectory["momentum"]), "layers"),
+            (
+                "trajectory.steps",
+                trajectory["steps"] * len(trajectory["momentum"]) * schema.elements(tables["input"]["shape"]),
+                "work",
+            ),
+        ]
     return found
 
 
@@ -141,7 +186,11 @@ def _run_variant(context: Any, variant: Any) -> tuple[Any, set[str]]:
         inputs = v1.placeholder(tf.float32, [None, *batch.shape[1:]], name="inputs")
         is_training = v1.placeholder_with_default(False, [], name="is_training")
         training = {"placeholder": is_training, "true": True, "false": False}[settings["training"]]
-        early = list(v1.get_collection(v1.GraphKeys.UPDATE_OPS)) if settings["updates"] == "collected_too_early" else None
+        early = (
+            list(v1.get_collection(v1.GraphKeys.UPDATE_OPS))
+            if settings["updates"] == "collected_too_early"
+            else None
+        )
         layer = builders.build(settings["api"], tf, inputs, training, settings)
         collection = list(v1.get_collection(v1.GraphKeys.UPDATE_OPS))
         trainable_names = {v.op.name for v in v1.trainable_variables()}
@@ -150,6 +199,7 @@ def _run_variant(context: Any, variant: Any) -> tuple[Any, set[str]]:
         # a frozen layer (trainable = false, or neither center nor scale) leaves the optimizer nothing:
         # the step then only runs the layer, as when the rest of a fine-tuned model trains
         if train["optimizer"] == "none" or not v1.trainable_variables():
+
             def make_step():
                 return v1.no_op(name="train_step")
         else:
@@ -157,9 +207,13 @@ def _run_variant(context: Any, variant: Any) -> tuple[Any, set[str]]:
             loss = tf.reduce_mean(tf.square(layer.output - tf.constant(target, tf.float32)), name="loss")
 
             def make_step():
-                return runner.optimizer(tf, train["optimizer"], train["learning_rate"]).minimize(loss, name="train_op")
+                return runner.optimizer(tf, train["optimizer"], train["learning_rate"]).minimize(
+                    loss, name="train_op"
+                )
 
-        train_op, extra, wired = runner.wire_updates(tf, settings["updates"], layer, collection, early, make_step)
+        train_op, extra, wired = runner.wire_updates(
+            tf, settings["updates"], layer, collection, early, make_step
+        )
         optimizer_names = runner.optimizer_variable_names(graph, before_optimizer)
         init = v1.global_variables_initializer()
         variables = v1.global_variables()
@@ -174,12 +228,21 @@ def _run_variant(context: Any, variant: Any) -> tuple[Any, set[str]]:
             if step == steps - 1:  # what the last step's training-mode output was computed from
                 values = session.run([v for v in layer_state if v is not None])
                 present = iter(values)
-                before_last.update({key: next(present) if v is not None else None
-                                    for key, v in zip(("gamma", "beta", "mean", "variance"), layer_state)})
+                before_last.update(
+                    {
+                        key: next(present) if v is not None else None
+                        for key, v in zip(("gamma", "beta", "mean", "variance"), layer_state)
+                    }
+                )
 
         values, placements = runner.train_loop(
-            tf, session, {"step": train_op, "output": layer.output, "extra": extra},
-            {inputs: batch, is_training: True}, steps, before_step=remember_state)
+            tf,
+            session,
+            {"step": train_op, "output": layer.output, "extra": extra},
+            {inputs: batch, is_training: True},
+            steps,
+            before_step=remember_state,
+        )
         train_output = None if values is None else values["output"]
         after_train = runner.snapshot(session, variables, placements, device.short, optimizer_names)
         test_feed = {inputs: batch, is_training: False}
@@ -188,14 +251,33 @@ def _run_variant(context: Any, variant: Any) -> tuple[Any, set[str]]:
         else:  # no train step ran: learn the placement from the inference run
             test_output, placements = runner.traced_run(tf, session, layer.output, test_feed)
         after_test = runner.snapshot(session, variables, placements, device.short, optimizer_names)
-        moving_after_train = [np.asarray(value) for value in
-                              session.run([layer.moving_mean, layer.moving_variance])]
+        moving_after_train = [
+            np.asarray(value) for value in session.run([layer.moving_mean, layer.moving_variance])
+        ]
 
-    observations = _observations(layer, settings, batch, steps, initial, after_train, after_test, moving_after_train,
-                                 train_output, test_output, collection, wired, before_last, trainable_names)
+    observations = _observations(
+        layer,
+        settings,
+        batch,
+        steps,
+        initial,
+        after_train,
+        after_test,
+        moving_after_train,
+        train_output,
+        test_output,
+        collection,
+        wired,
+        before_last,
+        trainable_names,
+    )
     outputs = {"input": runner.summarize(batch), "test": runner.summarize(test_output)}
     if train_output is not None:
-        outputs = {"input": outputs["input"], "train": runner.summarize(train_output), "test": outputs["test"]}
+        outputs = {
+            "input": outputs["input"],
+            "train": runner.summarize(train_output),
+            "test": outputs["test"],
+        }
     from bncheck.scenarios.results import VariantResult
 
     result = VariantResult(
@@ -205,16 +287,34 @@ def _run_variant(context: Any, variant: Any) -> tuple[Any, set[str]]:
         outputs=outputs,
         observations=observations,
         expectations=evaluate(variant.label, variant.expect, observations),
-        arrays={"input": batch, "train_output": train_output, "test_output": test_output,
-                "moving_mean": moving_after_train[0], "moving_variance": moving_after_train[1],
-                "before_last_step": dict(before_last)},
+        arrays={
+            "input": batch,
+            "train_output": train_output,
+            "test_output": test_output,
+            "moving_mean": moving_after_train[0],
+            "moving_variance": moving_after_train[1],
+            "before_last_step": dict(before_last),
+        },
     )
     return result, set(placements.values())
 
 
-def _observations(layer: Any, settings: dict[str, Any], batch: Any, steps: int, initial: list, after_train: list,
-                  after_test: list, moving: list, train_output: Any, test_output: Any, collection: list,
-                  wired: int, before_last: dict[str, Any], trainable_names: set[str]) -> dict[str, Any]:
+def _observations(
+    layer: Any,
+    settings: dict[str, Any],
+    batch: Any,
+    steps: int,
+    initial: list,
+    after_train: list,
+    after_test: list,
+    moving: list,
+    train_output: Any,
+    test_output: Any,
+    collection: list,
+    wired: int,
+    before_last: dict[str, Any],
+    trainable_names: set[str],
+) -> dict[str, Any]:
     import numpy as np
 
     from bncheck.scenarios import measure
@@ -232,8 +332,9 @@ def _observations(layer: Any, settings: dict[str, Any], batch: Any, steps: int, 
     ghost_ok = bool(ghost) and batch.shape[0] % ghost == 0
 
     def stats_of(snapshots: list) -> tuple:
-        return tuple(snapshot_values(snapshots, variable) for variable in (layer.moving_mean, layer.moving_variance))
-
+        return tuple(
+            snapshot_values(snapshots, variable) for variable in (layer.moving_mean, layer.moving_variance)
+        )
 
     def relative(variable: Any) -> str:
         return variable.op.name.removeprefix(layer.scope + "/")
@@ -255,7 +356,9 @@ def _observations(layer: Any, settings: dict[str, Any], batch: Any, steps: int, 
         "update_ops_in_collection": len(collection),
         "update_ops_wired": wired,
         "moving_stats_unchanged": measure.stats_at_initial(moving_mean, moving_variance),
-        "moving_mean_follows_momentum": measure.close(moving_mean, (1 - kept) * batch_mean, atol=1e-4 * scale),
+        "moving_mean_follows_momentum": measure.close(
+            moving_mean, (1 - kept) * batch_mean, atol=1e-4 * scale
+        ),
         "moving_mean_equals_batch_mean": measure.close(moving_mean, batch_mean, rtol=1e-5, atol=1e-5 * scale),
         "moving_variance_is_unbiased": bool(np.all(np.isfinite(unbiased)))
         and measure.close(moving_variance, kept + (1 - kept) * unbiased),
@@ -279,28 +382,52 @@ def _observations(layer: Any, settings: dict[str, Any], batch: Any, steps: int, 
     }
     channels = batch.shape[-1]
     if train_output is not None and before_last:
-        state = {key: None if value is None else np.asarray(value, np.float64).ravel()
-                 for key, value in before_last.items()}
+        state = {
+            key: None if value is None else np.asarray(value, np.float64).ravel()
+            for key, value in before_last.items()
+        }
         gamma = state["gamma"] if state["gamma"] is not None else np.ones(channels)
         beta = state["beta"] if state["beta"] is not None else np.zeros(channels)
-        initial_beta = snapshot_values(initial, layer.beta).ravel() if layer.beta is not None else np.zeros(channels)
-        observations.update({
-            "test_matches_train": measure.close(test_output, train_output, atol=1e-4),
-            "max_test_train_difference": measure.max_difference(test_output, train_output),
-            "train_output_is_beta": measure.close(train_output, np.broadcast_to(initial_beta, batch.shape),
-                                                  rtol=1e-5, atol=1e-5),
-            "train_uses_batch_stats": measure.close(
-                train_output, measure.normalized(batch, batch_mean, biased, gamma, beta, epsilon), atol=1e-4),
-            "train_uses_moving_stats": measure.close(
-                train_output, measure.normalized(batch, state["mean"], state["variance"], gamma, beta,
-                                                 epsilon), atol=1e-4),
-            "train_uses_ghost_batches": ghost_ok and measure.close(
-                train_output, measure.ghost_normalized(batch, ghost, gamma, beta, epsilon), atol=1e-4),
-        })
+        initial_beta = (
+            snapshot_values(initial, layer.beta).ravel() if layer.beta is not None else np.zeros(channels)
+        )
+        observations.update(
+            {
+                "test_matches_train": measure.close(test_output, train_output, atol=1e-4),
+                "max_test_train_difference": measure.max_difference(test_output, train_output),
+                "train_output_is_beta": measure.close(
+                    train_output, np.broadcast_to(initial_beta, batch.shape), rtol=1e-5, atol=1e-5
+                ),
+                "train_uses_batch_stats": measure.close(
+                    train_output,
+                    measure.normalized(batch, batch_mean, biased, gamma, beta, epsilon),
+                    atol=1e-4,
+                ),
+                "train_uses_moving_stats": measure.close(
+                    train_output,
+                    measure.normalized(batch, state["mean"], state["variance"], gamma, beta, epsilon),
+                    atol=1e-4,
+                ),
+                "train_uses_ghost_batches": ghost_ok
+                and measure.close(
+                    train_output, measure.ghost_normalized(batch, ghost, gamma, beta, epsilon), atol=1e-4
+                ),
+            }
+        )
     else:
-        observations.update({name: None for name in ("test_matches_train", "max_test_train_difference",
-                                                     "train_output_is_beta", "train_uses_batch_stats",
-                                                     "train_uses_moving_stats", "train_uses_ghost_batches")})
+        observations.update(
+            {
+                name: None
+                for name in (
+                    "test_matches_train",
+                    "max_test_train_difference",
+                    "train_output_is_beta",
+                    "train_uses_batch_stats",
+                    "train_uses_moving_stats",
+                    "train_uses_ghost_batches",
+                )
+            }
+        )
     return observations
 
 
@@ -321,11 +448,20 @@ def run_trajectory(context: Any) -> Any:
     graph = tf.Graph()
     with graph.as_default(), tf.device(device.name):
         inputs = v1.placeholder(tf.float32, [None, *batch.shape[1:]], name="inputs")
-        layers = [builders.build(table["api"], tf, inputs, True, {"momentum": momentum, "updates": "in_place"},
-                                 name=f"bn_{position}")
-                  for position, momentum in enumerate(table["momentum"])]
-        collection = v1.get_collection(v1.GraphKeys.UPDATE_OPS) + [op for layer in layers for op in layer.update_ops
-                                                                   if table["api"] in ("keras", "keras_v2")]
+        layers = [
+            builders.build(
+                table["api"],
+                tf,
+                inputs,
+                True,
+                {"momentum": momentum, "updates": "in_place"},
+                name=f"bn_{position}",
+            )
+            for position, momentum in enumerate(table["momentum"])
+        ]
+        collection = v1.get_collection(v1.GraphKeys.UPDATE_OPS) + [
+            op for layer in layers for op in layer.update_ops if table["api"] in ("keras", "keras_v2")
+        ]
         with tf.control_dependencies(collection):
             step = tf.group(*[layer.output for layer in layers], name="update_step")
         with tf.control_dependencies([step]):  # read after this step's update, not before it
@@ -341,12 +477,20 @@ def run_trajectory(context: Any) -> Any:
 
         runner.train_loop(tf, session, means, {inputs: batch}, table["steps"], after_step=record)
     follows = all(
-        measure.close(values, [(1 - float(key) ** (k + 1)) * batch_mean for k in range(len(values))],
-                      atol=1e-4 * max(1.0, abs(batch_mean)))
+        measure.close(
+            values,
+            [(1 - float(key) ** (k + 1)) * batch_mean for k in range(len(values))],
+            atol=1e-4 * max(1.0, abs(batch_mean)),
+        )
         for key, values in series.items()
     )
-    return Trajectory(table["api"], table["steps"], batch_mean, series,
-                      evaluate("trajectory", table.get("expect", {}), {"follows_formula": follows}))
+    return Trajectory(
+        table["api"],
+        table["steps"],
+        batch_mean,
+        series,
+        evaluate("trajectory", table.get("expect", {}), {"follows_formula": follows}),
+    )
 
 
 PROCEDURE = Procedure(
