@@ -289,6 +289,95 @@ def test_debug_shows_the_traceback():
 def test_run_all_exits_zero_and_prints_a_summary():
     outcome = run_subprocess("run", "--all", "--device", "cpu")
     assert outcome.code == 0, outcome.stdout[-3000:] + outcome.stderr
-    assert "19 scenarios: 19 passed, 0 failed" in outcome.stdout
+    from bncheck.scenarios import spec
+
+    count = len(spec.builtin_files())
+    assert f"{count} scenarios: {count} passed, 0 failed" in outcome.stdout
     # TensorFlow's native log lines (import, session creation, the first runs) stay off stderr
     assert outcome.stderr == ""
+
+
+def _built_wheel(tmp_path):
+    """A wheel of this checkout, built from a copy so the checkout gets no build folder."""
+    import shutil
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    source = tmp_path / "source"
+    shutil.copytree(root / "bncheck", source / "bncheck", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("setup.cfg", "pyproject.toml", "README.md"):
+        shutil.copy(root / name, source / name)
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path),
+            ".",
+        ],
+        cwd=source,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert completed.returncode == 0, completed.stderr
+    return next(tmp_path.glob("bncheck-*.whl"))
+
+
+def test_scenarios_are_package_data_found_from_a_zip_and_a_target_install(tmp_path):
+    import os
+
+    wheel = _built_wheel(tmp_path)
+    # a wheel on sys.path is a zipped install: importlib.resources reads the files inside it
+    env = dict(os.environ, PYTHONPATH=str(wheel), CUDA_VISIBLE_DEVICES="")
+    code = "import bncheck, sys; print(bncheck.__file__)"
+    where = subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=tmp_path, capture_output=True, text=True
+    )
+    assert str(wheel) in where.stdout, where.stdout + where.stderr
+    listed = subprocess.run(
+        [sys.executable, "-m", "bncheck", "list", "--format", "json"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    names = {entry["name"] for entry in json.loads(listed.stdout)}
+    from bncheck.scenarios import spec
+
+    assert names == set(spec.builtin_files()) and {"multi-tower-update-ops", "batch-size-one"} <= names
+    ran = subprocess.run(
+        [sys.executable, "-m", "bncheck", "run", "missing-update-ops", "--device", "cpu", "--format", "json"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert ran.returncode == 0, ran.stderr
+    assert json.loads(ran.stdout)["scenarios"][0]["file"].startswith(str(wheel))
+    # a plain install into a folder of its own (as --user does): no source tree, no share/ data files
+    target = tmp_path / "site"
+    installed = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert installed.returncode == 0, installed.stderr
+    env["PYTHONPATH"] = str(target)
+    listed = subprocess.run(
+        [sys.executable, "-m", "bncheck", "list", "--format", "json"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert len(json.loads(listed.stdout)) == len(names), listed.stderr
