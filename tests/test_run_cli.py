@@ -381,3 +381,16 @@ def test_scenarios_are_package_data_found_from_a_zip_and_a_target_install(tmp_pa
         timeout=120,
     )
     assert len(json.loads(listed.stdout)) == len(names), listed.stderr
+
+
+def test_tensorflow_native_log_lines_of_session_runs_stay_off_stderr_unless_verbose():
+    import os
+
+    # make TensorFlow's C++ executor log every node it runs: without --verbose none of it may show
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="0", TF_CPP_MAX_VLOG_LEVEL="1", CUDA_VISIBLE_DEVICES="")
+    quiet = run_subprocess("run", "missing-update-ops", "--device", "cpu", "--format", "json", env=env)
+    assert quiet.code == 0, quiet.stderr[-2000:]
+    assert "executor.cc" not in quiet.stderr and "Process node" not in quiet.stderr
+    loud = run_subprocess("run", "missing-update-ops", "--device", "cpu", "--format", "json", "--verbose", env=env)
+    assert loud.code == 0 and "Process node" in loud.stderr
+    assert json.loads(quiet.stdout)["passed"] is True
