@@ -47,3 +47,11 @@ def test_missing_update_ops_runs_on_the_gpu():
     assert device.kind == "GPU"
     assert any(placed.startswith("GPU") for placed in result.devices_used)
     assert result.passed
+
+
+def test_a_run_leaves_tensorflows_control_flow_setting_as_it_found_it():
+    tf = tfcompat.load()
+    before = tf.compat.v1.control_flow_v2_enabled()
+    result = run_scenario(spec.load("nn-manual"), tfcompat.select_device("cpu"))
+    assert result.passed
+    assert tf.compat.v1.control_flow_v2_enabled() == before

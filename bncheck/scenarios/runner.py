@@ -261,10 +261,16 @@ def run_scenario(
     """
     tf = tfcompat.load(verbose)
     token = _optimize_graphs.set(optimize_graphs)
+    # TF1-style conds (Switch/Merge), as the graphs of tf.compat.v1 programs have them: they build
+    # several times faster than TF2's functional If and its gradient, and compute the same values
+    v2_conds = tf.compat.v1.control_flow_v2_enabled()
+    tf.compat.v1.disable_control_flow_v2()
     try:
         with tfcompat.quiet_native_stderr(not verbose):
             return _run(tf, scenario, device, save_dir)
     finally:
+        if v2_conds:
+            tf.compat.v1.enable_control_flow_v2()
         _optimize_graphs.reset(token)
 
 
