@@ -11,8 +11,9 @@ import sys
 from pathlib import Path
 
 from bncheck.scenarios import procedures, spec
+from bncheck.scenarios.schema import NUMBER, FieldSpec
 
-SECTIONS = ("scenarios", "observations")
+SECTIONS = ("scenarios", "observations", "procedures")
 
 
 def _cell(text: str) -> str:
@@ -49,8 +50,71 @@ def observation_table() -> str:
     return "\n".join(rows)
 
 
+def _type(spec: FieldSpec) -> str:
+    names = {
+        int: "integer",
+        float: "number",
+        str: "text",
+        bool: "bool",
+        list: "list",
+        dict: "table",
+    }
+    return (
+        "number"
+        if spec.types == NUMBER
+        else " or ".join(names.get(kind, kind.__name__) for kind in spec.types)
+    )
+
+
+def _default(spec: FieldSpec) -> str:
+    if spec.required:
+        return "required"
+    if spec.default is None:
+        return "—"
+    if isinstance(spec.default, bool):
+        return str(spec.default).lower()
+    return f"`{spec.default!r}`".replace("'", '"') if spec.default != {} else "—"
+
+
+def _key_rows(prefix: str, fields: dict[str, FieldSpec]) -> list[str]:
+    rows = []
+    for key, field in fields.items():
+        meaning = field.doc
+        if field.choices:
+            meaning = (meaning + ": " if meaning else "") + " / ".join(
+                f"`{choice}`" for choice in field.choices
+            )
+        rows.append(f"| `{prefix}{key}` | {_type(field)} | {_default(field)} | {_cell(meaning)} |")
+    return rows
+
+
+def procedure_tables() -> str:
+    """Every procedure's keys: its tables' and its variants', with types, defaults and meanings."""
+    parts = []
+    for procedure in procedures.registry().values():
+        rows = [
+            f"`{procedure.name}`: {procedure.summary}.",
+            "",
+            "| key | type | default | meaning |",
+            "| --- | --- | --- | --- |",
+        ]
+        for table, fields in procedure.tables.items():
+            optional = " (optional table)" if table in procedure.optional_tables else ""
+            rows += [
+                row.replace(" |", optional + " |", 1) if optional and i == 0 else row
+                for i, row in enumerate(_key_rows(f"{table}.", dict(fields)))
+            ]
+        rows += _key_rows("variant.", dict(procedure.variant_fields))
+        parts.append("\n".join(rows))
+    return "\n\n".join(parts)
+
+
 def generated(section: str) -> str:
-    return {"scenarios": scenario_table, "observations": observation_table}[section]()
+    return {
+        "scenarios": scenario_table,
+        "observations": observation_table,
+        "procedures": procedure_tables,
+    }[section]()
 
 
 def _pattern(section: str) -> re.Pattern:

@@ -96,25 +96,34 @@ TOP_FIELDS: dict[str, FieldSpec] = {
 
 INPUT_FIELDS: dict[str, FieldSpec] = {
     "shape": FieldSpec(LIST, default=[8, 4, 4, 3], check=shape, doc="batch shape, channels last"),
-    "distribution": FieldSpec(TEXT, default="uniform", choices=("uniform", "normal", "constant")),
-    "low": FieldSpec(NUMBER, default=0.0),
-    "high": FieldSpec(NUMBER, default=255.0),
-    "mean": FieldSpec(NUMBER, default=0.0),
-    "stddev": FieldSpec(NUMBER, default=1.0, check=positive),
+    "distribution": FieldSpec(
+        TEXT, default="uniform", choices=("uniform", "normal", "constant"), doc="how the batch is drawn"
+    ),
+    "low": FieldSpec(NUMBER, default=0.0, doc="lower bound, for distribution = 'uniform'"),
+    "high": FieldSpec(NUMBER, default=255.0, doc="upper bound, for distribution = 'uniform'"),
+    "mean": FieldSpec(NUMBER, default=0.0, doc="for distribution = 'normal'"),
+    "stddev": FieldSpec(NUMBER, default=1.0, check=positive, doc="for distribution = 'normal'"),
     "value": FieldSpec(NUMBER, default=1.0, doc="every element, for distribution = 'constant'"),
-    "seed": FieldSpec(INT, default=0),
+    "seed": FieldSpec(INT, default=0, doc="seed of the batch (numpy default_rng)"),
 }
 
 TRAIN_FIELDS: dict[str, FieldSpec] = {
-    "steps": FieldSpec(INT, default=5, check=int_range(0, LIMITS["steps"])),
-    "optimizer": FieldSpec(TEXT, default="sgd", choices=("sgd", "adam", "none")),
-    "learning_rate": FieldSpec(NUMBER, default=0.1, check=positive),
+    "steps": FieldSpec(
+        INT, default=5, check=int_range(0, LIMITS["steps"]), doc="train steps (--steps sets it)"
+    ),
+    "optimizer": FieldSpec(
+        TEXT,
+        default="sgd",
+        choices=("sgd", "adam", "none"),
+        doc="what minimize()s the loss; none: the step only runs the layer",
+    ),
+    "learning_rate": FieldSpec(NUMBER, default=0.1, check=positive, doc="the optimizer's learning rate"),
 }
 
 VERDICT_FIELDS: dict[str, FieldSpec] = {
-    "what": FieldSpec(TEXT),
-    "why": FieldSpec(TEXT),
-    "fix": FieldSpec(TEXT),
+    "what": FieldSpec(TEXT, doc="what TensorFlow was seen to do"),
+    "why": FieldSpec(TEXT, doc="why it does that"),
+    "fix": FieldSpec(TEXT, doc="what to write instead"),
 }
 
 LABEL = FieldSpec(TEXT, doc="the variant's name; '(the bug)' or '(the fix)' in it marks its role")
@@ -122,7 +131,7 @@ ROLE = FieldSpec(
     TEXT,
     default=None,
     choices=("bug", "fix"),
-    doc="'bug' or 'fix'; default: from the label's '(the bug)' / '(the fix)'",
+    doc="what the variant shows (default: '(the bug)' / '(the fix)' in its label)",
 )
 EXPECT = FieldSpec(TABLE, default={}, doc="observation = expected value")
 API = FieldSpec(TEXT, choices=APIS, doc="which BN implementation")

@@ -17,22 +17,36 @@ from bncheck.scenarios.procedures.train_eval import check_variant
 from bncheck.scenarios.schema import INT, NUMBER, FieldSpec
 
 DATA_FIELDS = {
-    "classes": FieldSpec(INT, default=4, check=schema.int_range(2, 100)),
-    "features": FieldSpec(INT, default=16, check=lambda v: None if v >= 2 else "an integer >= 2"),
-    "train_size": FieldSpec(INT, default=512, check=lambda v: None if v >= 8 else "an integer >= 8"),
-    "test_size": FieldSpec(INT, default=512, check=lambda v: None if v >= 8 else "an integer >= 8"),
-    "batch_size": FieldSpec(INT, default=64, check=schema.positive),
+    "classes": FieldSpec(INT, default=4, check=schema.int_range(2, 100), doc="number of classes"),
+    "features": FieldSpec(
+        INT, default=16, check=lambda v: None if v >= 2 else "an integer >= 2", doc="features per example"
+    ),
+    "train_size": FieldSpec(
+        INT,
+        default=512,
+        check=lambda v: None if v >= 8 else "an integer >= 8",
+        doc="examples in the training set",
+    ),
+    "test_size": FieldSpec(
+        INT,
+        default=512,
+        check=lambda v: None if v >= 8 else "an integer >= 8",
+        doc="examples in the held-out set",
+    ),
+    "batch_size": FieldSpec(INT, default=64, check=schema.positive, doc="examples per train step"),
     "offset": FieldSpec(NUMBER, default=128.0, doc="mean of every feature (raw pixels sit near 128)"),
     "separation": FieldSpec(NUMBER, default=40.0, doc="how far class means lie from the offset"),
-    "noise": FieldSpec(NUMBER, default=20.0, check=schema.positive),
-    "hidden": FieldSpec(INT, default=32, check=schema.positive),
-    "seed": FieldSpec(INT, default=0),
+    "noise": FieldSpec(
+        NUMBER, default=20.0, check=schema.positive, doc="standard deviation around a class mean"
+    ),
+    "hidden": FieldSpec(INT, default=32, check=schema.positive, doc="units of the dense layer BN follows"),
+    "seed": FieldSpec(INT, default=0, doc="seed of the data set, the initializers and the batch order"),
 }
 
 VARIANT_FIELDS = {
     "label": schema.LABEL,
     "role": schema.ROLE,
-    "api": FieldSpec(schema.TEXT, default="layers", choices=schema.APIS),
+    "api": FieldSpec(schema.TEXT, default="layers", choices=schema.APIS, doc="which BN implementation"),
     "momentum": schema.MOMENTUM,
     "updates": schema.UPDATES,
     "expect": schema.EXPECT,

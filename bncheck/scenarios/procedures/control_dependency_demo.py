@@ -13,10 +13,10 @@ from bncheck.scenarios.schema import BOOL, NUMBER, FieldSpec
 VARIANT_FIELDS = {
     "label": schema.LABEL,
     "role": schema.ROLE,
-    "a": FieldSpec(NUMBER, default=1.0),
-    "b": FieldSpec(NUMBER, default=2.0),
-    "assign_value": FieldSpec(NUMBER, default=10.0),
-    "control_dependency": FieldSpec(BOOL),
+    "a": FieldSpec(NUMBER, default=1.0, doc="initial value of variable a"),
+    "b": FieldSpec(NUMBER, default=2.0, doc="value of variable b"),
+    "assign_value": FieldSpec(NUMBER, default=10.0, doc="what assign(a, value) writes"),
+    "control_dependency": FieldSpec(BOOL, doc="build a + b under control_dependencies([assign])"),
     "expect": schema.EXPECT,
 }
 

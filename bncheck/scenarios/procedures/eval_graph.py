@@ -26,7 +26,9 @@ EVAL_FIELDS = {
 VARIANT_FIELDS = {
     "label": schema.LABEL,
     "role": schema.ROLE,
-    "api": FieldSpec(TEXT, default="layers", choices=("layers", "contrib", "nn")),
+    "api": FieldSpec(
+        TEXT, default="layers", choices=("layers", "contrib", "nn"), doc="which BN implementation"
+    ),
     "momentum": schema.MOMENTUM,
     "updates": FieldSpec(
         TEXT,

@@ -20,7 +20,7 @@ from bncheck.scenarios.schema import TEXT, FieldSpec
 VARIANT_FIELDS = {
     "label": schema.LABEL,
     "role": schema.ROLE,
-    "api": FieldSpec(TEXT, default="layers", choices=schema.APIS),
+    "api": FieldSpec(TEXT, default="layers", choices=schema.APIS, doc="which BN implementation"),
     "momentum": schema.MOMENTUM,
     "var_list": FieldSpec(
         TEXT,

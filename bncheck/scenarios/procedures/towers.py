@@ -28,7 +28,7 @@ TOWER_FIELDS = {
 VARIANT_FIELDS = {
     "label": schema.LABEL,
     "role": schema.ROLE,
-    "api": FieldSpec(TEXT, default="layers", choices=("layers", "contrib")),
+    "api": FieldSpec(TEXT, default="layers", choices=("layers", "contrib"), doc="which BN implementation"),
     "momentum": schema.MOMENTUM,
     "collect": FieldSpec(
         TEXT,

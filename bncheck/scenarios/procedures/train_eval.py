@@ -17,9 +17,16 @@ from bncheck.scenarios.procedures import Procedure
 from bncheck.scenarios.schema import BOOL, INT, LIST, NUMBER, TABLE, TEXT, FieldSpec
 
 TRAJECTORY_FIELDS = {
-    "momentum": FieldSpec(LIST, default=[0.9, 0.99, 0.999], check=schema.momentum_list),
-    "steps": FieldSpec(INT, default=300, check=schema.int_range(1, schema.LIMITS["steps"])),
-    "api": FieldSpec(TEXT, default="layers", choices=schema.APIS),
+    "momentum": FieldSpec(
+        LIST, default=[0.9, 0.99, 0.999], check=schema.momentum_list, doc="one BN layer per momentum"
+    ),
+    "steps": FieldSpec(
+        INT,
+        default=300,
+        check=schema.int_range(1, schema.LIMITS["steps"]),
+        doc="in-place updates on the [input] batch",
+    ),
+    "api": FieldSpec(TEXT, default="layers", choices=schema.APIS, doc="which BN implementation"),
     "expect": schema.EXPECT,
 }
 
@@ -40,9 +47,9 @@ VARIANT_FIELDS = {
     "role": schema.ROLE,
     "api": schema.API,
     "momentum": schema.MOMENTUM,
-    "epsilon": FieldSpec(NUMBER, default=1e-3, check=schema.positive),
+    "epsilon": FieldSpec(NUMBER, default=1e-3, check=schema.positive, doc="added to the variance"),
     "fused": FieldSpec(BOOL, default=None, doc="fused kernel; default: the API's own"),
-    "center": FieldSpec(BOOL, default=True),
+    "center": FieldSpec(BOOL, default=True, doc="beta"),
     "scale": FieldSpec(BOOL, default=None, doc="gamma; default: the API's own (contrib: false)"),
     "updates": schema.UPDATES,
     "training": FieldSpec(
@@ -53,7 +60,9 @@ VARIANT_FIELDS = {
     ),
     "trainable": FieldSpec(BOOL, default=True, doc="the layer's trainable argument (tf.layers, Keras)"),
     "renorm": FieldSpec(BOOL, default=False, doc="batch renormalization (tf.layers, Keras)"),
-    "renorm_momentum": FieldSpec(NUMBER, default=0.99, check=schema.unit_interval),
+    "renorm_momentum": FieldSpec(
+        NUMBER, default=0.99, check=schema.unit_interval, doc="momentum of renorm_mean / renorm_stddev"
+    ),
     "renorm_clipping": FieldSpec(TABLE, default=None, check=_clipping, doc="{ rmax, rmin, dmax }"),
     "virtual_batch_size": FieldSpec(
         INT,
