@@ -129,6 +129,25 @@ RUNNABLE_MUTATIONS = [
         "control-dependencies-demo",
         {"variant": [{"label": "d", "a": 1e308, "b": 1e308, "control_dependency": True}]},
     ),
+    ("multi-tower-update-ops", {"towers": {"count": 8, "shift": -1e6}, "train": {"steps": 1}}),
+    ("multi-tower-update-ops", {"variant": [{"label": "c", "api": "contrib", "collect": "all_towers"}]}),
+    (
+        "eval-graph-training-true",
+        {"variant": [{"label": "n", "api": "nn", "updates": "in_place", "eval_training": True}]},
+    ),
+    (
+        "eval-graph-training-true",
+        {"variant": [{"label": "l", "api": "layers", "updates": "in_place", "eval_training": True}]},
+    ),
+    (
+        "virtual-batch-size",
+        {"variant": [{"label": "v", "api": "keras_v2", "virtual_batch_size": 16, "training": "true"}]},
+    ),
+    ("virtual-batch-size", {"variant": [{"label": "v", "api": "layers", "virtual_batch_size": 1}]}),
+    ("renorm", {"variant": [{"label": "r", "api": "keras", "renorm": True, "updates": "layer_updates"}]}),
+    ("keras-frozen-bn", {"variant": [{"label": "k", "api": "keras_v2", "trainable": False, "fused": True}]}),
+    ("batch-size-one", {"variant": [{"label": "b", "api": "contrib", "input_shape": [1, 1]}]}),
+    ("batch-size-one", {"variant": [{"label": "n", "api": "nn", "trainable": False}]}),
 ]
 
 

@@ -394,3 +394,15 @@ def test_tensorflow_native_log_lines_of_session_runs_stay_off_stderr_unless_verb
     loud = run_subprocess("run", "missing-update-ops", "--device", "cpu", "--format", "json", "--verbose", env=env)
     assert loud.code == 0 and "Process node" in loud.stderr
     assert json.loads(quiet.stdout)["passed"] is True
+
+
+def test_tensorflow_refusing_a_variant_is_one_line_with_tensorflows_reason(tmp_path, capsys):
+    source = tmp_path / "uneven-ghosts.toml"
+    source.write_text(
+        'title = "t"\npitfall = "p"\nprocedure = "train_eval"\n[input]\nshape = [8, 3]\n'
+        '[[variant]]\nlabel = "v"\napi = "layers"\nvirtual_batch_size = 3\ntraining = "true"\n'
+        '[verdict]\nwhat = "w"\nwhy = "y"\nfix = "f"\n'
+    )
+    line = _one_line_error(run_cli(capsys, "run", str(source), "--device", "cpu"))
+    assert str(source) in line and "TensorFlow rejected the scenario" in line
+    assert "Input to reshape is a tensor with 24 values" in line and "Graph execution error" not in line

@@ -164,10 +164,10 @@ def run_command(
         except Exception as error:  # TensorFlow rejecting a user's scenario: name the file, keep one line
             tf = tfcompat.load()
             if isinstance(error, (tf.errors.OpError, ValueError, TypeError)):
-                message = str(getattr(error, "message", error)).strip().splitlines()
+                from bncheck.scenarios.runner import error_line
+
                 raise BncheckError(
-                    f"{scenario.path}: TensorFlow rejected the scenario: "
-                    f"{message[0] if message else type(error).__name__}"
+                    f"{scenario.path}: TensorFlow rejected the scenario: {error_line(error)}"
                 ) from error
             raise
         results.append(result)
