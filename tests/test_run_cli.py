@@ -391,7 +391,9 @@ def test_tensorflow_native_log_lines_of_session_runs_stay_off_stderr_unless_verb
     quiet = run_subprocess("run", "missing-update-ops", "--device", "cpu", "--format", "json", env=env)
     assert quiet.code == 0, quiet.stderr[-2000:]
     assert "executor.cc" not in quiet.stderr and "Process node" not in quiet.stderr
-    loud = run_subprocess("run", "missing-update-ops", "--device", "cpu", "--format", "json", "--verbose", env=env)
+    loud = run_subprocess(
+        "run", "missing-update-ops", "--device", "cpu", "--format", "json", "--verbose", env=env
+    )
     assert loud.code == 0 and "Process node" in loud.stderr
     assert json.loads(quiet.stdout)["passed"] is True
 
