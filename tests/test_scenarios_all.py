@@ -13,6 +13,12 @@ NAMES = sorted(spec.builtin_files())
 
 def test_the_documented_scenarios_exist():
     required = {
+        "multi-tower-update-ops",
+        "keras-frozen-bn",
+        "eval-graph-training-true",
+        "renorm",
+        "virtual-batch-size",
+        "batch-size-one",
         "missing-update-ops",
         "control-dependencies-fix",
         "fetch-update-ops",

@@ -81,33 +81,20 @@ def format_value(summary: ValueSummary, width: int | None = None) -> str:
     return next((text for text in candidates if len(text) <= width), candidates[-1])
 
 
-def _settings_line(variant: VariantResult) -> str:
-    keys = (
-        "api",
-        "momentum",
-        "fused",
-        "scale",
-        "updates",
-        "training",
-        "trainable",
-        "renorm",
-        "virtual_batch_size",
-        "input_shape",
-        "collect",
-        "eval_training",
-        "var_list",
-        "restore",
-        "a",
-        "b",
-        "assign_value",
-        "control_dependency",
-    )
-    defaults = {"trainable": True, "renorm": False}
-    parts = [
-        f"{key}={variant.settings[key]}"
-        for key in keys
-        if variant.settings.get(key) is not None and defaults.get(key, object()) != variant.settings[key]
-    ]
+def _settings_line(variant: VariantResult, procedure: str) -> str:
+    """The variant's settings that say what it is: the API's, and every key not at its default."""
+    from bncheck.scenarios import procedures  # no TensorFlow there
+
+    fields = procedures.registry()[procedure].variant_fields if procedure in procedures.registry() else {}
+    always = ("api", "momentum", "fused", "scale", "updates", "training")
+    parts = []
+    for key, value in variant.settings.items():
+        if value is None or key in ("role", "expect"):
+            continue
+        field = fields.get(key)
+        if key not in always and field is not None and not field.required and field.default == value:
+            continue
+        parts.append(f"{key}={value}")
     return "  ".join(parts)
 
 
@@ -324,7 +311,7 @@ def render_scenario(console: Console, result: ScenarioResult, all_variables: boo
     for variant in result.variants:
         console.print()
         console.print(variant_heading(variant))
-        console.print(Text(_settings_line(variant), style="dim"))
+        console.print(Text(_settings_line(variant, result.procedure), style="dim"))
         table = variables_table(variant, width, all_variables)
         if table is not None:
             console.print(table)
