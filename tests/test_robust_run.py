@@ -54,7 +54,8 @@ def test_byte_mutated_scenario_text_is_accepted_or_one_line_error(tmp_path_facto
         if action == "flip":
             text[position] ^= 1 << data.draw(st.integers(0, 7))
         elif action == "delete":
-            del text[position : position + data.draw(st.integers(1, 20))]
+            end = position + data.draw(st.integers(1, 20))
+            del text[position:end]
         elif action == "insert":
             text[position:position] = data.draw(st.binary(min_size=1, max_size=8))
         else:

@@ -120,8 +120,8 @@ def run_variant(context: Any, variant: Any) -> tuple[Any, set[str]]:
         nonlocal order, cursor
         if cursor + data["batch_size"] > len(order):
             order, cursor = rng.permutation(len(train_x)), 0
-        chosen = order[cursor : cursor + data["batch_size"]]
-        cursor += data["batch_size"]
+        start, cursor = cursor, cursor + data["batch_size"]
+        chosen = order[start:cursor]
         return {features: train_x[chosen], labels: train_y[chosen], is_training: True}
 
     with runner.session(tf, graph) as session:
@@ -133,13 +133,9 @@ def run_variant(context: Any, variant: Any) -> tuple[Any, set[str]]:
         test_predictions = session.run(predictions, {features: test_x, is_training: False})
         after_test = runner.snapshot(session, variables, placements, device.short, optimizer_names)
         moving = session.run([layer.moving_mean, layer.moving_variance])
+        batches = np.array_split(train_x, range(data["batch_size"], len(train_x), data["batch_size"]))
         train_predictions = np.concatenate(
-            [
-                session.run(
-                    predictions, {features: train_x[start : start + data["batch_size"]], is_training: True}
-                )
-                for start in range(0, len(train_x), data["batch_size"])
-            ]
+            [session.run(predictions, {features: batch, is_training: True}) for batch in batches]
         )
     observations = {
         "train_accuracy": float(np.mean(train_predictions == train_y)),
