@@ -376,3 +376,18 @@ def test_an_accepted_accuracy_gap_scenario_is_bounded(
     assert (data["train_size"] + data["test_size"]) * data["features"] <= 1_000_000
     assert data["hidden"] <= 4096 and data["features"] <= 4096
     assert data["batch_size"] * max(data["features"], data["hidden"]) <= 1_000_000
+
+
+def test_rich_markup_in_a_scenarios_names_is_printed_literally(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "120")
+    source = tmp_path / "markup[red].toml"
+    source.write_text(
+        'name = "[/a]bad[blink red]"\ntitle = "[/b] t"\npitfall = "[red]p"\nprocedure = "control_dependency_demo"\n'
+        '[[variant]]\nlabel = "[/x] v (the bug)"\ncontrol_dependency = true\n'
+        '[verdict]\nwhat = "[/w]"\nwhy = "y"\nfix = "f"\n'
+    )
+    outcome = run_cli(capsys, "run", str(source), str(source), "--device", "cpu")
+    assert outcome.code == 0, outcome.stderr
+    assert "internal error" not in outcome.stderr
+    for literal in ("[/a]bad[blink red]", "[/b] t", "[red]p", "[/x] v", "[/w]"):
+        assert literal in outcome.stdout, literal

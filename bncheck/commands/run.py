@@ -181,7 +181,9 @@ def run_command(
         trajectory = next(result.trajectory for result in results if result.trajectory is not None)
         plot_trajectory(trajectory, Path(plot))
         if output_format == "text":
-            console.print(f"trajectory plot written to {plot}")
+            from rich.text import Text
+
+            console.print(Text(f"trajectory plot written to {plot}"))
     if output_format == "json":
         from bncheck.reporting.json import dumps
         from bncheck.reporting.scenario_json import scenarios_document
@@ -222,6 +224,7 @@ def list_command(output_format: str) -> int:
         )
         return 0
     from rich.table import Table
+    from rich.text import Text
 
     from bncheck.reporting.console import make_console
 
@@ -230,7 +233,7 @@ def list_command(output_format: str) -> int:
     table.add_column("title")
     table.add_column("pitfall")
     for scenario in scenarios:
-        table.add_row(scenario.name, scenario.title, scenario.pitfall)
+        table.add_row(Text(scenario.name), Text(scenario.title), Text(scenario.pitfall))
     console = make_console()
     console.print(table)
     console.print("Run one with `bncheck run NAME`, or all with `bncheck run --all`.")

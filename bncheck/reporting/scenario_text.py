@@ -369,11 +369,13 @@ def render_summary(console: Console, results: list[ScenarioResult]) -> None:
     for result in results:
         held = sum(expectation.passed for expectation in result.expectations)
         table.add_row(
-            result.name,
+            Text(result.name),  # a name from a user's file: never read as markup
             f"{held}/{len(result.expectations)}",
             Text("as documented", style="green") if result.passed else Text("FAILED", style="bold red"),
             f"{result.seconds:.2f}",
         )
     console.print(table)
     passed = sum(result.passed for result in results)
-    console.print(f"{plural(len(results), 'scenario')}: {passed} passed, {len(results) - passed} failed")
+    console.print(
+        Text(f"{plural(len(results), 'scenario')}: {passed} passed, {len(results) - passed} failed")
+    )
