@@ -382,7 +382,8 @@ def test_rich_markup_in_a_scenarios_names_is_printed_literally(tmp_path, capsys,
     monkeypatch.setenv("COLUMNS", "120")
     source = tmp_path / "markup[red].toml"
     source.write_text(
-        'name = "[/a]bad[blink red]"\ntitle = "[/b] t"\npitfall = "[red]p"\nprocedure = "control_dependency_demo"\n'
+        'name = "[/a]bad[blink red]"\ntitle = "[/b] t"\npitfall = "[red]p"\n'
+        'procedure = "control_dependency_demo"\n'
         '[[variant]]\nlabel = "[/x] v (the bug)"\ncontrol_dependency = true\n'
         '[verdict]\nwhat = "[/w]"\nwhy = "y"\nfix = "f"\n'
     )
