@@ -260,6 +260,8 @@ def test_bad_scenario_file_is_one_line_exit_two_and_untouched(tmp_path, capsys, 
         (["run", "/nonexistent/x.toml"], "no such scenario file"),
         (["run", "--all", "missing-update-ops"], "not both"),
         (["frobnicate"], "no such command"),
+        (["run", "missing-update-ops", "--seed", "-3"], "'input.seed' must be an integer from 0 to 2147483647"),
+        (["run", "missing-update-ops", "--set", "input.mean=nan"], "'input.mean' must be a finite number"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_two(capsys, argv, expected):

@@ -104,7 +104,9 @@ INPUT_FIELDS: dict[str, FieldSpec] = {
     "mean": FieldSpec(NUMBER, default=0.0, doc="for distribution = 'normal'"),
     "stddev": FieldSpec(NUMBER, default=1.0, check=positive, doc="for distribution = 'normal'"),
     "value": FieldSpec(NUMBER, default=1.0, doc="every element, for distribution = 'constant'"),
-    "seed": FieldSpec(INT, default=0, doc="seed of the batch (numpy default_rng)"),
+    "seed": FieldSpec(
+        INT, default=0, check=int_range(0, 2**31 - 1), doc="seed of the batch (numpy default_rng)"
+    ),
 }
 
 TRAIN_FIELDS: dict[str, FieldSpec] = {

@@ -40,7 +40,12 @@ DATA_FIELDS = {
         NUMBER, default=20.0, check=schema.positive, doc="standard deviation around a class mean"
     ),
     "hidden": FieldSpec(INT, default=32, check=schema.positive, doc="units of the dense layer BN follows"),
-    "seed": FieldSpec(INT, default=0, doc="seed of the data set, the initializers and the batch order"),
+    "seed": FieldSpec(
+        INT,
+        default=0,
+        check=schema.int_range(0, 2**31 - 1),
+        doc="seed of the data set, the initializers and the batch order",
+    ),
 }
 
 VARIANT_FIELDS = {
