@@ -35,8 +35,9 @@ class Procedure:
     # checks across keys that types alone cannot say: (settings or tables, where) -> problem or None
     check_variant: Callable[[dict[str, Any]], str | None] | None = None
     check_tables: Callable[[dict[str, dict[str, Any]]], str | None] | None = None
-    # an upper bound of the work a scenario asks for, for the size limits: (tables, variants) -> {key: amount}
-    sizes: Callable[[dict[str, dict[str, Any]], list[dict[str, Any]]], dict[str, int]] | None = None
+    # what a scenario asks to build and run, for the size limits (schema.LIMITS):
+    # (tables, variants' settings) -> [(the key that asks, how much, which limit)]
+    sizes: Callable[[dict[str, dict[str, Any]], list[dict[str, Any]]], list[tuple[str, int, str]]] | None = None
     writes_checkpoints: bool = False
 
     def observation_names(self) -> tuple[str, ...]:
