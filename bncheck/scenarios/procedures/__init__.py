@@ -37,7 +37,9 @@ class Procedure:
     check_tables: Callable[[dict[str, dict[str, Any]]], str | None] | None = None
     # what a scenario asks to build and run, for the size limits (schema.LIMITS):
     # (tables, variants' settings) -> [(the key that asks, how much, which limit)]
-    sizes: Callable[[dict[str, dict[str, Any]], list[dict[str, Any]]], list[tuple[str, int, str]]] | None = None
+    sizes: Callable[[dict[str, dict[str, Any]], list[dict[str, Any]]], list[tuple[str, int, str]]] | None = (
+        None
+    )
     writes_checkpoints: bool = False
 
     def observation_names(self) -> tuple[str, ...]:
