@@ -42,9 +42,6 @@ class Procedure:
     )
     writes_checkpoints: bool = False
 
-    def observation_names(self) -> tuple[str, ...]:
-        return tuple(observation.name for observation in self.observations)
-
 
 _REGISTRY: dict[str, Procedure] = {}
 
