@@ -87,7 +87,9 @@ def _load_scenarios(
     help="Also draw the moving_mean trajectory to this PNG (needs matplotlib).",
 )
 @click.option(
-    "--save-dir", type=click.Path(file_okay=False), help="Keep the checkpoints a scenario writes here."
+    "--save-dir",
+    type=click.Path(file_okay=False),
+    help="Keep the checkpoints a scenario writes here, one folder per variant (DIR/<label>/).",
 )
 @click.option(
     "--grappler",
@@ -127,9 +129,9 @@ def run_command(
     """Reproduce batch-normalization pitfalls live on real TensorFlow graphs.
 
     Builds each scenario's graphs (the pitfall and its fix), runs the train steps
-    and an inference run, and shows every global variable before training, after
-    training and after the inference run, the outputs, whether each expectation
-    in the scenario file held, and a verdict: what happened, why, the fix.
+    and an inference run, and shows every model variable before training, after
+    training and after the inference run, the outputs, whether TensorFlow behaved
+    as the scenario file documents, and a verdict: what happened, why, the fix.
     """
     from bncheck.scenarios import spec
 
