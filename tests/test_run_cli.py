@@ -260,7 +260,10 @@ def test_bad_scenario_file_is_one_line_exit_two_and_untouched(tmp_path, capsys, 
         (["run", "/nonexistent/x.toml"], "no such scenario file"),
         (["run", "--all", "missing-update-ops"], "not both"),
         (["frobnicate"], "no such command"),
-        (["run", "missing-update-ops", "--seed", "-3"], "'input.seed' must be an integer from 0 to 2147483647"),
+        (
+            ["run", "missing-update-ops", "--seed", "-3"],
+            "'input.seed' must be an integer from 0 to 2147483647",
+        ),
         (["run", "missing-update-ops", "--set", "input.mean=nan"], "'input.mean' must be a finite number"),
     ],
 )
@@ -410,3 +413,26 @@ def test_tensorflow_refusing_a_variant_is_one_line_with_tensorflows_reason(tmp_p
     line = _one_line_error(run_cli(capsys, "run", str(source), "--device", "cpu"))
     assert str(source) in line and "TensorFlow rejected the scenario" in line
     assert "Input to reshape is a tensor with 24 values" in line and "Graph execution error" not in line
+
+
+@pytest.mark.parametrize("width", [8, 14, 20, 40, None])
+def test_a_value_is_shortened_to_its_column_never_cut(width):
+    from bncheck.reporting.scenario_text import format_value
+    from bncheck.scenarios.results import ValueSummary
+
+    small = ValueSummary((3,), 0.67928, 0.69846, 0.74641, 0.03, [0.67928, 0.74641, 0.66968])
+    large = ValueSummary((32,), -0.0916, 0.1, 0.38612, 0.1, None)
+    for summary in (small, large):
+        text = format_value(summary, width)
+        if width is None:
+            assert text in ("[0.67928, 0.74641, 0.66968]", "min -0.0916  mean 0.1  max 0.38612")
+        elif width >= 14:
+            assert len(text) <= width, text
+        # every number shown is whole: it parses, and brackets close
+        numbers = [
+            token
+            for token in text.replace("[", " ").replace("]", " ").replace(",", " ").split()
+            if token not in ("min", "mean", "max", "…")
+        ]
+        assert numbers and all(float(token) == float(token) for token in numbers)
+        assert text.count("[") == text.count("]")
