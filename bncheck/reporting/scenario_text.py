@@ -63,7 +63,10 @@ def format_value(summary: ValueSummary, width: int | None = None) -> str:
             candidates.append("[" + ", ".join(_number(v, digits) for v in summary.values) + "]")
         if len(set(summary.values)) == 1:
             candidates.append(f"[{_number(summary.values[0], 4)} ×{len(summary.values)}]")
-        candidates.append(f"[{_number(summary.minimum, 3)} … {_number(summary.maximum, 3)}]")
+        candidates += [
+            f"[{_number(summary.minimum, digits)} … {_number(summary.maximum, digits)}]" for digits in (3, 2)
+        ]
+        candidates.append(f"mean {_number(summary.mean, 3)}")
     elif summary.values is not None:
         candidates += [_number(summary.values[0], digits) for digits in (5, 4, 3)]
     else:
