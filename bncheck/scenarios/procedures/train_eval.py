@@ -227,7 +227,7 @@ def _run_variant(context: Any, variant: Any) -> tuple[Any, set[str]]:
         init = v1.global_variables_initializer()
         variables = v1.global_variables()
 
-    layer_state = [v for v in (layer.gamma, layer.beta, layer.moving_mean, layer.moving_variance)]
+    layer_state = [layer.gamma, layer.beta, layer.moving_mean, layer.moving_variance]
     before_last: dict[str, Any] = {}
     with runner.session(tf, graph) as session:
         session.run(init)
