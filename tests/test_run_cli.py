@@ -8,6 +8,8 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.helpers_cli import run_cli, run_subprocess
 
@@ -436,3 +438,18 @@ def test_a_value_is_shortened_to_its_column_never_cut(width):
         ]
         assert numbers and all(float(token) == float(token) for token in numbers)
         assert text.count("[") == text.count("]")
+
+
+finite = st.floats(allow_nan=False, allow_infinity=False, width=32)
+
+
+@settings(max_examples=200, deadline=None)
+@given(values=st.lists(finite, min_size=1, max_size=16), width=st.integers(14, 60))
+def test_every_small_value_fits_a_column_of_14_or_more(values, width):
+    from bncheck.reporting.scenario_text import format_value
+    from bncheck.scenarios.results import ValueSummary
+
+    summary = ValueSummary((len(values),), min(values), sum(values) / len(values), max(values), 0.0, values)
+    text = format_value(summary, width)
+    assert len(text) <= width, text
+    assert text.count("[") == text.count("]")
