@@ -392,3 +392,14 @@ def test_rich_markup_in_a_scenarios_names_is_printed_literally(tmp_path, capsys,
     assert "internal error" not in outcome.stderr
     for literal in ("[/a]bad[blink red]", "[/b] t", "[red]p", "[/x] v", "[/w]"):
         assert literal in outcome.stdout, literal
+
+
+@pytest.mark.parametrize("where", ["a-file/sub", "/proc/no-such-folder"])
+def test_a_save_dir_that_cannot_be_created_is_one_line(tmp_path, capsys, monkeypatch, where):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a-file").write_text("x")
+    outcome = run_cli(capsys, "run", "trainable-only-saver", "--device", "cpu", "--save-dir", where)
+    assert outcome.code == 2
+    lines = outcome.stderr.strip().splitlines()
+    assert len(lines) == 1 and f"--save-dir {where}: cannot create the folder" in lines[0], outcome.stderr
+    assert (tmp_path / "a-file").read_text() == "x"

@@ -147,6 +147,13 @@ def run_command(
             raise BncheckError("--plot needs matplotlib: pip install 'bncheck[plot]'")
         if not any("trajectory" in scenario.tables for scenario in loaded):
             raise BncheckError("--plot: none of these scenarios has a [trajectory] (decay-sweep has)")
+    if save_dir is not None:
+        try:  # before TensorFlow is imported: a folder that cannot exist is bad input, found fast
+            Path(save_dir).mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise BncheckError(
+                f"--save-dir {save_dir}: cannot create the folder ({error.strerror or error})"
+            ) from None
 
     from bncheck import tfcompat
     from bncheck.reporting.console import make_console
