@@ -13,10 +13,24 @@ NAMES = sorted(spec.builtin_files())
 
 def test_the_documented_scenarios_exist():
     required = {
-        "missing-update-ops", "control-dependencies-fix", "fetch-update-ops",
+        "multi-tower-update-ops",
+        "keras-frozen-bn",
+        "eval-graph-training-true",
+        "renorm",
+        "virtual-batch-size",
+        "batch-size-one",
+        "missing-update-ops",
+        "control-dependencies-fix",
+        "fetch-update-ops",
         "update-ops-collected-too-early",
-        "control-dependencies-demo", "nn-manual", "contrib-defaults", "decay-sweep", "trainable-only-saver",
-        "fused-variance", "accuracy-gap", "degenerate-batch",
+        "control-dependencies-demo",
+        "nn-manual",
+        "contrib-defaults",
+        "decay-sweep",
+        "trainable-only-saver",
+        "fused-variance",
+        "accuracy-gap",
+        "degenerate-batch",
     }
     assert required <= set(NAMES)
 
@@ -39,3 +53,11 @@ def test_missing_update_ops_runs_on_the_gpu():
     assert device.kind == "GPU"
     assert any(placed.startswith("GPU") for placed in result.devices_used)
     assert result.passed
+
+
+def test_a_run_leaves_tensorflows_control_flow_setting_as_it_found_it():
+    tf = tfcompat.load()
+    before = tf.compat.v1.control_flow_v2_enabled()
+    result = run_scenario(spec.load("nn-manual"), tfcompat.select_device("cpu"))
+    assert result.passed
+    assert tf.compat.v1.control_flow_v2_enabled() == before

@@ -103,8 +103,10 @@ def test_decay_sweep_trajectory_follows_the_formula_at_every_step(cpu):
 def test_control_dependency_demo_gives_three_without_and_twelve_with(cpu):
     result = _run("control-dependencies-demo", cpu)
     assert result.variant("no control dependency").observations == {"sum": 3.0, "a_after": 1.0}
-    observations = result.variant("with tf.control_dependencies([assign_a])").observations
-    assert observations == {"sum": 12.0, "a_after": 10.0}
+    assert result.variant("with tf.control_dependencies([assign_a])").observations == {
+        "sum": 12.0,
+        "a_after": 10.0,
+    }
 
 
 def test_trainable_only_saver_restore_raises_not_found_for_moving_mean(cpu):

@@ -1,6 +1,6 @@
 """What a scenario may expect, and the comparison of expected with observed values.
 
-Each procedure reports named observations of a known kind.  A scenario file's
+Each procedure reports named observations (defined once in ``observations``).  A scenario file's
 ``[variant.expect]`` table names some of them with the value TensorFlow must
 produce: a literal (``true``, ``0``, ``"text"``, ``["beta", "moving_mean"]``) or
 a table ``{ approx = 3.0, rel = 1e-6 }``, ``{ min = 0.9 }``, ``{ max = 0.4 }``,
@@ -13,63 +13,11 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-BOOL, NUMBER, TEXT, LIST = "bool", "number", "text", "list"
-
-_TRAIN_EVAL = {
-    "update_ops_in_collection": (NUMBER, "ops in tf.GraphKeys.UPDATE_OPS after the graph is built"),
-    "update_ops_wired": (NUMBER, "update ops the train step depends on or fetches"),
-    "moving_stats_unchanged": (BOOL, "moving_mean/moving_variance still at their initial 0/1 after training"),
-    "moving_mean_follows_momentum": (BOOL, "moving_mean == (1 - m^k) * batch_mean after k steps on one batch"),
-    "moving_mean_equals_batch_mean": (BOOL, "moving_mean == the batch mean"),
-    "moving_variance_is_unbiased": (BOOL, "moving_variance tracks the n/(n-1) (Bessel-corrected) batch variance"),
-    "moving_variance_is_biased": (BOOL, "moving_variance tracks the biased (divide by n) batch variance"),
-    "moving_variance_ratio": (NUMBER, "moving-variance increment / biased-variance increment (1 or n/(n-1))"),
-    "test_matches_train": (BOOL, "inference-mode output == training-mode output"),
-    "test_output_is_input": (BOOL, "inference-mode output == the raw input (not normalized at all)"),
-    "train_output_is_beta": (BOOL, "training-mode output == beta everywhere"),
-    "max_test_train_difference": (NUMBER, "max |inference output - training output|"),
-    "stats_changed_by_test": (BOOL, "the inference run changed the moving statistics"),
-    "has_gamma": (BOOL, "the layer has a gamma (scale) variable"),
-    "has_beta": (BOOL, "the layer has a beta (offset) variable"),
-    "momentum": (NUMBER, "the momentum/decay the layer was built with"),
-    "fused": (BOOL, "the fused kernel was used"),
-    "bn_variables": (LIST, "the layer's variables, relative to its scope"),
-    "batch_variance_max": (NUMBER, "largest per-channel batch variance of the input"),
-}
-
-OBSERVATIONS: dict[str, dict[str, tuple[str, str]]] = {
-    "train_eval": _TRAIN_EVAL,
-    "trajectory": {
-        "follows_formula": (BOOL, "every step's moving_mean == (1 - m^k) * batch_mean"),
-    },
-    "control_dependency_demo": {
-        "sum": (NUMBER, "the value of a + b fetched once"),
-        "a_after": (NUMBER, "the value of a after that run"),
-    },
-    "saver_roundtrip": {
-        "moving_stats_saved": (BOOL, "the checkpoint holds moving_mean and moving_variance"),
-        "saved_variables": (LIST, "the variables in the checkpoint"),
-        "restore_failed": (BOOL, "restoring into a fresh graph raised"),
-        "restore_error": (TEXT, "the error TensorFlow raised on restore, or empty"),
-        "restored_output_matches": (BOOL, "the restored graph reproduces the inference output exactly"),
-        "restored_moving_stats_initial": (BOOL, "after restore the moving statistics are still 0/1"),
-    },
-    "accuracy_gap": {
-        "train_accuracy": (NUMBER, "accuracy on the training set, training-mode BN (batch statistics)"),
-        "test_accuracy": (NUMBER, "accuracy on the held-out set, inference-mode BN (moving statistics)"),
-        "chance": (NUMBER, "1 / number of classes"),
-        "moving_stats_unchanged": (BOOL, "moving statistics still at 0/1 after training"),
-    },
-}
+from bncheck.scenarios.observations import BOOL, LIST, NUMBER, TEXT
 
 
-def observation_kind(procedure: str, name: str) -> str:
-    return OBSERVATIONS[procedure][name][0]
-
-
-def check_expected_form(value: Any, known: tuple[str, str]) -> str | None:
-    """Return a problem if ``value`` cannot be an expectation of this kind of observation."""
-    kind = known[0]
+def check_expected_form(value: Any, kind: str) -> str | None:
+    """Return a problem if ``value`` cannot be an expectation of an observation of this ``kind``."""
     if isinstance(value, dict):
         keys = set(value)
         allowed = {"approx", "rel", "abs", "min", "max"} if kind == NUMBER else {"contains"}
@@ -86,7 +34,11 @@ def check_expected_form(value: Any, known: tuple[str, str]) -> str | None:
         return None
     expected_types = {BOOL: (bool,), NUMBER: (int, float), TEXT: (str,), LIST: (list,)}[kind]
     if not isinstance(value, expected_types) or (kind == NUMBER and isinstance(value, bool)):
-        return f"expected {kind}, got {type(value).__name__} {value!r}"
+        return f"expected {kind}, got {type(value).__name__}"
+    if kind == LIST and not all(isinstance(item, (str, int, float)) for item in value):
+        return "expected a list of names or numbers"
+    if kind == NUMBER and not math.isfinite(float(value)):
+        return "expected a finite number"
     return None
 
 
@@ -158,6 +110,8 @@ def describe_expected(expected: Any) -> str:
 
 def evaluate(variant: str, expect: dict[str, Any], observations: dict[str, Any]) -> list[ExpectationResult]:
     return [
-        ExpectationResult(variant, name, expected, observations.get(name), holds(expected, observations.get(name)))
+        ExpectationResult(
+            variant, name, expected, observations.get(name), holds(expected, observations.get(name))
+        )
         for name, expected in expect.items()
     ]

@@ -7,7 +7,6 @@ from typing import Any
 
 from bncheck.scenarios.expectations import ExpectationResult
 
-PHASES = ("initial", "after_train", "after_test")
 SMALL = 16  # tensors of at most this many elements are shown in full
 
 
@@ -21,8 +20,14 @@ class ValueSummary:
     values: list | None  # flat values when the tensor is small
 
     def to_dict(self) -> dict:
-        return {"shape": list(self.shape), "min": self.minimum, "mean": self.mean, "max": self.maximum,
-                "std": self.std, "values": self.values}
+        return {
+            "shape": list(self.shape),
+            "min": self.minimum,
+            "mean": self.mean,
+            "max": self.maximum,
+            "std": self.std,
+            "values": self.values,
+        }
 
 
 @dataclass(frozen=True)
@@ -33,10 +38,18 @@ class VariableSnapshot:
     trainable: bool
     device: str
     value: ValueSummary
+    optimizer: bool = False  # one of the optimizer's own variables (Adam's slots, beta powers)
 
     def to_dict(self) -> dict:
-        return {"name": self.name, "shape": list(self.shape), "dtype": self.dtype, "trainable": self.trainable,
-                "device": self.device, "value": self.value.to_dict()}
+        return {
+            "name": self.name,
+            "shape": list(self.shape),
+            "dtype": self.dtype,
+            "trainable": self.trainable,
+            "device": self.device,
+            "optimizer": self.optimizer,
+            "value": self.value.to_dict(),
+        }
 
 
 @dataclass(frozen=True)
@@ -48,6 +61,7 @@ class VariantResult:
     observations: dict[str, Any]
     expectations: list[ExpectationResult]
     notes: list[str] = field(default_factory=list)
+    role: str | None = None  # "bug" or "fix", as the scenario file says
     arrays: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)  # raw numpy, for tests
 
     @property
@@ -57,8 +71,11 @@ class VariantResult:
     def to_dict(self) -> dict:
         return {
             "label": self.label,
+            "role": self.role,
             "settings": self.settings,
-            "snapshots": {phase: [snap.to_dict() for snap in snaps] for phase, snaps in self.snapshots.items()},
+            "snapshots": {
+                phase: [snap.to_dict() for snap in snaps] for phase, snaps in self.snapshots.items()
+            },
             "outputs": {name: summary.to_dict() for name, summary in self.outputs.items()},
             "observations": self.observations,
             "expectations": [result.to_dict() for result in self.expectations],
@@ -76,8 +93,13 @@ class Trajectory:
     expectations: list[ExpectationResult]
 
     def to_dict(self) -> dict:
-        return {"api": self.api, "steps": self.steps, "batch_mean": self.batch_mean, "series": self.series,
-                "expectations": [result.to_dict() for result in self.expectations]}
+        return {
+            "api": self.api,
+            "steps": self.steps,
+            "batch_mean": self.batch_mean,
+            "series": self.series,
+            "expectations": [result.to_dict() for result in self.expectations],
+        }
 
 
 @dataclass(frozen=True)
@@ -121,7 +143,11 @@ class ScenarioResult:
             "pitfall": self.pitfall,
             "file": self.path,
             "procedure": self.procedure,
-            "device": {"used": self.device, "requested": self.device_requested, "placements": self.devices_used},
+            "device": {
+                "used": self.device,
+                "requested": self.device_requested,
+                "placements": self.devices_used,
+            },
             "tensorflow_version": self.tensorflow_version,
             "passed": self.passed,
             "variants": [variant.to_dict() for variant in self.variants],

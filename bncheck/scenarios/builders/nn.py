@@ -14,8 +14,19 @@ from typing import Any
 from bncheck.scenarios.builders import BatchNormLayer
 
 
-def build_nn(tf: Any, inputs: Any, training: Any, *, name: str, momentum: float, epsilon: float,
-             center: bool, scale: bool, fused: bool | None, in_place: bool) -> BatchNormLayer:
+def build_nn(
+    tf: Any,
+    inputs: Any,
+    training: Any,
+    *,
+    name: str,
+    momentum: float,
+    epsilon: float,
+    center: bool,
+    scale: bool,
+    fused: bool | None,
+    in_place: bool,
+) -> BatchNormLayer:
     v1 = tf.compat.v1
     channels = inputs.shape[-1:]
     axes = list(range(inputs.shape.rank - 1))
