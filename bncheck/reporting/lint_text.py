@@ -11,7 +11,7 @@ from bncheck.wording import plural
 
 
 def finding_lines(findings: Iterable[Finding], fixable: Collection[Finding] = ()) -> list[str]:
-    """One line per finding, in the format editors and CI log parsers understand; ``[*]`` marks the fixable."""
+    """One line per finding, in the form editors and CI log parsers read; ``[*]`` marks the fixable."""
     return [finding_line(finding, fixable=finding in fixable) for finding in findings]
 
 
