@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING, Callable
 
-from bncheck.lint.rulebase import Candidate, Condition
+if TYPE_CHECKING:
+    from bncheck.lint.rulebase import Candidate
 
 
 @dataclass(frozen=True)
@@ -44,7 +47,6 @@ class Project:
                 self._by_module.setdefault(name, []).append(path)
         self._edges: dict[str, set[str]] | None = None
         self._reverse: dict[str, set[str]] | None = None
-        self._reach_cache: dict[str, frozenset[str]] = {}
 
     def resolve_module(self, importer: str, module: str, name: str = "") -> list[str]:
         """Files of the project that ``from module import name`` in ``importer`` refers to."""
@@ -100,51 +102,42 @@ class Project:
             seen |= frontier
         return frozenset(seen)
 
-    def _reach(self, key: str) -> frozenset[str]:
-        if key not in self._reach_cache:
-            if key == "update_bn":
-                sources = {path for path, summary in self.summaries.items() if summary.update_bn}
-                # files importing the BN code, and helpers the BN script imports directly
-                # (a train-op factory in utils.py called by the script that builds BN)
-                edges, _ = self._graph()
-                helpers = {target for source in sources for target in edges.get(source, ())}
-                self._reach_cache[key] = self._within_hops(sources, forward=False) | helpers
-            elif key == "any_bn":
-                sources = {path for path, summary in self.summaries.items() if summary.any_bn}
-                self._reach_cache[key] = self._within_hops(sources, forward=False)
-            elif key == "idiom":
-                sources = {path for path, summary in self.summaries.items() if summary.update_ops_idiom}
-                self._reach_cache[key] = self._within_hops(sources, forward=True)
-            elif key == "wrapped":
-                self._reach_cache[key] = frozenset().union(
-                    *(s.wrapped_functions for s in self.summaries.values())
-                )
-        return self._reach_cache[key]
+    @cached_property
+    def update_bn_reach(self) -> frozenset[str]:
+        """Files that build UPDATE_OPS BN or import (up to MAX_HOPS) one that does, and the helpers
+        such a file imports directly (a train-op factory in utils.py called by the script that builds BN)."""
+        sources = {path for path, summary in self.summaries.items() if summary.update_bn}
+        edges, _ = self._graph()
+        helpers = {target for source in sources for target in edges.get(source, ())}
+        return self._within_hops(sources, forward=False) | helpers
 
-    def holds(self, path: str, condition: Condition) -> bool:
-        """Whether ``condition`` is true of the project, seen from the file ``path``."""
-        kind = condition.kind
-        if kind == "reach_update_bn":
-            return path in self._reach("update_bn")
-        if kind == "reach_any_bn":
-            return path in self._reach("any_bn")
-        if kind == "idiom_importer":
-            return path in self._reach("idiom")
-        if kind == "not_wrapped":
-            return condition.name not in self._reach("wrapped")
-        if kind in ("bn_function", "keras_bn_factory"):
-            attribute = "bn_functions" if kind == "bn_function" else "keras_bn_factories"
-            targets = self.resolve_module(path, condition.module, condition.name)
-            return any(
-                condition.name in getattr(self.summaries[target], attribute) for target in targets
-            ) or any(
-                condition.name in getattr(self.summaries[target], attribute)
-                for target in self.resolve_module(path, condition.module)
-            )
-        raise ValueError(f"unknown condition {kind}")
+    @cached_property
+    def any_bn_reach(self) -> frozenset[str]:
+        """Files that build BN with moving statistics or import (up to MAX_HOPS) one that does."""
+        sources = {path for path, summary in self.summaries.items() if summary.any_bn}
+        return self._within_hops(sources, forward=False)
+
+    @cached_property
+    def idiom_reach(self) -> frozenset[str]:
+        """Graph-mode UPDATE_OPS programs and the files they import (up to MAX_HOPS)."""
+        sources = {path for path, summary in self.summaries.items() if summary.update_ops_idiom}
+        return self._within_hops(sources, forward=True)
+
+    @cached_property
+    def wrapped_functions(self) -> frozenset[str]:
+        """Functions some project file calls under a control dependency on the updates."""
+        return frozenset().union(*(summary.wrapped_functions for summary in self.summaries.values()))
+
+    def imported_name_has(
+        self, path: str, module: str, name: str, names_of: Callable[[FileSummary], frozenset[str]]
+    ) -> bool:
+        """Whether ``from module import name`` in ``path`` names something in ``names_of(summary)``
+        of the file it resolves to (``name`` a function of that module, or of ``module.name``)."""
+        targets = self.resolve_module(path, module, name) + self.resolve_module(path, module)
+        return any(name in names_of(self.summaries[target]) for target in targets)
 
     def accepts(self, path: str, candidate: Candidate) -> bool:
         """Whether a candidate finding of ``path`` stands once project facts are known."""
-        if not all(self.holds(path, condition) for condition in candidate.requires):
+        if not all(fact.holds(self, path) for fact in candidate.requires):
             return False
-        return not candidate.any_of or any(self.holds(path, condition) for condition in candidate.any_of)
+        return not candidate.any_of or any(fact.holds(self, path) for fact in candidate.any_of)
