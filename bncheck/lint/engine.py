@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import fnmatch
 import gc
 import io
@@ -10,7 +9,6 @@ import os
 import re
 import stat
 import tokenize
-import warnings
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +19,7 @@ from bncheck.lint import prefilter
 from bncheck.lint.config import LintConfig
 from bncheck.lint.context import build_context
 from bncheck.lint.noqa import noqa_lines, suppressed
+from bncheck.lint.parse import Parsed, parse_source
 from bncheck.lint.project import FileSummary, Project
 from bncheck.lint.rulebase import LINT_RULES, Candidate
 
@@ -33,6 +32,7 @@ class FileResult:
     summary: FileSummary
     candidates: tuple[Candidate, ...] = ()
     parsed: bool = False
+    python2: bool = False  # parsed by the Python 2 grammar (bncheck.lint.parse)
 
 
 def _load_rules() -> None:
@@ -59,14 +59,6 @@ def _syntax_finding(path: str, message: str, line: int | None = 1, column: int |
     )
 
 
-def _parse(source: str, path: str) -> ast.Module:
-    # the compiler warns about the user's code (invalid escape sequences, `is` with a literal):
-    # that is not bncheck's to report, and it must not reach the user's terminal or CI log
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return ast.parse(source, filename=path)
-
-
 def analyze_source(path: str, data: bytes, options: dict) -> FileResult:
     """Analyse one file's bytes: candidates of every enabled rule, and the file's project summary."""
     imports = prefilter.scan_imports(data)
@@ -78,17 +70,17 @@ def analyze_source(path: str, data: bytes, options: dict) -> FileResult:
     if not relevant:
         try:
             source = decode_source(data)
-            tree = _parse(source, path)
+            parsed = parse_source(source, path)
         except (UnicodeDecodeError, SyntaxError, LookupError, ValueError, RecursionError, MemoryError):
             return FileResult(path, FileSummary(path, imports), parsed=True)
-        return _analyze_tree(path, source, tree, imports, options)
+        return _analyze_tree(path, source, parsed, imports, options)
     try:
         source = decode_source(data)
     except (UnicodeDecodeError, SyntaxError, LookupError) as error:
         finding = _syntax_finding(path, f"cannot decode the file: {error}")
         return FileResult(path, FileSummary(path, imports), (Candidate(finding),))
     try:
-        tree = _parse(source, path)
+        parsed = parse_source(source, path)
     except SyntaxError as error:
         finding = _syntax_finding(path, f"syntax error: {error.msg}", error.lineno, error.offset)
         return FileResult(path, FileSummary(path, imports), (Candidate(finding),))
@@ -96,18 +88,18 @@ def analyze_source(path: str, data: bytes, options: dict) -> FileResult:
         finding = _syntax_finding(path, f"cannot parse the file: {type(error).__name__}: {error}")
         return FileResult(path, FileSummary(path, imports), (Candidate(finding),))
     try:
-        return _analyze_tree(path, source, tree, imports, options)
+        return _analyze_tree(path, source, parsed, imports, options)
     except RecursionError:
         finding = _syntax_finding(path, "the file is nested too deeply to analyse")
         return FileResult(path, FileSummary(path, imports), (Candidate(finding),))
 
 
-def _analyze_tree(path: str, source: str, tree: ast.Module, imports, options: dict) -> FileResult:
+def _analyze_tree(path: str, source: str, parsed: Parsed, imports, options: dict) -> FileResult:
     from bncheck.lint import semantics
     from bncheck.lint.rules.bn011_keras_bn_update_ops import runs_layer_updates
 
     _load_rules()
-    context = build_context(path, source, tree, options)
+    context = build_context(path, source, parsed.tree, options)
     enabled = options.get("enabled")
     candidates: list[Candidate] = []
     for code, rule in LINT_RULES.items():
@@ -140,7 +132,7 @@ def _analyze_tree(path: str, source: str, tree: ast.Module, imports, options: di
         keras_bn_factories=frozenset(semantics.bn_factories(context)),
         wrapped_functions=wrapped,
     )
-    return FileResult(path, summary, tuple(candidates), parsed=True)
+    return FileResult(path, summary, tuple(candidates), parsed=True, python2=parsed.python2)
 
 
 def analyze_file(path: str, options: dict) -> FileResult:
