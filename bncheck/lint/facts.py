@@ -48,12 +48,13 @@ class UpdateOpsProgram:
 
 @dataclass(frozen=True)
 class NotWrapped:
-    """No project file calls the function ``name`` under a control dependency on the updates."""
+    """Neither the file nor any file importing it (up to 3 hops) calls the function ``name`` under a
+    control dependency on the updates."""
 
     name: str
 
     def holds(self, project: Project, path: str) -> bool:
-        return self.name not in project.wrapped_functions
+        return self.name not in project.wrapped_functions(path)
 
 
 @dataclass(frozen=True)
