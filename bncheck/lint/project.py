@@ -56,7 +56,7 @@ def project_root(path: Path) -> Path:
 
 
 def _key(path: str) -> str:
-    return os.path.abspath(path)
+    return path if os.path.isabs(path) and os.sep + "." not in path else os.path.abspath(path)
 
 
 class Project:
@@ -75,6 +75,7 @@ class Project:
             )
         )
         self._search: dict[str, tuple[str, ...]] = {}
+        self._resolved: dict[tuple[str, str, str], tuple[str, ...]] = {}  # (folder, module, name)
         self._edges: dict[str, set[str]] | None = None
         self._reverse: dict[str, set[str]] | None = None
         self._wrapped: dict[str, frozenset[str]] = {}
@@ -114,16 +115,23 @@ class Project:
                 [folder / "__init__.py", folder.with_suffix(".py")] if rest else [folder / "__init__.py"]
             )
             return [str(path) for path in candidates if str(path) in self.summaries][:1]
+        folder = os.path.dirname(importer)
+        key = (folder, module, name)
+        if key not in self._resolved:
+            self._resolved[key] = self._resolve_absolute(importer, module, name)
+        return list(self._resolved[key])
+
+    def _resolve_absolute(self, importer: str, module: str, name: str) -> tuple[str, ...]:
         parts = module.split(".")
         for root in self._search_roots(importer):
             base = os.path.join(root, *parts)
-            found = self._module_file(base)
             submodule = self._module_file(os.path.join(base, name)) if name else None
             if submodule is not None:
-                return [submodule]
+                return (submodule,)
+            found = self._module_file(base)
             if found is not None:
-                return [found]
-        return []
+                return (found,)
+        return ()
 
     def _graph(self) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
         if self._edges is None:
