@@ -7,6 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bncheck.lint.aliases import canonical
 from bncheck.lint.api import lint_paths, lint_source
@@ -215,3 +217,51 @@ def test_contrib_layers_imported_by_module_path_are_slim() -> None:
         "net = tf_layers.batch_norm(images, decay=1.0, is_training=is_training)\n"
     )
     assert [(f.location.line, f.code) for f in lint_source(source)] == [(2, "BN005")]
+
+
+# --- generated projects: any import graph, any mix of BN, train ops, wrappers and Savers ------------
+
+_PARTS = {
+    "bn": "def build_{i}(x, training):\n    return tf.layers.batch_normalization(x, training=training)\n",
+    "keras_bn": "def net_{i}():\n    return tf.keras.Sequential([tf.keras.layers.BatchNormalization()])\n",
+    "train": "def train_{i}(loss):\n    return tf.train.AdamOptimizer().minimize(loss)\n",
+    "wrap": (
+        "def wrapped_{i}(loss):\n"
+        "    with tf.control_dependencies(tf.get_collection(tf.GraphKeys.UPDATE_OPS)):\n"
+        "        return {callee}(loss)\n"
+    ),
+    "saver": "saver_{i} = tf.train.Saver(tf.trainable_variables())\n",
+    "read_early": (
+        "def early_{i}(x):\n    update_ops = tf.get_collection(tf.GraphKeys.UPDATE_OPS)\n"
+        "    y = {callee}(x, True)\n    return update_ops, y\n"
+    ),
+}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_generated_projects_give_each_file_alone_the_findings_of_the_whole(tmp_path_factory, data) -> None:
+    root = tmp_path_factory.mktemp("generated")
+    (root / ".git").mkdir()
+    count = data.draw(st.integers(2, 6), label="files")
+    for i in range(count):
+        others = [j for j in range(count) if j != i]
+        imported = data.draw(st.lists(st.sampled_from(others), unique=True, max_size=3), label=f"imports {i}")
+        parts = data.draw(
+            st.lists(st.sampled_from(sorted(_PARTS)), unique=True, max_size=3), label=f"parts {i}"
+        )
+        lines = ["import tensorflow.compat.v1 as tf\n"] + [f"from m{j} import *\n" for j in imported]
+        callee = f"train_{imported[0]}" if imported else "len"
+        builder = f"build_{imported[0]}" if imported else "len"
+        for part in parts:
+            lines.append(_PARTS[part].format(i=i, callee=builder if part == "read_early" else callee))
+        write(root, f"m{i}.py", "".join(lines))
+    previous = os.getcwd()
+    os.chdir(root)
+    try:
+        whole = found(lint_paths([Path(".")]))
+        for i in range(count):
+            alone = found(lint_paths([Path(f"m{i}.py")]))
+            assert alone == [key for key in whole if key[0] == f"m{i}.py"], i
+    finally:
+        os.chdir(previous)

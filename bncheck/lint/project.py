@@ -27,6 +27,8 @@ class FileSummary:
 
 
 MAX_HOPS = 3  # how many imports apart a train op and the BN it needs may be
+# a fact about a file depends only on files this many imports away, either way (``Project.neighbourhood``)
+NEIGHBOURHOOD_HOPS = MAX_HOPS + 1
 
 # a folder holding one of these is a project's root (where `bncheck lint .` would be run)
 ROOT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
@@ -199,10 +201,26 @@ class Project:
         return self._wrapped[path]
 
     def neighbourhood(self, paths: list[str]) -> frozenset[str]:
-        """The files whose summaries can change a fact about ``paths``: the files they import and the
-        files importing them, up to MAX_HOPS each way (keys of ``summaries``)."""
-        keys = {_key(path) for path in paths}
-        return self._within_hops(keys, forward=True) | self._within_hops(keys, forward=False)
+        """The files whose summaries can change a fact about ``paths`` (keys of ``summaries``).
+
+        Every fact looks at most MAX_HOPS imports away in one direction plus one in the other (a
+        helper imported by the BN file, a module imported next to one that reaches BN), so the
+        files up to NEIGHBOURHOOD_HOPS imports away, in either direction, are enough.
+        """
+        edges, reverse = self._graph()
+        seen = {_key(path) for path in paths}
+        frontier = set(seen)
+        for _ in range(NEIGHBOURHOOD_HOPS):
+            frontier = {
+                other
+                for path in frontier
+                for other in (*edges.get(path, ()), *reverse.get(path, ()))
+                if other not in seen
+            }
+            if not frontier:
+                break
+            seen |= frontier
+        return frozenset(seen)
 
     def imported_name_has(
         self, path: str, module: str, name: str, names_of: Callable[[FileSummary], frozenset[str]]
