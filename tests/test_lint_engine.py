@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from bncheck.lint.api import lint_paths, lint_source
@@ -275,6 +276,90 @@ def test_prefilter_never_changes_results_on_tf_keras_sources() -> None:
     assert (
         lint_paths([root], LintConfig()).findings == lint_paths([root], LintConfig(prefilter=False)).findings
     )
+
+
+# companions for the cross-file pre-filter checks: BN of every kind built in another file
+_COMPANION_MODEL = (
+    "import tensorflow.compat.v1 as tf\nfrom tensorflow.contrib import slim\n\n"
+    "def build(x, training):\n    return tf.layers.batch_normalization(x, training=training)\n\n"
+    "def build_slim(x, is_training):\n    return slim.batch_norm(x, is_training=is_training)\n\n"
+    "def build_model():\n    return tf.keras.Sequential([tf.keras.layers.BatchNormalization()])\n\n"
+    "def make_train_op(loss):\n    return tf.train.AdamOptimizer().minimize(loss)\n"
+)
+_COMPANION_TRAIN = (
+    "import tensorflow.compat.v1 as tf\nfrom case import *\nfrom model import *\n"
+    "x = tf.placeholder(tf.float32, [None, 4])\nnet = build(x, True)\n"
+    "update_ops = tf.get_collection(tf.GraphKeys.UPDATE_OPS)\n"
+    "with tf.control_dependencies(update_ops):\n    op = make_train_op(tf.reduce_sum(net))\n"
+)
+
+
+def _rule_examples() -> list[tuple[str, int, str]]:
+    from bncheck.lint.engine import options_for
+    from bncheck.lint.rulebase import LINT_RULES
+
+    options_for(LintConfig())  # registers the rules
+    return [
+        (code, index, example)
+        for code, rule in sorted(LINT_RULES.items())
+        for index, example in enumerate(rule.bad + rule.good)
+    ]
+
+
+def test_prefilter_never_changes_results_for_any_rule_example_alone_or_in_a_project(tmp_path: Path) -> None:
+    examples = _rule_examples()
+    assert {code for code, _, _ in examples} >= {f"BN{number:03d}" for number in range(12)}
+    for code, index, example in examples:
+        alone = write(tmp_path / f"{code}_{index}" / "alone", "case.py", example)
+        project = tmp_path / f"{code}_{index}" / "project"
+        write(project, "case.py", "from model import *\n" + example)
+        write(project, "model.py", _COMPANION_MODEL)
+        write(project, "train.py", _COMPANION_TRAIN)
+        for paths in ([alone], [project], [project / "case.py"]):
+            config = LintConfig(extend_select=("BN010",))
+            expected = lint_paths(paths, replace(config, prefilter=False)).findings
+            assert lint_paths(paths, config).findings == expected, (code, index, paths)
+
+
+def test_every_rule_declares_triggers_that_its_bad_examples_hold() -> None:
+    from bncheck.lint import prefilter
+    from bncheck.lint.rulebase import LINT_RULES
+
+    _rule_examples()
+    for code, rule in LINT_RULES.items():
+        if code == "BN000":
+            continue  # reported by the engine for a file some other trigger let through
+        assert rule.triggers, code
+        checks = [prefilter._compile(trigger) for trigger in rule.triggers]
+        for example in rule.bad:
+            assert any(check(example.encode("utf-8")) for check in checks), (code, example)
+    # the pre-filter is built from the rules' triggers and the project summary's, nothing else
+    from bncheck.lint.project import SUMMARY_TRIGGERS
+
+    declared = {trigger for rule in LINT_RULES.values() for trigger in rule.triggers} | set(SUMMARY_TRIGGERS)
+    assert set(prefilter.triggers()) == declared
+
+
+def test_hard_coded_parenthesized_training_true_in_an_export_function_is_found_with_the_prefilter(
+    tmp_path: Path,
+) -> None:
+    write(
+        tmp_path,
+        "model.py",
+        "import tensorflow as tf\n\ndef build_model():\n"
+        "    return tf.keras.Sequential([tf.keras.layers.Dense(4), tf.keras.layers.BatchNormalization()])\n",
+    )
+    write(
+        tmp_path,
+        "export.py",
+        "import tensorflow as tf\nfrom model import build_model\n\nmodel = build_model()\n\n\n"
+        "def export(x):\n    return model(x, training=(True))\n",
+    )
+    for config in (LintConfig(), LintConfig(prefilter=False)):
+        findings = lint_paths([tmp_path], config).findings
+        assert [(Path(f.location.path).name, f.location.line, f.code) for f in findings] == [
+            ("export.py", 8, "BN006")
+        ]
 
 
 def test_parallel_jobs_give_the_same_findings_as_one_process() -> None:

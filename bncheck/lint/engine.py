@@ -281,12 +281,17 @@ def analyze_project(
 
     As a type checker does, the project root of every path is found (``project.project_root``)
     and its other Python files are read too, so that ``bncheck lint train.py`` sees the BN layers
-    of an unchanged ``model.py``: every file's imports (from its bytes), then a summary of each
-    file that can change a fact about a reported file (``Project.neighbourhood``).  Returns the
-    results (the others with ``reported=False`` and no candidates) and the project roots.
+    of an unchanged ``model.py``: when a reported file has candidates that wait on project facts,
+    every file's imports (from its bytes), then a summary of each file that can change a fact
+    about such a file (``Project.neighbourhood``).  Returns the results (the others with
+    ``reported=False`` and no candidates) and the project roots.
     """
     roots = tuple(dict.fromkeys(str(project_root(path)) for path in paths))
     results = analyze_all(files, options, config.jobs)
+    # only candidates that wait on project facts depend on other files: without one, nothing to read
+    waiting = [result.path for result in results if any(c.requires or c.any_of for c in result.candidates)]
+    if not waiting:
+        return results, roots
     reported = {os.path.abspath(path) for path in files}
     given_folders = [os.path.join(os.path.abspath(path), "") for path in paths if os.path.isdir(path)]
     others: list[str] = []
@@ -312,7 +317,7 @@ def analyze_project(
         [result.summary for result in results] + [FileSummary(path, imp) for path, imp in imports.items()],
         roots,
     )
-    needed = project.neighbourhood(files)
+    needed = project.neighbourhood(waiting)
     context_options = {**options, "summary_only": True}
     wanted = [path for path in imports if os.path.abspath(path) in needed]
     summaries = {

@@ -8,7 +8,7 @@ from typing import Iterable
 from bncheck.findings import Severity
 from bncheck.lint.context import CallSite, FileContext
 from bncheck.lint.facts import NotWrapped, ReachesUpdateBN
-from bncheck.lint.rulebase import Candidate, LintRule, lint_rule
+from bncheck.lint.rulebase import Candidate, LintRule, Trigger, lint_rule
 from bncheck.lint.semantics import mentions_updates, under_update_dependencies
 
 _TRAIN_METHODS = ("minimize", "apply_gradients")
@@ -61,6 +61,7 @@ class UpdateOpsNotRun(LintRule):
     code = "BN001"
     title = "train op does not run the BN moving-statistic updates"
     severity = Severity.ERROR
+    triggers = (Trigger((b"minimize",)), Trigger((b"apply_gradients",)))
     fixable = True
     what = (
         "A train op (`optimizer.minimize(...)` or `optimizer.apply_gradients(...)`) built in a program\n"
