@@ -519,3 +519,76 @@ def test_compiler_warnings_about_the_linted_code_do_not_escape(tmp_path):
         result = lint_paths([script])
     assert [str(w.message) for w in caught] == []
     assert [f.code for f in result.findings] == []
+
+
+# --- files and folders that go away or cannot be read during a run --------------------------------
+
+_BUGGY = "import tensorflow.compat.v1 as tf\nh = tf.layers.batch_normalization(x)\n"
+
+
+def test_a_file_deleted_during_lint_is_one_finding_and_the_others_are_kept(tmp_path: Path) -> None:
+    from bncheck.lint.engine import analyze_project, collect_files, options_for, resolve
+
+    for name in ("a.py", "b.py", "c.py"):
+        write(tmp_path, name, _BUGGY)
+    config = LintConfig()
+    files = [str(path) for path in collect_files([tmp_path], config)]
+    (tmp_path / "b.py").unlink()  # between the walk and the read
+    results, roots = analyze_project([tmp_path], files, options_for(config), config)
+    findings = resolve(results, config, roots)
+    assert [(Path(f.location.path).name, f.code) for f in findings] == [
+        ("a.py", "BN004"),
+        ("b.py", "BN000"),
+        ("c.py", "BN004"),
+    ]
+    assert "cannot read the file" in findings[1].message
+
+
+def test_a_folder_that_cannot_be_listed_is_one_finding_and_the_others_are_kept(
+    tmp_path: Path, monkeypatch
+) -> None:
+    import os
+
+    write(tmp_path, "ok/train.py", _BUGGY)
+    write(tmp_path, "locked/model.py", _BUGGY)
+    locked = str(tmp_path / "locked")
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        if os.fspath(path) == locked:  # what a folder without read permission gives (root reads anything)
+            raise PermissionError(13, "Permission denied", locked)
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    findings = lint_paths([tmp_path]).findings
+    assert [(Path(f.location.path).name, f.code) for f in findings] == [
+        ("locked", "BN000"),
+        ("train.py", "BN004"),
+    ]
+    assert findings[0].message == "cannot read the folder: Permission denied"
+
+
+def test_lint_cli_reports_an_unreadable_folder_as_one_line_and_exit_1(
+    tmp_path: Path, monkeypatch, capsys
+) -> None:
+    import os
+
+    from tests.helpers_cli import run_cli
+
+    write(tmp_path, "locked/model.py", _BUGGY)
+    write(tmp_path, "clean.py", "import os\n")
+    locked = str(tmp_path / "locked")
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        if os.fspath(path) == locked:
+            raise PermissionError(13, "Permission denied", locked)
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    outcome = run_cli(capsys, "lint", str(tmp_path))
+    assert outcome.code == 1
+    assert "internal error" not in outcome.stderr
+    assert [line for line in outcome.stdout.splitlines() if "BN000" in line] == [
+        f"{locked}:1:1: BN000 cannot read the folder: Permission denied"
+    ]

@@ -10,7 +10,7 @@ import re
 import stat
 import tokenize
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bncheck.errors import InputError
@@ -178,8 +178,14 @@ def _special_file(path: Path) -> bool:
         return False  # a broken link: analyze_file reports it as unreadable
 
 
-def collect_files(paths: list[Path], config: LintConfig) -> list[Path]:
-    """Python files under ``paths``; files named explicitly are always included."""
+def collect_files(
+    paths: list[Path], config: LintConfig, unreadable: list[OSError] | None = None
+) -> list[Path]:
+    """Python files under ``paths``; files named explicitly are always included.
+
+    A folder that cannot be listed (no permission, removed during the walk) is skipped, and its
+    error appended to ``unreadable`` when given.
+    """
     excluded = _ExcludeMatcher(tuple(config.exclude) + tuple(config.extend_exclude))
     files: list[Path] = []
     for path in paths:
@@ -194,7 +200,8 @@ def collect_files(paths: list[Path], config: LintConfig) -> list[Path]:
             continue
         if not is_dir:
             raise InputError(path, "not a regular file or folder (a named pipe, socket or device)")
-        for folder, subfolders, names in os.walk(path):
+        report = unreadable.append if unreadable is not None else None
+        for folder, subfolders, names in os.walk(path, onerror=report):
             relative_folder = os.path.relpath(folder, path)
             subfolders[:] = sorted(
                 sub
@@ -214,6 +221,17 @@ def collect_files(paths: list[Path], config: LintConfig) -> list[Path]:
             seen.add(key)
             unique.append(file)
     return unique
+
+
+def unreadable_folder_results(errors: list[OSError]) -> list[FileResult]:
+    """One BN000 finding for each folder that could not be listed: its files were not checked."""
+    results = []
+    for error in errors:
+        folder = str(error.filename) if error.filename is not None else "."
+        finding = _syntax_finding(folder, f"cannot read the folder: {error.strerror or error}")
+        finding = replace(finding, fix="make the folder readable; bncheck checked nothing in it")
+        results.append(FileResult(folder, FileSummary(folder), (Candidate(finding),)))
+    return results
 
 
 def options_for(config: LintConfig) -> dict:
