@@ -74,6 +74,9 @@ def project_root(path: Path) -> Path:
     return top
 
 
+_INIT = os.sep + "__init__.py"
+
+
 def _key(path: str) -> str:
     return path if os.path.isabs(path) and os.sep + "." not in path else os.path.abspath(path)
 
@@ -93,33 +96,37 @@ class Project:
                 folder for root in roots for folder in (_key(root), os.path.join(_key(root), "src"))
             )
         )
+        # the module each file is, by the path it is imported as: `a/b.py` and `a/b/__init__.py` are `a/b`
+        self._modules: dict[str, str] = {}
+        for path in self.summaries:
+            if path.endswith(_INIT):
+                self._modules.setdefault(path[: -len(_INIT)], path)
+        for path in self.summaries:
+            if path.endswith(".py") and not path.endswith(_INIT):
+                self._modules[path[:-3]] = path
         self._search: dict[str, tuple[str, ...]] = {}
-        self._resolved: dict[tuple[str, str, str], tuple[str, ...]] = {}  # (folder, module, name)
+        self._at_root: dict[tuple[str, str, str], str | None] = {}  # (root, module, name) -> file
         self._edges: dict[str, set[str]] | None = None
         self._reverse: dict[str, set[str]] | None = None
         self._wrapped: dict[str, frozenset[str]] = {}
 
-    def _search_roots(self, importer: str) -> tuple[str, ...]:
-        """Where ``import m`` in ``importer`` finds ``m``, in order: the importer's own folder (a script's
+    def _search_roots(self, folder: str) -> tuple[str, ...]:
+        """Where ``import m`` in a file of ``folder`` finds ``m``, in order: that folder (a script's
         folder is on sys.path; Python 2 also imported siblings implicitly), the folder above its
         outermost package, then the project roots."""
-        folder = os.path.dirname(importer)
-        if folder not in self._search:
+        roots = self._search.get(folder)
+        if roots is None:
             top = folder
-            while os.path.join(top, "__init__.py") in self.summaries and os.path.dirname(top) != top:
+            while top + _INIT in self.summaries and os.path.dirname(top) != top:
                 top = os.path.dirname(top)
-            self._search[folder] = tuple(dict.fromkeys((folder, top, *self.roots)))
-        return self._search[folder]
-
-    def _module_file(self, base: str) -> str | None:
-        for candidate in (base + ".py", os.path.join(base, "__init__.py")):
-            if candidate in self.summaries:
-                return candidate
-        return None
+            roots = self._search[folder] = tuple(dict.fromkeys((folder, top, *self.roots)))
+        return roots
 
     def resolve_module(self, importer: str, module: str, name: str = "") -> list[str]:
         """Files of the project that ``from module import name`` in ``importer`` refers to."""
-        importer = _key(importer)
+        return self._resolve(_key(importer), module, name)
+
+    def _resolve(self, importer: str, module: str, name: str) -> list[str]:
         if module.startswith("."):
             level = len(module) - len(module.lstrip("."))
             base = Path(importer).parent
@@ -134,23 +141,23 @@ class Project:
                 [folder / "__init__.py", folder.with_suffix(".py")] if rest else [folder / "__init__.py"]
             )
             return [str(path) for path in candidates if str(path) in self.summaries][:1]
-        folder = os.path.dirname(importer)
-        key = (folder, module, name)
-        if key not in self._resolved:
-            self._resolved[key] = self._resolve_absolute(importer, module, name)
-        return list(self._resolved[key])
-
-    def _resolve_absolute(self, importer: str, module: str, name: str) -> tuple[str, ...]:
-        parts = module.split(".")
-        for root in self._search_roots(importer):
-            base = os.path.join(root, *parts)
-            submodule = self._module_file(os.path.join(base, name)) if name else None
-            if submodule is not None:
-                return (submodule,)
-            found = self._module_file(base)
+        for root in self._search_roots(os.path.dirname(importer)):
+            key = (root, module, name)
+            if key not in self._at_root:
+                self._at_root[key] = self._resolve_at(root, module, name)
+            found = self._at_root[key]
             if found is not None:
-                return (found,)
-        return ()
+                return [found]
+        return []
+
+    def _resolve_at(self, root: str, module: str, name: str) -> str | None:
+        """``from module import name`` with ``root`` on sys.path: the submodule ``name`` if there is one."""
+        base = root + os.sep + module.replace(".", os.sep)
+        if name:
+            submodule = self._modules.get(base + os.sep + name)
+            if submodule is not None:
+                return submodule
+        return self._modules.get(base)
 
     def _graph(self) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
         if self._edges is None:
@@ -160,7 +167,7 @@ class Project:
                 for module, names in summary.imports:
                     targets: list[str] = []
                     for name in names or ("",):
-                        targets += self.resolve_module(path, module, name)
+                        targets += self._resolve(path, module, name)
                     for target in targets:
                         if target != path:
                             edges[path].add(target)

@@ -135,9 +135,9 @@ class TrainingHardcoded(LintRule):
     triggers = (
         Trigger(
             (b"True",),
-            rb"(?i:(?:is_)?train(?:ing)?(?:_mode|_phase)?|phase_train)(?::\w*)?['\"]?\s*[:=]"
-            rb"(?:\s|\(|\\|#[^\n]*)*True",
+            rb"train(?:ing)?(?:_mode|_phase)?(?::\w*)?['\"]?\s*[:=][\s(\\]*(?:#[^\n]*\n[\s(\\]*)*true",
             window=Trigger.EVERYWHERE,
+            ignore_case=True,
         ),
     )
     what = (
