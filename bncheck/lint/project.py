@@ -56,15 +56,18 @@ _ENVIRONMENT_FOLDERS = ("site-packages", "dist-packages")
 def project_root(path: Path) -> Path:
     """The root of the project ``path`` belongs to, as an absolute path.
 
-    The nearest folder with a pyproject.toml, setup.cfg, setup.py or .git (not searched above an
-    installed package's site-packages); without one, the outermost package folder around the
-    file (folders with ``__init__.py``), else the file's own folder.
+    The nearest folder with a pyproject.toml, setup.cfg, setup.py or .git (not searched up to the
+    home folder or the file system's root, nor above an installed package's site-packages);
+    without one, the outermost package folder around the file (folders with ``__init__.py``),
+    else the file's own folder.
     """
     start = Path(os.path.abspath(path))
     if not start.is_dir():
         start = start.parent
+    # a home folder or the file system's root under version control (dotfiles) is not a project
+    too_wide = {Path(os.path.abspath(os.path.expanduser("~"))), Path(start.anchor or os.sep)}
     for folder in (start, *start.parents):
-        if folder.name in _ENVIRONMENT_FOLDERS:
+        if folder.name in _ENVIRONMENT_FOLDERS or folder in too_wide:
             break
         if any(os.path.exists(folder / marker) for marker in ROOT_MARKERS):
             return folder
@@ -105,7 +108,7 @@ class Project:
             if path.endswith(".py") and not path.endswith(_INIT):
                 self._modules[path[:-3]] = path
         self._search: dict[str, tuple[str, ...]] = {}
-        self._at_root: dict[tuple[str, str, str], str | None] = {}  # (root, module, name) -> file
+        self._at_root: dict[tuple[str, str, str], str | None] = {}  # (root, module, name) -> file or None
         self._edges: dict[str, set[str]] | None = None
         self._reverse: dict[str, set[str]] | None = None
         self._wrapped: dict[str, frozenset[str]] = {}
@@ -141,11 +144,15 @@ class Project:
                 [folder / "__init__.py", folder.with_suffix(".py")] if rest else [folder / "__init__.py"]
             )
             return [str(path) for path in candidates if str(path) in self.summaries][:1]
-        for root in self._search_roots(os.path.dirname(importer)):
+        return self._resolve_absolute(self._search_roots(os.path.dirname(importer)), module, name)
+
+    def _resolve_absolute(self, roots: tuple[str, ...], module: str, name: str) -> list[str]:
+        at_root = self._at_root
+        for root in roots:
             key = (root, module, name)
-            if key not in self._at_root:
-                self._at_root[key] = self._resolve_at(root, module, name)
-            found = self._at_root[key]
+            found = at_root.get(key, False)
+            if found is False:
+                found = at_root[key] = self._resolve_at(root, module, name)
             if found is not None:
                 return [found]
         return []
@@ -164,10 +171,14 @@ class Project:
             edges: dict[str, set[str]] = {path: set() for path in self.summaries}
             reverse: dict[str, set[str]] = {path: set() for path in self.summaries}
             for path, summary in self.summaries.items():
+                roots = self._search_roots(os.path.dirname(path)) if summary.imports else ()
                 for module, names in summary.imports:
                     targets: list[str] = []
                     for name in names or ("",):
-                        targets += self._resolve(path, module, name)
+                        if module.startswith("."):
+                            targets += self._resolve(path, module, name)
+                        else:
+                            targets += self._resolve_absolute(roots, module, name)
                     for target in targets:
                         if target != path:
                             edges[path].add(target)
