@@ -94,7 +94,10 @@ def may_hold_findings(data: bytes) -> bool:
     for check in without_framework:
         if check(data):
             return True
-    if b"tensorflow" not in data and b"keras" not in data and b"slim" not in data:  # FRAMEWORK
+    for name in FRAMEWORK:
+        if name in data:
+            break
+    else:
         return False
     for literal in literals:
         if literal in data:
