@@ -66,14 +66,22 @@ SETTINGS = {
 
 
 def _parses(data: bytes) -> bool:
-    """Whether Python would run this file: its PEP 263 / BOM decoding, then the parser.
+    """Whether Python 3 or 2 would run this file: its PEP 263 / BOM decoding, then the parser.
 
     (``ast.parse`` of raw bytes is laxer: it accepts a non-UTF-8 comment that
     ``python file.py`` rejects.)
     """
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-        ast.parse(data.decode(encoding))
+        source = data.decode(encoding)
+        try:
+            ast.parse(source)
+        except SyntaxError:
+            from bncheck.lint.parse import parse_python2
+
+            # a Python 2 file is analysed too (tests/test_lint_python2.py checks that grammar)
+            if parse_python2(source, "mutated.py") is None:
+                raise
     except (
         SyntaxError,
         ValueError,
@@ -83,6 +91,13 @@ def _parses(data: bytes) -> bool:
     ):  # UnicodeDecodeError: ValueError
         return False
     return True
+
+
+def _corpus_tree(name: str) -> ast.Module:
+    """A corpus file's tree; the Python 2 cases through bncheck's Python 2 parse."""
+    from bncheck.lint.parse import parse_source
+
+    return parse_source(CORPUS[name].decode("utf-8"), name).tree
 
 
 def _lint_bytes(folder: Path, data: bytes, name: str = "mutated.py"):
@@ -322,7 +337,7 @@ def _mutate_tree(tree: ast.Module, data) -> None:
 @settings(max_examples=300, **SETTINGS)
 @given(name=st.sampled_from(NAMES), data=st.data())
 def test_ast_mutated_sources_lint_without_syntax_findings(folder, name, data):
-    tree = ast.parse(CORPUS[name])
+    tree = _corpus_tree(name)
     for _ in range(data.draw(st.integers(1, 3), label="mutations")):
         _mutate_tree(tree, data)
     ast.fix_missing_locations(tree)
@@ -455,7 +470,7 @@ def _fixable_findings(path: Path):
 )
 def test_fix_output_parses_and_a_second_fix_changes_nothing(folder, name, data, ending):
     """In-process fix_text on AST-mutated, re-encoded corpus files with BN001/BN003 findings."""
-    tree = ast.parse(CORPUS[name])
+    tree = _corpus_tree(name)
     for _ in range(data.draw(st.integers(0, 2), label="mutations")):
         _mutate_tree(tree, data)
     ast.fix_missing_locations(tree)

@@ -155,8 +155,14 @@ def excluded_name(path: Path, config: LintConfig) -> bool:
     return _Filter(config).skips_named(path)
 
 
-def collect_files(paths: list[Path], config: LintConfig) -> list[Path]:
-    """Python files under ``paths``, each once; files named explicitly count unless ``force_exclude``."""
+def collect_files(
+    paths: list[Path], config: LintConfig, unreadable: list[OSError] | None = None
+) -> list[Path]:
+    """Python files under ``paths``, each once; files named explicitly count unless ``force_exclude``.
+
+    A folder that cannot be listed (no permission, removed during the walk) is skipped, and its
+    error appended to ``unreadable`` when given.
+    """
     rules = _Filter(config)
     files: list[Path] = []
     for path in paths:
@@ -173,17 +179,18 @@ def collect_files(paths: list[Path], config: LintConfig) -> list[Path]:
         if is_file:
             files.append(path)
             continue
-        files.extend(_walk(path, rules))
+        files.extend(_walk(path, rules, unreadable))
     return _unique(files)
 
 
-def _walk(top: Path, rules: _Filter) -> list[Path]:
+def _walk(top: Path, rules: _Filter, unreadable: list[OSError] | None = None) -> list[Path]:
     files = []
     top_absolute = os.path.normpath(os.path.abspath(top))
     if rules.gitignore is not None and rules.gitignore.ignored(top_absolute, is_dir=True):
         rules = rules.below(top_absolute)
     top_relative = os.path.relpath(top_absolute, rules.base).replace(os.sep, "/")
-    for folder, subfolders, names in os.walk(top):
+    report = unreadable.append if unreadable is not None else None
+    for folder, subfolders, names in os.walk(top, onerror=report):
         relative_folder = os.path.relpath(folder, top).replace(os.sep, "/")
         absolute_folder = os.path.normpath(os.path.join(top_absolute, relative_folder))
         prefix = os.path.normpath(os.path.join(top_relative, relative_folder)).replace(os.sep, "/")

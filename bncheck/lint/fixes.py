@@ -404,7 +404,9 @@ def plan_text(source: str, findings: list[Finding]) -> TextFix:
         return TextFix(source, source)
     tree = _parse(source)
     if tree is None:
-        unparsed = tuple(Unfixable(finding, "the file does not parse") for finding in fixable)
+        # findings in a file that Python 3 cannot parse come from its Python 2 reading
+        reason = "a Python 2 source: --fix rewrites only files that parse as Python 3"
+        unparsed = tuple(Unfixable(finding, reason) for finding in fixable)
         return TextFix(source, source, unfixable=unparsed)
     facts = _Source(source, tree)
     wrapped: dict[int, list[Edit]] = {}

@@ -1,68 +1,115 @@
 """Byte-level pre-filter: skip parsing files that cannot hold a finding or a fact another file needs.
 
-Every rule and every project fact needs one of these spellings in the file's
-bytes; a file without any of them is only scanned for its imports (which is
-done for every file, filtered or not, so the project graph is the same either way).
+The filter is derived, not listed: every lint rule declares its trigger tokens in its own
+file (``LintRule.triggers``) and the project summary declares its own
+(``project.SUMMARY_TRIGGERS``); a file is parsed when it holds any of them.  A file that
+holds none is only scanned for its imports (as every file is, filtered or not), so the
+project graph is the same either way.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-# what each rule or project fact needs to see in a file's bytes
-_STATS = rb"(?i:mean|var|moving|pop|avg|average|ema|stat)"
-# literal spellings that some rule or project fact needs; `in` on bytes is far faster than one big regex
-_LITERALS = (
-    b"batch_norm",
-    b"BatchNorm",
-    b"normalizer_fn",
-    b"_arg_scope",
-    b"applications",  # BN producers, Keras models
-    b"UPDATE_OPS",
-    b"update_ops",
-    b"Saver",
-    b"GradientTape",  # BN002, BN011, BN003, BN008
-    b"minimize",
-    b"apply_gradients",  # BN001
-    b"assign_moving_average",
-    b".apply(",  # BN007
-)
-_FROZEN = re.compile(rb"trainable\s*=\s*False")  # BN009
-_FLAG = re.compile(rb"train\w*['\"\]]?\s*[:=]\s*True")  # BN006
-_STAT_ASSIGN = re.compile(_STATS + rb"\w*\.assign|assign(?:_add|_sub)?\(\s*[\w.]*" + _STATS)  # BN007
-_WRAPPED = re.compile(rb"(?i:update)")  # a call under control_dependencies(<updates>): the not_wrapped fact
+if TYPE_CHECKING:
+    from bncheck.lint.rulebase import Trigger
+
+# every trigger but those marked otherwise needs one of these: rules report only in code that uses them
+FRAMEWORK = (b"tensorflow", b"keras", b"slim")
+
+
+@dataclass(frozen=True)
+class _Check:
+    """One trigger, compiled."""
+
+    literals: tuple[bytes, ...]
+    pattern: re.Pattern[bytes] | None
+    before: int
+    after: int
+    framework: bool
+    lower: bool
+
+    def __call__(self, data: bytes) -> bool:
+        for literal in self.literals:
+            if literal not in data:
+                return False
+        if self.pattern is None:
+            return True
+        if self.lower:
+            data = data.lower()
+        if self.before >= len(data) and self.after >= len(data):
+            return self.pattern.search(data) is not None
+        first = self.literals[0].lower() if self.lower else self.literals[0]
+        start = data.find(first)
+        while start >= 0:
+            if self.pattern.search(data, max(0, start - self.before), start + len(first) + self.after):
+                return True
+            if start + len(first) + self.after >= len(data):
+                return False  # the window already reached the end of the file
+            start = data.find(first, start + len(first))
+        return False
+
+
+# built once: (single literals, the other checks needing the framework, checks that do not)
+_PLAN: list[tuple] = []
+
+
+def triggers() -> tuple[Trigger, ...]:
+    """Every trigger of every lint rule and of the project summary (``rulebase.Trigger``)."""
+    import bncheck.lint.rules  # noqa: F401 - registers every lint rule
+    from bncheck.lint.project import SUMMARY_TRIGGERS
+    from bncheck.lint.rulebase import LINT_RULES
+
+    found = [trigger for rule in LINT_RULES.values() for trigger in rule.triggers]
+    return tuple(dict.fromkeys([*found, *SUMMARY_TRIGGERS]))
+
+
+def _compile(trigger: Trigger) -> _Check:
+    pattern = re.compile(trigger.pattern) if trigger.pattern is not None else None
+    before, after = trigger.window
+    return _Check(trigger.literals, pattern, before, after, trigger.framework, trigger.ignore_case)
+
+
+def _plan() -> tuple:
+    if not _PLAN:
+        compiled = [_compile(trigger) for trigger in triggers()]
+        # a trigger that is one plain literal is one `in` check with no call around it: most relevant
+        # files hold one of these, so they come first
+        literals = tuple(
+            check.literals[0]
+            for check in compiled
+            if check.framework and check.pattern is None and len(check.literals) == 1
+        )
+        others = tuple(
+            sorted(
+                (c for c in compiled if c.framework and (c.pattern is not None or len(c.literals) > 1)),
+                key=lambda check: check.pattern is not None,
+            )
+        )
+        _PLAN.extend((literals, others, tuple(check for check in compiled if not check.framework)))
+    return _PLAN[0], _PLAN[1], _PLAN[2]
 
 
 def may_hold_findings(data: bytes) -> bool:
     """False only when no rule can report anything in, or learn anything from, this file."""
-    if b"tensorflow" not in data and b"keras" not in data and b"slim" not in data:
+    literals, others, without_framework = _plan()
+    for check in without_framework:
+        if check(data):
+            return True
+    for name in FRAMEWORK:
+        if name in data:
+            break
+    else:
         return False
-    for literal in _LITERALS:
+    for literal in literals:
         if literal in data:
             return True
-    if b"False" in data and _FROZEN.search(data) is not None:
-        return True
-    if b"True" in data and _FLAG.search(data) is not None:
-        return True
-    if b"assign" in data and _has_stat_assign(data):
-        return True
-    return b"control_dependencies" in data and _WRAPPED.search(data) is not None
-
-
-def _has_stat_assign(data: bytes) -> bool:
-    """``tf.assign(pop_mean, ...)`` / ``moving_mean.assign(...)`` near some occurrence of ``assign``.
-
-    The regex runs on a small window around each occurrence: a leading case-insensitive
-    alternation over the whole file would cost more than parsing it.
-    """
-    start = 0
-    while True:
-        index = data.find(b"assign", start)
-        if index < 0:
-            return False
-        if _STAT_ASSIGN.search(data, max(0, index - 80), index + 120) is not None:
+    for check in others:
+        if check(data):
             return True
-        start = index + 6
+    return False
 
 
 _FROM_IMPORT = re.compile(

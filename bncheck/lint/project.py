@@ -1,11 +1,18 @@
-"""Cross-file facts: which files import which, and the conditions that candidates wait on."""
+"""The project model: where its root is, which file imports which (resolved as Python does), its facts."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterable
 
-from bncheck.lint.rulebase import Candidate, Condition
+from bncheck.lint.rulebase import Trigger
+
+if TYPE_CHECKING:
+    from bncheck.lint.facts import Fact
+    from bncheck.lint.rulebase import Candidate
 
 
 @dataclass(frozen=True)
@@ -22,32 +29,108 @@ class FileSummary:
     wrapped_functions: frozenset[str] = frozenset()  # functions called under a control dependency on updates
 
 
-def _module_names(path: Path) -> list[str]:
-    parts = list(path.with_suffix("").parts)
-    if parts and parts[-1] == "__init__":
-        parts = parts[:-1]
-    parts = [part for part in parts if part not in ("/", "\\") and not part.endswith(":")]
-    return [".".join(parts[index:]) for index in range(len(parts)) if parts[index:]]
-
+# what a file's bytes must hold for its summary to carry more than its imports; with the rules'
+# triggers, the byte pre-filter is built from these
+SUMMARY_TRIGGERS = (
+    # update_bn, any_bn, bn_functions: tf.layers / slim BN, normalizer_fn=..., slim nets' arg scopes
+    Trigger((b"batch_norm",)),
+    Trigger((b"BatchNorm",)),  # keras_bn_factories too
+    Trigger((b"normalizer_fn",)),
+    Trigger((b"_arg_scope",)),
+    Trigger((b"applications",)),  # keras_bn_factories: Keras applications with BN
+    Trigger((b"UPDATE_OPS",)),  # update_ops_idiom
+    Trigger((b"update_ops",)),
+    # wrapped_functions: calls under a control dependency on the updates
+    Trigger((b"control_dependencies",), rb"(?i:update)", window=Trigger.EVERYWHERE),
+)
 
 MAX_HOPS = 3  # how many imports apart a train op and the BN it needs may be
+# a fact about a file depends only on files this many imports away, either way (``Project.neighbourhood``)
+NEIGHBOURHOOD_HOPS = MAX_HOPS + 1
+
+# a folder holding one of these is a project's root (where `bncheck lint .` would be run)
+ROOT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
+# above these, folders belong to an environment, not to a project
+_ENVIRONMENT_FOLDERS = ("site-packages", "dist-packages")
+
+
+def project_root(path: Path) -> Path:
+    """The root of the project ``path`` belongs to, as an absolute path.
+
+    The nearest folder with a pyproject.toml, setup.cfg, setup.py or .git (not searched up to the
+    home folder or the file system's root, nor above an installed package's site-packages);
+    without one, the outermost package folder around the file (folders with ``__init__.py``),
+    else the file's own folder.
+    """
+    start = Path(os.path.abspath(path))
+    if not start.is_dir():
+        start = start.parent
+    # a home folder or the file system's root under version control (dotfiles) is not a project
+    too_wide = {Path(os.path.abspath(os.path.expanduser("~"))), Path(start.anchor or os.sep)}
+    for folder in (start, *start.parents):
+        if folder.name in _ENVIRONMENT_FOLDERS or folder in too_wide:
+            break
+        if any(os.path.exists(folder / marker) for marker in ROOT_MARKERS):
+            return folder
+    top = start
+    while (top / "__init__.py").is_file() and (top.parent / "__init__.py").is_file():
+        top = top.parent
+    return top
+
+
+_INIT = os.sep + "__init__.py"
+
+
+def _key(path: str) -> str:
+    return path if os.path.isabs(path) and os.sep + "." not in path else os.path.abspath(path)
 
 
 class Project:
-    """The files linted together, and the import graph between them."""
+    """The files of a project, the import graph between them (resolved as Python would), and its facts.
 
-    def __init__(self, summaries: list[FileSummary]) -> None:
-        self.summaries = {summary.path: summary for summary in summaries}
-        self._by_module: dict[str, list[str]] = {}
+    Paths are keyed by their absolute spelling, so that a file named ``train.py`` on the command
+    line and the same file found under the project root are one file.
+    """
+
+    def __init__(self, summaries: list[FileSummary], roots: tuple[str, ...] = ()) -> None:
+        self.summaries = {_key(summary.path): summary for summary in summaries}
+        # folders that are on sys.path when the project runs (its root, and a src/ layout's src)
+        self.roots = tuple(
+            dict.fromkeys(
+                folder for root in roots for folder in (_key(root), os.path.join(_key(root), "src"))
+            )
+        )
+        # the module each file is, by the path it is imported as: `a/b.py` and `a/b/__init__.py` are `a/b`
+        self._modules: dict[str, str] = {}
         for path in self.summaries:
-            for name in _module_names(Path(path)):
-                self._by_module.setdefault(name, []).append(path)
+            if path.endswith(_INIT):
+                self._modules.setdefault(path[: -len(_INIT)], path)
+        for path in self.summaries:
+            if path.endswith(".py") and not path.endswith(_INIT):
+                self._modules[path[:-3]] = path
+        self._search: dict[str, tuple[str, ...]] = {}
+        self._at_root: dict[tuple[str, str, str], str | None] = {}  # (root, module, name) -> file or None
         self._edges: dict[str, set[str]] | None = None
         self._reverse: dict[str, set[str]] | None = None
-        self._reach_cache: dict[str, frozenset[str]] = {}
+        self._wrapped: dict[str, frozenset[str]] = {}
+
+    def _search_roots(self, folder: str) -> tuple[str, ...]:
+        """Where ``import m`` in a file of ``folder`` finds ``m``, in order: that folder (a script's
+        folder is on sys.path; Python 2 also imported siblings implicitly), the folder above its
+        outermost package, then the project roots."""
+        roots = self._search.get(folder)
+        if roots is None:
+            top = folder
+            while top + _INIT in self.summaries and os.path.dirname(top) != top:
+                top = os.path.dirname(top)
+            roots = self._search[folder] = tuple(dict.fromkeys((folder, top, *self.roots)))
+        return roots
 
     def resolve_module(self, importer: str, module: str, name: str = "") -> list[str]:
         """Files of the project that ``from module import name`` in ``importer`` refers to."""
+        return self._resolve(_key(importer), module, name)
+
+    def _resolve(self, importer: str, module: str, name: str) -> list[str]:
         if module.startswith("."):
             level = len(module) - len(module.lstrip("."))
             base = Path(importer).parent
@@ -62,19 +145,41 @@ class Project:
                 [folder / "__init__.py", folder.with_suffix(".py")] if rest else [folder / "__init__.py"]
             )
             return [str(path) for path in candidates if str(path) in self.summaries][:1]
-        if name and f"{module}.{name}" in self._by_module:
-            return self._by_module[f"{module}.{name}"]
-        return self._by_module.get(module, [])
+        return self._resolve_absolute(self._search_roots(os.path.dirname(importer)), module, name)
+
+    def _resolve_absolute(self, roots: tuple[str, ...], module: str, name: str) -> list[str]:
+        at_root = self._at_root
+        for root in roots:
+            key = (root, module, name)
+            found = at_root.get(key, False)
+            if found is False:
+                found = at_root[key] = self._resolve_at(root, module, name)
+            if found is not None:
+                return [found]
+        return []
+
+    def _resolve_at(self, root: str, module: str, name: str) -> str | None:
+        """``from module import name`` with ``root`` on sys.path: the submodule ``name`` if there is one."""
+        base = root + os.sep + module.replace(".", os.sep)
+        if name:
+            submodule = self._modules.get(base + os.sep + name)
+            if submodule is not None:
+                return submodule
+        return self._modules.get(base)
 
     def _graph(self) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
         if self._edges is None:
             edges: dict[str, set[str]] = {path: set() for path in self.summaries}
             reverse: dict[str, set[str]] = {path: set() for path in self.summaries}
             for path, summary in self.summaries.items():
+                roots = self._search_roots(os.path.dirname(path)) if summary.imports else ()
                 for module, names in summary.imports:
                     targets: list[str] = []
                     for name in names or ("",):
-                        targets += self.resolve_module(path, module, name)
+                        if module.startswith("."):
+                            targets += self._resolve(path, module, name)
+                        else:
+                            targets += self._resolve_absolute(roots, module, name)
                     for target in targets:
                         if target != path:
                             edges[path].add(target)
@@ -82,8 +187,16 @@ class Project:
             self._edges, self._reverse = edges, reverse
         return self._edges, self._reverse
 
-    def _within_hops(self, sources: set[str], forward: bool) -> frozenset[str]:
-        """Files at most ``MAX_HOPS`` imports away from ``sources``.
+    def imported(self, path: str, hops: int = MAX_HOPS) -> frozenset[str]:
+        """``path`` and the files it imports, directly or through up to ``hops`` imports."""
+        return self._within_hops({_key(path)}, forward=True, hops=hops)
+
+    def importers(self, path: str, hops: int = MAX_HOPS) -> frozenset[str]:
+        """``path`` and the files importing it, directly or through up to ``hops`` imports."""
+        return self._within_hops({_key(path)}, forward=False, hops=hops)
+
+    def _within_hops(self, sources: set[str], forward: bool, hops: int = MAX_HOPS) -> frozenset[str]:
+        """Files at most ``hops`` imports away from ``sources``.
 
         ``forward=False`` walks to importers: the files that import a source (directly or
         through up to MAX_HOPS modules).  The bound keeps a huge, fully connected
@@ -93,58 +206,89 @@ class Project:
         step = edges if forward else reverse
         seen = set(sources)
         frontier = set(sources)
-        for _ in range(MAX_HOPS):
+        for _ in range(hops):
             frontier = {other for path in frontier for other in step.get(path, ()) if other not in seen}
             if not frontier:
                 break
             seen |= frontier
         return frozenset(seen)
 
-    def _reach(self, key: str) -> frozenset[str]:
-        if key not in self._reach_cache:
-            if key == "update_bn":
-                sources = {path for path, summary in self.summaries.items() if summary.update_bn}
-                # files importing the BN code, and helpers the BN script imports directly
-                # (a train-op factory in utils.py called by the script that builds BN)
-                edges, _ = self._graph()
-                helpers = {target for source in sources for target in edges.get(source, ())}
-                self._reach_cache[key] = self._within_hops(sources, forward=False) | helpers
-            elif key == "any_bn":
-                sources = {path for path, summary in self.summaries.items() if summary.any_bn}
-                self._reach_cache[key] = self._within_hops(sources, forward=False)
-            elif key == "idiom":
-                sources = {path for path, summary in self.summaries.items() if summary.update_ops_idiom}
-                self._reach_cache[key] = self._within_hops(sources, forward=True)
-            elif key == "wrapped":
-                self._reach_cache[key] = frozenset().union(
-                    *(s.wrapped_functions for s in self.summaries.values())
-                )
-        return self._reach_cache[key]
+    @cached_property
+    def update_bn_reach(self) -> frozenset[str]:
+        """Files that build UPDATE_OPS BN or import (up to MAX_HOPS) one that does, and the helpers
+        such a file imports directly (a train-op factory in utils.py called by the script that builds BN)."""
+        sources = {path for path, summary in self.summaries.items() if summary.update_bn}
+        edges, _ = self._graph()
+        helpers = {target for source in sources for target in edges.get(source, ())}
+        return self._within_hops(sources, forward=False) | helpers
 
-    def holds(self, path: str, condition: Condition) -> bool:
-        """Whether ``condition`` is true of the project, seen from the file ``path``."""
-        kind = condition.kind
-        if kind == "reach_update_bn":
-            return path in self._reach("update_bn")
-        if kind == "reach_any_bn":
-            return path in self._reach("any_bn")
-        if kind == "idiom_importer":
-            return path in self._reach("idiom")
-        if kind == "not_wrapped":
-            return condition.name not in self._reach("wrapped")
-        if kind in ("bn_function", "keras_bn_factory"):
-            attribute = "bn_functions" if kind == "bn_function" else "keras_bn_factories"
-            targets = self.resolve_module(path, condition.module, condition.name)
-            return any(
-                condition.name in getattr(self.summaries[target], attribute) for target in targets
-            ) or any(
-                condition.name in getattr(self.summaries[target], attribute)
-                for target in self.resolve_module(path, condition.module)
+    @cached_property
+    def any_bn_reach(self) -> frozenset[str]:
+        """Files that build BN with moving statistics or import (up to MAX_HOPS) one that does."""
+        sources = {path for path, summary in self.summaries.items() if summary.any_bn}
+        return self._within_hops(sources, forward=False)
+
+    @cached_property
+    def idiom_reach(self) -> frozenset[str]:
+        """Graph-mode UPDATE_OPS programs and the files they import (up to MAX_HOPS)."""
+        sources = {path for path, summary in self.summaries.items() if summary.update_ops_idiom}
+        return self._within_hops(sources, forward=True)
+
+    def wrapped_functions(self, path: str) -> frozenset[str]:
+        """Functions that ``path`` or a file importing it (up to MAX_HOPS) calls under a control
+        dependency on the updates: only those files can call the functions ``path`` defines."""
+        if path not in self._wrapped:
+            callers = self._within_hops({path}, forward=False)
+            self._wrapped[path] = frozenset().union(
+                *(self.summaries[caller].wrapped_functions for caller in callers if caller in self.summaries)
             )
-        raise ValueError(f"unknown condition {kind}")
+        return self._wrapped[path]
+
+    def reads(self, path: str, facts: Iterable[Fact]) -> frozenset[str]:
+        """The files whose summaries can change whether ``facts`` hold for ``path``.
+
+        A fact that says which files it reads (``reads(project, path)``) gets those; any other
+        fact, every file up to NEIGHBOURHOOD_HOPS imports away (``neighbourhood``).
+        """
+        needed: set[str] = {_key(path)}
+        for fact in facts:
+            reads = getattr(fact, "reads", None)
+            needed |= reads(self, _key(path)) if reads is not None else self.neighbourhood([path])
+        return frozenset(needed)
+
+    def neighbourhood(self, paths: list[str]) -> frozenset[str]:
+        """The files whose summaries can change a fact about ``paths`` (keys of ``summaries``).
+
+        Every fact looks at most MAX_HOPS imports away in one direction plus one in the other (a
+        helper imported by the BN file, a module imported next to one that reaches BN), so the
+        files up to NEIGHBOURHOOD_HOPS imports away, in either direction, are enough.
+        """
+        edges, reverse = self._graph()
+        seen = {_key(path) for path in paths}
+        frontier = set(seen)
+        for _ in range(NEIGHBOURHOOD_HOPS):
+            frontier = {
+                other
+                for path in frontier
+                for other in (*edges.get(path, ()), *reverse.get(path, ()))
+                if other not in seen
+            }
+            if not frontier:
+                break
+            seen |= frontier
+        return frozenset(seen)
+
+    def imported_name_has(
+        self, path: str, module: str, name: str, names_of: Callable[[FileSummary], frozenset[str]]
+    ) -> bool:
+        """Whether ``from module import name`` in ``path`` names something in ``names_of(summary)``
+        of the file it resolves to (``name`` a function of that module, or of ``module.name``)."""
+        targets = self.resolve_module(path, module, name) + self.resolve_module(path, module)
+        return any(name in names_of(self.summaries[target]) for target in targets)
 
     def accepts(self, path: str, candidate: Candidate) -> bool:
         """Whether a candidate finding of ``path`` stands once project facts are known."""
-        if not all(self.holds(path, condition) for condition in candidate.requires):
+        path = _key(path)
+        if not all(fact.holds(self, path) for fact in candidate.requires):
             return False
-        return not candidate.any_of or any(self.holds(path, condition) for condition in candidate.any_of)
+        return not candidate.any_of or any(fact.holds(self, path) for fact in candidate.any_of)

@@ -7,34 +7,41 @@ from typing import ClassVar, Iterable
 
 from bncheck.findings import Finding, Location, Rule, Severity, register
 from bncheck.lint.context import CallSite, FileContext
+from bncheck.lint.facts import Fact
 
 
 @dataclass(frozen=True)
-class Condition:
-    """A project fact a candidate finding depends on, resolved once every file is read.
+class Trigger:
+    """Bytes without which a rule reports nothing in a file; the byte pre-filter is built from these.
 
-    kind:
-      ``reach_update_bn``  this file builds BN that registers in UPDATE_OPS, or imports (up to 3 hops)
-                           a project module that does, or is a helper such a module imports directly
-      ``reach_any_bn``     this file or a module it imports (up to 3 hops) builds BN with moving statistics
-      ``idiom_importer``   this file or a file importing it (up to 3 hops) is a graph-mode UPDATE_OPS program
-      ``not_wrapped``      no project file calls function ``name`` under a control dependency on the updates
-      ``bn_function``      ``name`` imported from ``module`` builds UPDATE_OPS BN (``module`` may be relative)
-      ``keras_bn_factory`` ``name`` imported from ``module`` returns a Keras model with BN
+    A file holds the trigger when it contains every one of ``literals`` (case-sensitive ``in``
+    checks, which are fast) and, when ``pattern`` is given, the pattern matches within ``window``
+    bytes around an occurrence of the first literal (a regex over a whole file can cost more than
+    parsing it).  A trigger must be a necessary condition: a file without it must be a file in
+    which the rule reports nothing, or the pre-filter changes the results.
     """
 
-    kind: str
-    name: str = ""
-    module: str = ""
+    literals: tuple[bytes, ...]
+    pattern: bytes | None = None
+    window: tuple[int, int] = (80, 120)  # bytes before and after the first literal's occurrence
+    # the file must also mention tensorflow, keras or slim (False: the rule reports in files that
+    # only use a model built elsewhere, such as `base.trainable = False` on an imported factory's model)
+    framework: bool = True
+    # ``pattern`` is written in lower case and searched in the lower-cased bytes: a case-insensitive
+    # regex over a whole file is many times slower than lower-casing it once
+    ignore_case: bool = False
+
+    EVERYWHERE: ClassVar[tuple[int, int]] = (1 << 62, 1 << 62)  # ``window`` for a whole-file pattern
 
 
 @dataclass(frozen=True)
 class Candidate:
-    """A finding that holds if all of its ``requires`` hold (and none of ``unless``)."""
+    """A finding that stands once the project is known: if all of its ``requires`` facts hold,
+    and at least one of ``any_of`` when that is given (the facts are in ``bncheck.lint.facts``)."""
 
     finding: Finding
-    requires: tuple[Condition, ...] = ()
-    any_of: tuple[Condition, ...] = ()  # at least one of these must hold, when given
+    requires: tuple[Fact, ...] = ()
+    any_of: tuple[Fact, ...] = ()
 
 
 class LintRule:
@@ -53,6 +60,9 @@ class LintRule:
     good: ClassVar[tuple[str, ...]]
     references: ClassVar[tuple[str, ...]] = ()
     fixable: ClassVar[bool] = False
+    # a file can hold a finding of this rule only if it holds one of these (and mentions tensorflow,
+    # keras or slim); no triggers: the rule reports nothing by itself (BN000 is the engine's)
+    triggers: ClassVar[tuple[Trigger, ...]] = ()
 
     def check(self, context: FileContext) -> Iterable[Candidate]:
         raise NotImplementedError

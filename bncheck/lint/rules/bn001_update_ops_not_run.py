@@ -7,7 +7,8 @@ from typing import Iterable
 
 from bncheck.findings import Severity
 from bncheck.lint.context import CallSite, FileContext
-from bncheck.lint.rulebase import Candidate, Condition, LintRule, lint_rule
+from bncheck.lint.facts import NotWrapped, ReachesUpdateBN
+from bncheck.lint.rulebase import Candidate, LintRule, Trigger, lint_rule
 from bncheck.lint.semantics import mentions_updates, under_update_dependencies
 
 _TRAIN_METHODS = ("minimize", "apply_gradients")
@@ -60,6 +61,7 @@ class UpdateOpsNotRun(LintRule):
     code = "BN001"
     title = "train op does not run the BN moving-statistic updates"
     severity = Severity.ERROR
+    triggers = (Trigger((b"minimize",)), Trigger((b"apply_gradients",)))
     fixable = True
     what = (
         "A train op (`optimizer.minimize(...)` or `optimizer.apply_gradients(...)`) built in a program\n"
@@ -142,10 +144,10 @@ class UpdateOpsNotRun(LintRule):
                 continue
             if under_update_dependencies(context, call) or updates_run_otherwise(context, call):
                 continue
-            requires = [Condition("reach_update_bn")]
+            requires = [ReachesUpdateBN()]
             for function in call.functions:
                 if not isinstance(function, ast.Lambda):
-                    requires.append(Condition("not_wrapped", name=function.name))
+                    requires.append(NotWrapped(function.name))
             finding = self.finding(
                 context,
                 call,

@@ -7,7 +7,8 @@ from typing import Iterable
 
 from bncheck.findings import Severity
 from bncheck.lint.context import FileContext
-from bncheck.lint.rulebase import Candidate, Condition, LintRule, lint_rule
+from bncheck.lint.facts import ReachesAnyBN
+from bncheck.lint.rulebase import Candidate, LintRule, Trigger, lint_rule
 
 _TRAINABLE = ("tf.trainable_variables", "slim.get_trainable_variables", "tf.global_variables_trainable")
 
@@ -57,6 +58,7 @@ class SaverDropsMovingStats(LintRule):
     code = "BN003"
     title = "Saver leaves the BN moving statistics out of the checkpoint"
     severity = Severity.ERROR
+    triggers = (Trigger((b"Saver",)),)
     fixable = True
     what = (
         "`tf.train.Saver(var_list=...)` whose list holds only trainable variables\n"
@@ -113,4 +115,4 @@ class SaverDropsMovingStats(LintRule):
                 "checkpointed",
                 fix="pass `tf.global_variables()` as var_list",
             )
-            yield Candidate(finding, (Condition("reach_any_bn"),))
+            yield Candidate(finding, (ReachesAnyBN(),))

@@ -8,7 +8,8 @@ from typing import Iterable
 from bncheck.findings import Severity
 from bncheck.lint.aliases import dotted_text
 from bncheck.lint.context import CallSite, FileContext
-from bncheck.lint.rulebase import Candidate, Condition, LintRule, lint_rule
+from bncheck.lint.facts import ImportedKerasBNFactory
+from bncheck.lint.rulebase import Candidate, LintRule, Trigger, lint_rule
 from bncheck.lint.semantics import keras_bn_models
 
 
@@ -35,6 +36,7 @@ class KerasTapeTraining(LintRule):
     code = "BN008"
     title = "Keras model with BN called in a training step without training=True"
     severity = Severity.ERROR
+    triggers = (Trigger((b"GradientTape",)),)
     what = (
         "Inside `with tf.GradientTape() as tape:` of a step that applies gradients, a Keras model that\n"
         "contains BatchNormalization (Sequential or functional with a BN layer, a subclassed model that\n"
@@ -132,4 +134,4 @@ class KerasTapeTraining(LintRule):
                 yield Candidate(finding)
             else:
                 module, factory = imported[name]
-                yield Candidate(finding, (Condition("keras_bn_factory", name=factory, module=module),))
+                yield Candidate(finding, (ImportedKerasBNFactory(name=factory, module=module),))

@@ -9,7 +9,8 @@ from typing import Iterable
 from bncheck.findings import Severity
 from bncheck.lint.aliases import dotted_text
 from bncheck.lint.context import FileContext
-from bncheck.lint.rulebase import Candidate, Condition, LintRule, lint_rule
+from bncheck.lint.facts import ImportedKerasBNFactory
+from bncheck.lint.rulebase import Candidate, LintRule, Trigger, lint_rule
 from bncheck.lint.semantics import keras_bn_models
 
 
@@ -18,6 +19,16 @@ class FrozenBaseTraining(LintRule):
     code = "BN009"
     title = "frozen base model called without training=False"
     severity = Severity.WARNING
+    # `base.trainable = False` (maybe annotated or parenthesized); the frozen model may come from
+    # another file: no TensorFlow spelling needed in this one
+    triggers = (
+        Trigger(
+            (b"trainable", b"False"),
+            rb"trainable\s*(?::[^=\n]*)?=[\s(\\]*False",
+            window=(0, 160),
+            framework=False,
+        ),
+    )
     what = (
         "Transfer learning: a Keras model with BN (a `keras.applications` network or a model of the\n"
         "project) frozen with `base.trainable = False` and then called without `training=False`."
@@ -125,4 +136,4 @@ class FrozenBaseTraining(LintRule):
                 yield Candidate(finding)
             elif name in imported:
                 module, factory = imported[name]
-                yield Candidate(finding, (Condition("keras_bn_factory", name=factory, module=module),))
+                yield Candidate(finding, (ImportedKerasBNFactory(name=factory, module=module),))

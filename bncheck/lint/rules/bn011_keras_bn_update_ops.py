@@ -6,7 +6,8 @@ from typing import Iterable
 
 from bncheck.findings import Severity
 from bncheck.lint.context import FileContext
-from bncheck.lint.rulebase import Candidate, Condition, LintRule, lint_rule
+from bncheck.lint.facts import UpdateOpsProgram
+from bncheck.lint.rulebase import Candidate, LintRule, Trigger, lint_rule
 from bncheck.lint.semantics import is_keras_bn
 
 
@@ -23,6 +24,7 @@ class KerasBnUpdateOps(LintRule):
     code = "BN011"
     title = "tf.keras BatchNormalization in a graph-mode UPDATE_OPS program"
     severity = Severity.ERROR
+    triggers = (Trigger((b"BatchNormalization",)),)
     what = (
         "A `tf.keras.layers.BatchNormalization` layer in a graph-mode (`Session`, Estimator) program\n"
         "that runs its BN updates through `tf.get_collection(tf.GraphKeys.UPDATE_OPS)`; the layer may be\n"
@@ -96,5 +98,5 @@ class KerasBnUpdateOps(LintRule):
                     "program relies on; its moving statistics never update",
                     fix="run `layer.updates` / `model.updates` under the train op's control dependencies",
                 ),
-                (Condition("idiom_importer"),),
+                (UpdateOpsProgram(),),
             )
