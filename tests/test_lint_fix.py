@@ -416,3 +416,12 @@ def test_bn001_fix_uses_tf_from_a_try_import_with_a_fallback() -> None:
     # a fallback that leaves tf unbound is not a binding to rely on
     unbound = source.replace("    import tensorflow as tf\n", "    pass\n")
     assert _fix(unbound).codes == ()
+
+
+def test_every_rule_that_declares_a_fix_has_its_rewrite_and_no_other_rule_has_one() -> None:
+    from bncheck.lint.fixes import FIXERS, FIXABLE
+    from bncheck.lint.rulebase import LINT_RULES
+
+    declared = {code for code, rule in LINT_RULES.items() if rule.fixable}
+    assert declared == set(FIXERS) == set(FIXABLE)
+    assert declared >= {"BN001", "BN003"}

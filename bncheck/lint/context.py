@@ -14,8 +14,6 @@ from dataclasses import dataclass, field
 
 from bncheck.lint.aliases import ImportMap, bound_names, canonical, dotted_text
 
-_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
-
 
 @dataclass(eq=False)
 class CallSite:

@@ -33,10 +33,13 @@ from pathlib import Path
 from bncheck.findings import Finding
 from bncheck.lint.aliases import ImportMap
 from bncheck.lint.bindings import Bindings
-from bncheck.lint.engine import decode_source
+from bncheck.lint.engine import _load_rules, decode_source
 from bncheck.lint.lines import LineIndex, line_ending, split_lines
+from bncheck.lint.rulebase import LINT_RULES
 
-FIXABLE = ("BN001", "BN003")
+_load_rules()
+# the codes whose rule declares ``fixable = True`` in its own file; each has its rewrite in FIXERS
+FIXABLE = tuple(code for code, rule in LINT_RULES.items() if rule.fixable)
 
 _TRAIN_METHODS = ("minimize", "apply_gradients")
 _WRAPPABLE = (ast.Assign, ast.AnnAssign, ast.Expr, ast.Return, ast.AugAssign)
@@ -397,6 +400,13 @@ def _parse(text: str) -> ast.Module | None:
             return None
 
 
+# each fixable rule's rewrite: a list of edits, or why it cannot be made safely
+FIXERS = {
+    "BN001": _wrap,
+    "BN003": lambda facts, finding, wrapped: _replace_var_list(facts, finding),
+}
+
+
 def plan_text(source: str, findings: list[Finding]) -> TextFix:
     """The fixes of one text's fixable findings; the text unchanged when none can be made safely."""
     fixable = [finding for finding in findings if finding.code in FIXABLE]
@@ -413,10 +423,7 @@ def plan_text(source: str, findings: list[Finding]) -> TextFix:
     planned: list[tuple[Finding, list[Edit]]] = []
     unfixable: list[Unfixable] = []
     for finding in fixable:
-        if finding.code == "BN001":
-            outcome = _wrap(facts, finding, wrapped)
-        else:
-            outcome = _replace_var_list(facts, finding)
+        outcome = FIXERS[finding.code](facts, finding, wrapped)
         if isinstance(outcome, str):
             unfixable.append(Unfixable(finding, outcome))
         else:
