@@ -329,8 +329,14 @@ def main(argv: list[str] | None = None) -> int:
             "files": len(scored),
             "repositories": repos,
             "labels": {
-                label: {"tp": t.tp, "fp": t.fp, "fn": t.fn, "tn": t.tn,
-                        "precision": round(t.precision, 3), "recall": round(t.recall, 3)}
+                label: {
+                    "tp": t.tp,
+                    "fp": t.fp,
+                    "fn": t.fn,
+                    "tn": t.tn,
+                    "precision": round(t.precision, 3),
+                    "recall": round(t.recall, 3),
+                }
                 for label, t in tallies.items()
             },
             "per_file_differences": differences if args.per_file else None,

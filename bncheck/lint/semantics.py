@@ -335,43 +335,24 @@ def is_update_ops_key(node: ast.AST) -> bool:
     return isinstance(node, ast.Constant) and node.value == "update_ops"
 
 
-_UPDATE_WORD = re.compile(r"update|UPDATE", re.IGNORECASE)
+def runs_updates(context: FileContext, node: ast.AST) -> bool:
+    """The expression holds the BN update ops or runs after them (by what flows into it).
 
+    A value that cannot be followed (an attribute of an object built elsewhere) counts when its
+    spelling says updates (``model.update_ops``).
+    """
+    from bncheck.lint.values import value_flow
 
-def mentions_updates(context: FileContext, node: ast.AST, depth: int = 0) -> bool:
-    """The expression refers to update ops: UPDATE_OPS, a model's ``updates``, or a name that holds them."""
-    key = ("mentions_updates", id(node), depth)
-    cache = context.cache
-    if key not in cache:
-        cache[key] = _mentions_updates(context, node, depth)
-    return cache[key]
-
-
-def _mentions_updates(context: FileContext, node: ast.AST, depth: int) -> bool:
-    for sub in ast.walk(node):
-        if isinstance(sub, ast.Attribute) and _UPDATE_WORD.search(sub.attr):
-            return True
-        if isinstance(sub, ast.Constant) and isinstance(sub.value, str) and _UPDATE_WORD.search(sub.value):
-            return True
-        if isinstance(sub, ast.Name):
-            if _UPDATE_WORD.search(sub.id):
-                return True
-            if depth < 3:
-                for value in context.values_of(sub.id):
-                    if mentions_updates(context, value, depth + 1):
-                        return True
-    return False
+    return value_flow(context).may_hold_updates(node, value_flow(context).function_of(node))
 
 
 def under_update_dependencies(context: FileContext, call: CallSite) -> bool:
-    """The call sits inside ``with control_dependencies(<update ops>):``."""
+    """The call sits inside ``with control_dependencies(X):`` where X may hold the update ops."""
     if not call.withs:
         return False
-    for expr in call.withs:
-        if isinstance(expr, ast.Call) and (dotted_text(expr.func) or "").endswith("control_dependencies"):
-            if expr.args and mentions_updates(context, expr.args[0]):
-                return True
-    return False
+    from bncheck.lint.values import value_flow
+
+    return value_flow(context).under_dependencies(call)
 
 
 def constant_number(context: FileContext, node: object) -> float | None:

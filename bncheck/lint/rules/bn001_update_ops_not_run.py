@@ -8,51 +8,81 @@ from typing import Iterable
 from bncheck.findings import Severity
 from bncheck.lint.context import CallSite, FileContext
 from bncheck.lint.rulebase import Candidate, Condition, LintRule, lint_rule
-from bncheck.lint.semantics import mentions_updates, under_update_dependencies
+from bncheck.lint.aliases import dotted_text
+from bncheck.lint.semantics import runs_updates, under_update_dependencies
+from bncheck.lint.values import value_flow
 
 _TRAIN_METHODS = ("minimize", "apply_gradients")
 _CONTAINERS = (ast.Call, ast.List, ast.Tuple, ast.BinOp, ast.Set, ast.Dict, ast.Starred)
+_MAX_HOPS = 4  # assignments and returns followed from the train op to where it is fetched
 
 
-def _next_to_updates(context: FileContext, node: ast.AST) -> bool:
-    """``node`` sits in a call, list or sum next to update ops (tf.group, sess.run, [a] + b)."""
-    child = node
-    parent = context.parents.get(child)
+def _siblings(parent: ast.AST, child: ast.AST) -> list[ast.AST]:
+    """The other values next to ``child`` in a container (a call's arguments, not its callee)."""
+    if isinstance(parent, ast.Call):
+        values = list(parent.args) + [
+            keyword.value for keyword in parent.keywords if keyword.arg != "feed_dict"
+        ]
+    else:
+        values = [node for node in ast.iter_child_nodes(parent) if isinstance(node, ast.expr)]
+    return [value for value in values if value is not child]
+
+
+def _fetched_with_updates(context: FileContext, node: ast.AST, hops: int, seen: set[int]) -> bool:
+    """The value of ``node`` ends up next to the update ops: grouped, listed or fetched with them.
+
+    Follows the value up through its containers, then through the names it is assigned to
+    (``self.train_op = ...`` too) and through ``return`` to the callers of the function.
+    """
+    if id(node) in seen:
+        return False
+    seen.add(id(node))
+    parents = context.parents
+    child, parent = node, parents.get(node)
     while parent is not None and not isinstance(parent, ast.stmt):
+        if isinstance(parent, ast.keyword):
+            child, parent = parent, parents.get(parent)
+            continue
         if isinstance(parent, _CONTAINERS):
-            for sibling in ast.iter_child_nodes(parent):
-                if sibling is not child and mentions_updates(context, sibling):
-                    return True
-        child, parent = parent, context.parents.get(parent)
-    return False
-
-
-def _train_op_names(call: CallSite) -> list[str]:
-    statement = call.statement
-    targets: list[ast.AST] = []
-    if isinstance(statement, ast.Assign):
-        targets = statement.targets
-    elif isinstance(statement, ast.AnnAssign):
-        targets = [statement.target]
-    names = []
-    for target in targets:
-        for node in ast.walk(target):
-            if isinstance(node, (ast.Name, ast.Attribute)):
-                text = ast.unparse(node)
-                names.append(text)
+            inner = child.value if isinstance(child, ast.keyword) else child
+            if any(runs_updates(context, sibling) for sibling in _siblings(parent, inner)):
+                return True
+        child, parent = parent, parents.get(parent)
+    if hops >= _MAX_HOPS or parent is None:
+        return False
+    if isinstance(parent, (ast.Assign, ast.AnnAssign)) and child is parent.value:
+        targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+        for target in targets:
+            for name_node in ast.walk(target):
+                text = dotted_text(name_node) if isinstance(name_node, (ast.Name, ast.Attribute)) else None
+                if text is None:
+                    continue
+                for load in context.loads.get(text, ()):
+                    if _fetched_with_updates(context, load, hops + 1, seen):
+                        return True
                 break
-    return names
+    elif isinstance(parent, ast.Return):
+        function = value_flow(context).function_of(parent)
+        if function is not None:
+            for call in context.calls:
+                func = call.node.func
+                called = (
+                    func.id
+                    if isinstance(func, ast.Name)
+                    else (
+                        func.attr
+                        if isinstance(func, ast.Attribute) and dotted_text(func.value) in ("self", "cls")
+                        else None
+                    )
+                )
+                if called == function.name and _fetched_with_updates(context, call.node, hops + 1, seen):
+                    return True
+    return False
 
 
 def updates_run_otherwise(context: FileContext, call: CallSite) -> bool:
     """The updates run by another route: grouped with or fetched next to the train op."""
-    if _next_to_updates(context, call.node):
-        return True
-    for name in _train_op_names(call):
-        for load in context.loads.get(name, ()):
-            if _next_to_updates(context, load):
-                return True
-    return False
+    return _fetched_with_updates(context, call.node, 0, set())
 
 
 @lint_rule

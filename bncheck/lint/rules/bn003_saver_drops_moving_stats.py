@@ -2,54 +2,17 @@
 
 from __future__ import annotations
 
-import ast
 from typing import Iterable
 
 from bncheck.findings import Severity
 from bncheck.lint.context import FileContext
 from bncheck.lint.rulebase import Candidate, Condition, LintRule, lint_rule
-
-_TRAINABLE = ("tf.trainable_variables", "slim.get_trainable_variables", "tf.global_variables_trainable")
-
-
-def _is_trainable_only(context: FileContext, node: ast.AST | None, depth: int = 0) -> bool:
-    if node is None or depth > 4:
-        return False
-    if isinstance(node, ast.Call):
-        name = context.imports.resolve(node.func)
-        if name in _TRAINABLE:
-            return True
-        method = node.func.attr if isinstance(node.func, ast.Attribute) else None
-        if method in ("get_collection", "get_collection_ref") and node.args:
-            key = node.args[0]
-            return (isinstance(key, ast.Attribute) and key.attr == "TRAINABLE_VARIABLES") or (
-                isinstance(key, ast.Constant) and key.value == "trainable_variables"
-            )
-        if isinstance(node.func, ast.Name) and node.func.id in ("list", "sorted") and node.args:
-            return _is_trainable_only(context, node.args[0], depth + 1)
-        return False
-    if isinstance(node, (ast.ListComp, ast.GeneratorExp, ast.SetComp, ast.DictComp)):
-        return all(_is_trainable_only(context, generator.iter, depth + 1) for generator in node.generators)
-    if isinstance(node, ast.Name):
-        values = context.values_of(node.id)
-        if not values or not all(_is_trainable_only(context, value, depth + 1) for value in values):
-            return False
-        return not _extended(context, node.id)
-    return False
+from bncheck.lint.values import Holds, value_flow
 
 
-def _extended(context: FileContext, name: str) -> bool:
-    """``name.append(...)``, ``name.extend(...)``, ``name += ...`` or ``name + ...`` anywhere in the file."""
-    for load in context.loads.get(name, ()):
-        parent = context.parents.get(load)
-        if isinstance(parent, ast.Attribute) and parent.attr in ("append", "extend", "insert", "update"):
-            return True
-        if isinstance(parent, ast.BinOp):
-            return True
-    return any(
-        isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name) and node.target.id == name
-        for node in ast.walk(context.tree)
-    )
+def drops_moving_stats(holds: Holds) -> bool:
+    """A var_list that holds trainable variables and nothing that could be a moving statistic."""
+    return bool(holds & Holds.TRAINABLE) and not holds & (Holds.ALL_VARIABLES | Holds.UNKNOWN | Holds.UPDATES)
 
 
 @lint_rule
@@ -104,7 +67,7 @@ class SaverDropsMovingStats(LintRule):
             var_list = call.keyword("var_list")
             if var_list is None and call.node.args:
                 var_list = call.node.args[0]
-            if not _is_trainable_only(context, var_list):
+            if var_list is None or not drops_moving_stats(value_flow(context).holds(var_list, call.function)):
                 continue
             finding = self.finding(
                 context,
