@@ -106,6 +106,7 @@ class ValueFlow:
         self._mutations: dict[str, list[tuple[ast.expr, ast.AST | None]]] | None = None
         self._calls_by_name: dict[str, list[CallSite]] | None = None
         self._function_of: dict[int, ast.AST | None] | None = None
+        self._added: dict[str, list[tuple[ast.expr, ast.AST | None]]] | None = None
 
     # ---- entry points
 
@@ -433,7 +434,7 @@ class ValueFlow:
             else Holds.NOTHING
         )
         if method in ("get_collection", "get_collection_ref") and node.args:
-            return self._collection(node.args[0]) | after
+            return self._collection(node.args[0], depth) | after
         if name in _TRAINABLE_CALLS or (name is None and method == "trainable_variables"):
             return Holds.TRAINABLE
         if name in _ALL_VARIABLE_CALLS or method in _ALL_VARIABLE_METHODS:
@@ -506,18 +507,54 @@ class ValueFlow:
             return value | after
         return Holds.UNKNOWN | after
 
-    def _collection(self, key: ast.AST) -> Holds:
-        text = None
-        if isinstance(key, ast.Attribute):
-            text = key.attr
-        elif isinstance(key, ast.Name):
-            text = key.id
-        elif isinstance(key, ast.Constant) and isinstance(key.value, str):
-            text = key.value
+    def _collection(self, key: ast.AST, depth: int = 0) -> Holds:
+        text = collection_key(key)
         if text is None:
             return Holds.UNKNOWN
-        # a collection of the program's own may hold anything (`tf.add_to_collection('bn', moving_mean)`)
-        return _COLLECTIONS.get(text, Holds.UNKNOWN)
+        known = _COLLECTIONS.get(text)
+        added = self.added_to_collection(text)
+        value = Holds.NOTHING
+        for node, function in added:
+            value |= self._eval(node, function, depth)
+        if known is not None:
+            return known | value
+        # a collection of the program's own holds what the file adds to it; if it adds nothing
+        # here, another module does, and it may hold anything (`add_to_collection('bn', moving_mean)`)
+        return value if added else Holds.UNKNOWN
+
+    def added_to_collection(self, key: str) -> list[tuple[ast.expr, ast.AST | None]]:
+        """The values the file adds to the collection ``key`` (``tf.add_to_collection(key, value)``)."""
+        if self._added is None:
+            self._added = {}
+            for call in self.context.calls:
+                if call.method in ("add_to_collection", "add_to_collections") and len(call.node.args) >= 2:
+                    keys = call.node.args[0]
+                    for element in keys.elts if isinstance(keys, (ast.List, ast.Tuple)) else [keys]:
+                        text = collection_key(element)
+                        if text is not None:
+                            self._added.setdefault(text, []).append((call.node.args[1], call.function))
+        return self._added.get(key, [])
+
+    def collection_reads(self, key: str) -> list[ast.Call]:
+        """The ``get_collection(key)`` calls of the file."""
+        return [
+            call.node
+            for call in self.context.calls
+            if call.method in ("get_collection", "get_collection_ref")
+            and call.node.args
+            and collection_key(call.node.args[0]) == key
+        ]
+
+
+def collection_key(key: ast.AST) -> str | None:
+    """``UPDATE_OPS`` for ``tf.GraphKeys.UPDATE_OPS``, the string for ``'train_op'``; else None."""
+    if isinstance(key, ast.Attribute):
+        return key.attr
+    if isinstance(key, ast.Name):
+        return key.id
+    if isinstance(key, ast.Constant) and isinstance(key.value, str):
+        return key.value
+    return None
 
 
 def _keyword(node: ast.Call, name: str) -> ast.expr | None:

@@ -10,7 +10,7 @@ from bncheck.lint.context import CallSite, FileContext
 from bncheck.lint.rulebase import Candidate, Condition, LintRule, lint_rule
 from bncheck.lint.aliases import dotted_text
 from bncheck.lint.semantics import runs_updates, under_update_dependencies
-from bncheck.lint.values import value_flow
+from bncheck.lint.values import collection_key, value_flow
 
 _TRAIN_METHODS = ("minimize", "apply_gradients")
 _CONTAINERS = (ast.Call, ast.List, ast.Tuple, ast.BinOp, ast.Set, ast.Dict, ast.Starred)
@@ -39,6 +39,7 @@ def _fetched_with_updates(context: FileContext, node: ast.AST, hops: int, seen: 
     seen.add(id(node))
     parents = context.parents
     child, parent = node, parents.get(node)
+    flow = value_flow(context)
     while parent is not None and not isinstance(parent, ast.stmt):
         if isinstance(parent, ast.keyword):
             child, parent = parent, parents.get(parent)
@@ -47,6 +48,21 @@ def _fetched_with_updates(context: FileContext, node: ast.AST, hops: int, seen: 
             inner = child.value if isinstance(child, ast.keyword) else child
             if any(runs_updates(context, sibling) for sibling in _siblings(parent, inner)):
                 return True
+            if (
+                isinstance(parent, ast.Call)
+                and (dotted_text(parent.func) or "").endswith("add_to_collection")
+                and len(parent.args) >= 2
+                and parent.args[1] is inner
+                and hops < _MAX_HOPS
+            ):
+                # `tf.add_to_collection('train_op', train_op)` ... `tf.get_collection('train_op')[0]`
+                key = collection_key(parent.args[0])
+                for read in flow.collection_reads(key) if key else ():
+                    if _fetched_with_updates(context, read, hops + 1, seen):
+                        return True
+        if isinstance(parent, ast.withitem) and _body_runs_after_updates(context, parent):
+            # `with control_dependencies([train_op]):` inside `with control_dependencies(update_ops):`
+            return True
         child, parent = parent, parents.get(parent)
     if hops >= _MAX_HOPS or parent is None:
         return False
@@ -78,6 +94,16 @@ def _fetched_with_updates(context: FileContext, node: ast.AST, hops: int, seen: 
                 if called == function.name and _fetched_with_updates(context, call.node, hops + 1, seen):
                     return True
     return False
+
+
+def _body_runs_after_updates(context: FileContext, item: ast.withitem) -> bool:
+    """Ops built in the body of ``with control_dependencies([train_op]):`` also wait for the updates."""
+    flow = value_flow(context)
+    return any(
+        flow.under_dependencies(call)
+        for call in context.calls
+        if call.withs and any(expr is item.context_expr for expr in call.withs)
+    )
 
 
 def updates_run_otherwise(context: FileContext, call: CallSite) -> bool:
