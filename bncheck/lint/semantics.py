@@ -360,6 +360,15 @@ def constant_number(context: FileContext, node: object) -> float | None:
     if not isinstance(node, ast.expr):
         return None
     node = resolve_value(context, node)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.Div)):
+        left, right = constant_number(context, node.left), constant_number(context, node.right)
+        if left is None or right is None or (isinstance(node.op, ast.Div) and right == 0):
+            return None
+        if isinstance(node.op, ast.Add):
+            return left + right
+        if isinstance(node.op, ast.Sub):
+            return left - right
+        return left * right if isinstance(node.op, ast.Mult) else left / right
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
         inner = constant_number(context, node.operand)
         if inner is None:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import ast
 from typing import Iterable
 
 from bncheck.findings import Severity
-from bncheck.lint.context import FileContext
+from bncheck.lint.context import CallSite, FileContext
 from bncheck.lint.rulebase import Candidate, LintRule, lint_rule
 from bncheck.lint.semantics import (
     SLIM_BN,
+    _lists_op,
     bn_producers,
     constant_number,
     is_keras_bn,
@@ -53,15 +55,22 @@ class BadMomentum(LintRule):
     )
 
     def check(self, context: FileContext) -> Iterable[Candidate]:
-        sites = list(bn_producers(context)) + [call for call in context.calls if is_keras_bn(call)]
-        for call in sites:
-            if is_nets_arg_scope(call):
+        scopes = _bn_arg_scopes(context)
+        from_scope = {id(value) for _, value in scopes}
+        sites = [(call, None) for call in bn_producers(context)]
+        sites += [(call, None) for call in context.calls if is_keras_bn(call)]
+        for call, value in sites + scopes:
+            if value is not None:
+                key = "decay"
+            elif is_nets_arg_scope(call):
                 key, value = "batch_norm_decay", call.keyword("batch_norm_decay")
             elif call.qualname in SLIM_BN or call.keyword("normalizer_fn") is not None:
                 key, value = "decay", setting(context, call, "decay")
             else:
                 key, value = "momentum", setting(context, call, "momentum")
-            number = constant_number(context, value)
+            if id(value) in from_scope and (call, value) not in scopes:
+                continue  # reported once, at the arg_scope that sets it
+            number = _number(context, value, call.function)
             if number is None:
                 continue
             if number == 1:
@@ -73,6 +82,13 @@ class BadMomentum(LintRule):
             elif number < 0 or number > 1:
                 message = f"BN {key}={number:g} is outside [0, 1]; the moving statistics diverge"
                 severity = Severity.ERROR
+            elif number < SMALL_DECAY:
+                message = (
+                    f"BN {key}={number:g} keeps only {number:.0%} of the moving average per step, so the "
+                    "statistics used at inference are about the last batch; TensorFlow's decay is 1 minus "
+                    f"PyTorch's momentum ({key}={1 - number:g} is what `momentum={number:g}` means there)"
+                )
+                severity = Severity.WARNING
             else:
                 continue
             yield Candidate(
@@ -80,3 +96,45 @@ class BadMomentum(LintRule):
                     context, call, message, severity=severity, fix=f"use a {key} in (0, 1), e.g. 0.99"
                 )
             )
+
+
+# below this a decay keeps almost nothing of the average: the PyTorch convention (momentum=0.1) in TF code
+SMALL_DECAY = 0.5
+
+
+def _bn_arg_scopes(context: FileContext) -> list[tuple[CallSite, ast.expr]]:
+    """``arg_scope([slim.batch_norm, ...], decay=...)`` calls and the decay they set."""
+    scopes = []
+    for call in context.calls:
+        if (
+            (call.method or "").endswith("arg_scope")
+            and call.node.args
+            and _lists_op(context, call.node, SLIM_BN)
+        ):
+            value = call.keyword("decay")
+            if value is not None:
+                scopes.append((call, value))
+    return scopes
+
+
+def _number(context: FileContext, value: object, function: ast.AST | None) -> float | None:
+    """A constant decay, also through a parameter's default that no call site of the file overrides."""
+    number = constant_number(context, value)
+    if number is not None or not isinstance(value, ast.Name) or function is None:
+        return number
+    if value.id in context.assignments or isinstance(function, ast.Lambda):
+        return None
+    args = function.args
+    positional = list(args.posonlyargs) + list(args.args)
+    defaults = dict(zip([a.arg for a in positional[len(positional) - len(args.defaults) :]], args.defaults))
+    defaults.update({a.arg: d for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None})
+    default = defaults.get(value.id)
+    if default is None:
+        return None
+    index = [a.arg for a in positional].index(value.id) if value.id in [a.arg for a in positional] else -1
+    for site in context.calls:
+        if site.method == function.name and (
+            site.keyword(value.id) is not None or site.has_star_kwargs or 0 <= index < len(site.node.args)
+        ):
+            return None  # a call site passes its own value
+    return constant_number(context, default)
