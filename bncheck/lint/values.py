@@ -32,6 +32,9 @@ class Holds(enum.Flag):
     ALL_VARIABLES = enum.auto()  # global/model variables, the moving statistics among them
     TRAIN_OP = enum.auto()  # an optimizer step (minimize, apply_gradients, create_train_op)
     OTHER = enum.auto()  # a known value with none of the above (a tensor, a literal, global_step)
+    PLACEHOLDER = enum.auto()  # a fed tensor (tf.placeholder, placeholder_with_default): a switch
+    TRUE = enum.auto()  # the Python constant True
+    FALSE = enum.auto()  # the Python constant False
     UNKNOWN = enum.auto()  # may be anything
 
 
@@ -174,6 +177,10 @@ class ValueFlow:
     def _compute(self, node: ast.AST, function: ast.AST | None, depth: int) -> Holds:
         kind = type(node)
         if kind is ast.Constant:
+            if node.value is True:
+                return Holds.TRUE
+            if node.value is False:
+                return Holds.FALSE
             return Holds.OTHER
         if kind is ast.Name:
             return self._name(node.id, function, depth)
@@ -435,6 +442,8 @@ class ValueFlow:
         )
         if method in ("get_collection", "get_collection_ref") and node.args:
             return self._collection(node.args[0], depth) | after
+        if name in ("tf.placeholder", "tf.placeholder_with_default"):
+            return Holds.PLACEHOLDER
         if name in _TRAINABLE_CALLS or (name is None and method == "trainable_variables"):
             return Holds.TRAINABLE
         if name in _ALL_VARIABLE_CALLS or method in _ALL_VARIABLE_METHODS:

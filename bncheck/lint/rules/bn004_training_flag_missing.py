@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import ast
 from typing import Iterable
 
 from bncheck.findings import Severity
+from bncheck.lint.aliases import dotted_text
 from bncheck.lint.context import FileContext
 from bncheck.lint.rulebase import Candidate, LintRule, lint_rule
+from bncheck.lint import flags
+from bncheck.lint.rulebase import Condition
 from bncheck.lint.semantics import (
+    NN_BN,
     SLIM_BN,
+    TFLAYERS_BN,
     _keywords_with_spreads,
     _lists_op,
     bn_producers,
@@ -36,6 +42,24 @@ def _file_sets_is_training(context: FileContext) -> bool:
                     result = True
         context.cache["sets_is_training"] = result
     return context.cache["sets_is_training"]
+
+
+def _normalizer_family(context: FileContext, call) -> str | None:
+    """``"tf.layers"`` for ``normalizer_fn=tf.layers.batch_normalization``, ``"slim"`` for slim's; else None."""
+    value = call.keyword("normalizer_fn")
+    if value is None:
+        return None
+    return "tf.layers" if context.imports.resolve(value) in TFLAYERS_BN else "slim"
+
+
+def _tests_training_flag(test: ast.expr) -> bool:
+    """``if is_training:`` or ``if FLAGS.enable_bn and is_train:`` (a flag tested as true)."""
+    parts = test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) else [test]
+    for part in parts:
+        text = dotted_text(part) if isinstance(part, (ast.Name, ast.Attribute)) else None
+        if text is not None and flags.FLAG_NAME.search(text.rsplit(".", 1)[-1]) and "mode" not in text.lower():
+            return True
+    return False
 
 
 @lint_rule
@@ -84,7 +108,10 @@ class TrainingFlagMissing(LintRule):
         for call in bn_producers(context):
             if is_nets_arg_scope(call) or call.qualname == "tf.layers.BatchNormalization":
                 continue  # nets take is_training themselves; the class gets `training` when applied
-            if call.qualname == "tf.layers.batch_normalization":
+            if (
+                call.qualname == "tf.layers.batch_normalization"
+                or _normalizer_family(context, call) == "tf.layers"
+            ):
                 if setting(context, call, "training") is None:
                     yield Candidate(
                         self.finding(
@@ -105,5 +132,60 @@ class TrainingFlagMissing(LintRule):
                         "slim/contrib batch_norm without `is_training=`: it stays in training mode at test "
                         "time",
                         fix="pass `is_training=is_training` (or set it in an arg_scope)",
+                    )
+                )
+        yield from self._switches(context)
+        yield from self._bn_only_when_training(context)
+
+    def _switches(self, context: FileContext) -> Iterable[Candidate]:
+        for switch in flags.switches(context):
+            if switch.dead:
+                finding = self.finding(
+                    context,
+                    None,
+                    f"`{switch.name}` is fed but never reaches a BN layer (nothing reads it but the feeds): "
+                    "the BN layers keep the mode they were built with for training and evaluation alike",
+                    fix=f"pass `{switch.name}` to the model as its training flag",
+                    node=switch.created,
+                )
+                yield Candidate(finding, (Condition("reach_any_bn"),))
+            elif flags.fed_only_false(context, switch):
+                finding = self.finding(
+                    context,
+                    None,
+                    f"`{switch.name}` is only ever fed False: the BN layers it drives never run in training "
+                    "mode, so their moving statistics keep their initial 0 and 1",
+                    fix=f"feed `{switch.name}: True` in the training step",
+                    node=switch.feeds[0],
+                )
+                yield Candidate(finding, (Condition("reach_any_bn"),))
+
+    def _bn_only_when_training(self, context: FileContext) -> Iterable[Candidate]:
+        """``if is_training: x = batch_norm(x)`` with no BN otherwise: the inference graph has no BN."""
+        sites = [call for call in bn_producers(context) if call.ifs] + [
+            call for call in context.calls_named(*NN_BN) if call.ifs
+        ]
+        reported: set[int] = set()
+        for call in sites:
+            for test, in_else in call.ifs:
+                if in_else or id(test) in reported or not _tests_training_flag(test.test):
+                    continue
+                scope = call.function
+                others = [
+                    other
+                    for other in bn_producers(context) + context.calls_named(*NN_BN)
+                    if other.function is scope and not any(t is test and not e for t, e in other.ifs)
+                ]
+                if others:
+                    continue
+                reported.add(id(test))
+                yield Candidate(
+                    self.finding(
+                        context,
+                        None,
+                        "BN is built only when training: the evaluation and inference graphs built by this code "
+                        "have no BN at all, so the network they run is not the one that was trained",
+                        fix="build the BN layer in both modes and pass the flag to it (`training=is_training`)",
+                        node=test,
                     )
                 )
