@@ -45,7 +45,7 @@ def _file_sets_is_training(context: FileContext) -> bool:
 
 
 def _normalizer_family(context: FileContext, call) -> str | None:
-    """``"tf.layers"`` for ``normalizer_fn=tf.layers.batch_normalization``, ``"slim"`` for slim's; else None."""
+    """``"tf.layers"`` for ``normalizer_fn=tf.layers.batch_normalization``, else ``"slim"``; None without one."""
     value = call.keyword("normalizer_fn")
     if value is None:
         return None
@@ -57,7 +57,8 @@ def _tests_training_flag(test: ast.expr) -> bool:
     parts = test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) else [test]
     for part in parts:
         text = dotted_text(part) if isinstance(part, (ast.Name, ast.Attribute)) else None
-        if text is not None and flags.FLAG_NAME.search(text.rsplit(".", 1)[-1]) and "mode" not in text.lower():
+        last = text.rsplit(".", 1)[-1] if text is not None else ""
+        if flags.FLAG_NAME.search(last) and "mode" not in last.lower():
             return True
     return False
 
@@ -183,9 +184,9 @@ class TrainingFlagMissing(LintRule):
                     self.finding(
                         context,
                         None,
-                        "BN is built only when training: the evaluation and inference graphs built by this code "
-                        "have no BN at all, so the network they run is not the one that was trained",
-                        fix="build the BN layer in both modes and pass the flag to it (`training=is_training`)",
+                        "BN is built only when training: the evaluation and inference graphs built by this "
+                        "code have no BN at all, so the network they run is not the one that was trained",
+                        fix="build the BN layer in both modes and pass it the flag (`training=is_training`)",
                         node=test,
                     )
                 )
