@@ -29,6 +29,7 @@ from bncheck.lint import prefilter
 from bncheck.lint.api import lint_paths
 from bncheck.lint.config import LintConfig
 from bncheck.lint.fixes import fix_text
+from bncheck.lint.parse import parse_python2
 from tests.helpers_cli import run_cli
 
 CORPUS_DIR = Path(__file__).parent / "lint_corpus"
@@ -66,14 +67,20 @@ SETTINGS = {
 
 
 def _parses(data: bytes) -> bool:
-    """Whether Python would run this file: its PEP 263 / BOM decoding, then the parser.
+    """Whether Python 3 or 2 would run this file: its PEP 263 / BOM decoding, then the parser.
 
     (``ast.parse`` of raw bytes is laxer: it accepts a non-UTF-8 comment that
     ``python file.py`` rejects.)
     """
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-        ast.parse(data.decode(encoding))
+        source = data.decode(encoding)
+        try:
+            ast.parse(source)
+        except SyntaxError:
+            # a Python 2 file is analysed too (tests/test_lint_python2.py checks that grammar)
+            if parse_python2(source, "mutated.py") is None:
+                raise
     except (
         SyntaxError,
         ValueError,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bncheck.findings import Finding
 from bncheck.lint.config import LintConfig, discover_config
-from bncheck.lint.engine import analyze_all, analyze_source, collect_files, options_for, resolve
+from bncheck.lint.engine import analyze_project, analyze_source, collect_files, options_for, resolve
 
 __all__ = ["LintConfig", "LintResult", "lint_paths", "lint_source"]
 
@@ -27,7 +27,8 @@ class LintResult:
 
 
 def lint_paths(paths: list[Path], config: LintConfig | None = None) -> LintResult:
-    """Lint files and folders as one project (cross-file facts flow between them).
+    """Lint files and folders as one project (cross-file facts flow between them, and from the
+    other files of their project roots, which are read but not reported).
 
     ``config=None`` reads the nearest ``pyproject.toml [tool.bncheck]`` / ``setup.cfg [bncheck]``.
     Raises ``InputError`` for a path that does not exist.
@@ -36,9 +37,11 @@ def lint_paths(paths: list[Path], config: LintConfig | None = None) -> LintResul
     if config is None:
         config = discover_config(paths)
     files = [str(path) for path in collect_files(paths, config)]
-    results = analyze_all(files, options_for(config), config.jobs)
-    findings = resolve(results, config)
-    return LintResult(findings=findings, files=len(files), parsed=sum(result.parsed for result in results))
+    # the rest of each file's project is read too, for what the files import or share with it
+    results, roots = analyze_project(paths, files, options_for(config), config)
+    findings = resolve(results, config, roots)
+    parsed = sum(result.parsed for result in results if result.reported)
+    return LintResult(findings=findings, files=len(files), parsed=parsed)
 
 
 def lint_source(source: str, path: str = "<string>", config: LintConfig | None = None) -> list[Finding]:

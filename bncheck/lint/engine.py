@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import fnmatch
 import gc
 import io
@@ -10,7 +9,6 @@ import os
 import re
 import stat
 import tokenize
-import warnings
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +19,8 @@ from bncheck.lint import prefilter
 from bncheck.lint.config import LintConfig
 from bncheck.lint.context import build_context
 from bncheck.lint.noqa import noqa_lines, suppressed
-from bncheck.lint.project import FileSummary, Project
+from bncheck.lint.parse import Parsed, parse_source
+from bncheck.lint.project import FileSummary, Project, project_root
 from bncheck.lint.rulebase import LINT_RULES, Candidate
 
 
@@ -33,6 +32,8 @@ class FileResult:
     summary: FileSummary
     candidates: tuple[Candidate, ...] = ()
     parsed: bool = False
+    python2: bool = False  # parsed by the Python 2 grammar (bncheck.lint.parse)
+    reported: bool = True  # False: a project file read only for what the reported files import or share
 
 
 def _load_rules() -> None:
@@ -59,14 +60,6 @@ def _syntax_finding(path: str, message: str, line: int | None = 1, column: int |
     )
 
 
-def _parse(source: str, path: str) -> ast.Module:
-    # the compiler warns about the user's code (invalid escape sequences, `is` with a literal):
-    # that is not bncheck's to report, and it must not reach the user's terminal or CI log
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return ast.parse(source, filename=path)
-
-
 def analyze_source(path: str, data: bytes, options: dict) -> FileResult:
     """Analyse one file's bytes: candidates of every enabled rule, and the file's project summary."""
     imports = prefilter.scan_imports(data)
@@ -78,17 +71,17 @@ def analyze_source(path: str, data: bytes, options: dict) -> FileResult:
     if not relevant:
         try:
             source = decode_source(data)
-            tree = _parse(source, path)
+            parsed = parse_source(source, path)
         except (UnicodeDecodeError, SyntaxError, LookupError, ValueError, RecursionError, MemoryError):
             return FileResult(path, FileSummary(path, imports), parsed=True)
-        return _analyze_tree(path, source, tree, imports, options)
+        return _analyze_tree(path, source, parsed, imports, options)
     try:
         source = decode_source(data)
     except (UnicodeDecodeError, SyntaxError, LookupError) as error:
         finding = _syntax_finding(path, f"cannot decode the file: {error}")
         return FileResult(path, FileSummary(path, imports), (Candidate(finding),))
     try:
-        tree = _parse(source, path)
+        parsed = parse_source(source, path)
     except SyntaxError as error:
         finding = _syntax_finding(path, f"syntax error: {error.msg}", error.lineno, error.offset)
         return FileResult(path, FileSummary(path, imports), (Candidate(finding),))
@@ -96,25 +89,25 @@ def analyze_source(path: str, data: bytes, options: dict) -> FileResult:
         finding = _syntax_finding(path, f"cannot parse the file: {type(error).__name__}: {error}")
         return FileResult(path, FileSummary(path, imports), (Candidate(finding),))
     try:
-        return _analyze_tree(path, source, tree, imports, options)
+        return _analyze_tree(path, source, parsed, imports, options)
     except RecursionError:
         finding = _syntax_finding(path, "the file is nested too deeply to analyse")
         return FileResult(path, FileSummary(path, imports), (Candidate(finding),))
 
 
-def _analyze_tree(path: str, source: str, tree: ast.Module, imports, options: dict) -> FileResult:
+def _analyze_tree(path: str, source: str, parsed: Parsed, imports, options: dict) -> FileResult:
     from bncheck.lint import semantics
     from bncheck.lint.rules.bn011_keras_bn_update_ops import runs_layer_updates
 
     _load_rules()
-    context = build_context(path, source, tree, options)
+    context = build_context(path, source, parsed.tree, options)
     enabled = options.get("enabled")
     candidates: list[Candidate] = []
-    for code, rule in LINT_RULES.items():
+    for code, rule in LINT_RULES.items() if not options.get("summary_only") else ():
         if enabled is not None and code not in enabled:
             continue
         candidates.extend(rule.check(context))
-    noqa = noqa_lines(source)
+    noqa = noqa_lines(source) if candidates else None
     if noqa:
         candidates = [c for c in candidates if not suppressed(c.finding.code, c.finding.location.line, noqa)]
     wrapped = (
@@ -140,7 +133,7 @@ def _analyze_tree(path: str, source: str, tree: ast.Module, imports, options: di
         keras_bn_factories=frozenset(semantics.bn_factories(context)),
         wrapped_functions=wrapped,
     )
-    return FileResult(path, summary, tuple(candidates), parsed=True)
+    return FileResult(path, summary, tuple(candidates), parsed=True, python2=parsed.python2)
 
 
 def analyze_file(path: str, options: dict) -> FileResult:
@@ -277,11 +270,80 @@ def _analyze_one(arguments: tuple[str, dict]) -> FileResult:
     return analyze_file(*arguments)
 
 
-def resolve(results: list[FileResult], config: LintConfig) -> list[Finding]:
-    """Keep the candidates whose project conditions hold and whose codes are enabled; sorted, unique."""
-    project = Project([result.summary for result in results])
+# a project root bigger than this is not walked further for context (a home folder with a .git)
+MAX_CONTEXT_FILES = 20_000
+
+
+def analyze_project(
+    paths: list[Path], files: list[str], options: dict, config: LintConfig
+) -> tuple[list[FileResult], tuple[str, ...]]:
+    """Analyse ``files`` (the reported ones) and what they need from the rest of their projects.
+
+    As a type checker does, the project root of every path is found (``project.project_root``)
+    and its other Python files are read too, so that ``bncheck lint train.py`` sees the BN layers
+    of an unchanged ``model.py``: every file's imports (from its bytes), then a summary of each
+    file that can change a fact about a reported file (``Project.neighbourhood``).  Returns the
+    results (the others with ``reported=False`` and no candidates) and the project roots.
+    """
+    roots = tuple(dict.fromkeys(str(project_root(path)) for path in paths))
+    results = analyze_all(files, options, config.jobs)
+    reported = {os.path.abspath(path) for path in files}
+    given_folders = [os.path.join(os.path.abspath(path), "") for path in paths if os.path.isdir(path)]
+    others: list[str] = []
+    for root in roots:
+        if any(os.path.join(root, "").startswith(folder) for folder in given_folders):
+            continue  # walked already: the root is a given folder or inside one
+        for path in _context_files(Path(root), config):
+            key = os.path.abspath(path)
+            if key not in reported:
+                reported.add(key)  # once, even where two roots overlap
+                others.append(str(path))
+            if len(others) >= MAX_CONTEXT_FILES:
+                break
+    if not others:
+        return results, roots
+    imports: dict[str, tuple] = {}
+    for path in others:
+        try:
+            imports[path] = prefilter.scan_imports(Path(path).read_bytes())
+        except OSError:
+            continue  # gone or unreadable: it is not part of the project any more
+    project = Project(
+        [result.summary for result in results] + [FileSummary(path, imp) for path, imp in imports.items()],
+        roots,
+    )
+    needed = project.neighbourhood(files)
+    context_options = {**options, "summary_only": True}
+    wanted = [path for path in imports if os.path.abspath(path) in needed]
+    summaries = {
+        result.path: result for result in analyze_all(wanted, context_options, config.jobs if wanted else 1)
+    }
+    for path, found in imports.items():
+        result = summaries.get(path)
+        results.append(
+            FileResult(path, result.summary if result else FileSummary(path, found), reported=False)
+        )
+    return results, roots
+
+
+def _context_files(root: Path, config: LintConfig) -> list[Path]:
+    """The Python files of a project root, as ``bncheck lint ROOT`` would find them."""
+    try:
+        return collect_files([root], config)
+    except (InputError, OSError):
+        return []  # the root went away or cannot be read: lint what was given
+
+
+def resolve(results: list[FileResult], config: LintConfig, roots: tuple[str, ...] = ()) -> list[Finding]:
+    """Keep the candidates whose project conditions hold and whose codes are enabled; sorted, unique.
+
+    Only the ``reported`` results' candidates are kept; the others are there for their summaries.
+    """
+    project = Project([result.summary for result in results], roots)
     findings: dict[tuple, Finding] = {}
     for result in results:
+        if not result.reported:
+            continue
         for candidate in result.candidates:
             finding = candidate.finding
             if finding.code == "BN000":

@@ -1,11 +1,15 @@
-"""Cross-file facts: which files import which, and the conditions that candidates wait on."""
+"""The project model: where its root is, which file imports which (resolved as Python does), its facts."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING, Callable
 
-from bncheck.lint.rulebase import Candidate, Condition
+if TYPE_CHECKING:
+    from bncheck.lint.rulebase import Candidate
 
 
 @dataclass(frozen=True)
@@ -22,32 +26,80 @@ class FileSummary:
     wrapped_functions: frozenset[str] = frozenset()  # functions called under a control dependency on updates
 
 
-def _module_names(path: Path) -> list[str]:
-    parts = list(path.with_suffix("").parts)
-    if parts and parts[-1] == "__init__":
-        parts = parts[:-1]
-    parts = [part for part in parts if part not in ("/", "\\") and not part.endswith(":")]
-    return [".".join(parts[index:]) for index in range(len(parts)) if parts[index:]]
-
-
 MAX_HOPS = 3  # how many imports apart a train op and the BN it needs may be
+
+# a folder holding one of these is a project's root (where `bncheck lint .` would be run)
+ROOT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
+# above these, folders belong to an environment, not to a project
+_ENVIRONMENT_FOLDERS = ("site-packages", "dist-packages")
+
+
+def project_root(path: Path) -> Path:
+    """The root of the project ``path`` belongs to, as an absolute path.
+
+    The nearest folder with a pyproject.toml, setup.cfg, setup.py or .git (not searched above an
+    installed package's site-packages); without one, the outermost package folder around the
+    file (folders with ``__init__.py``), else the file's own folder.
+    """
+    start = Path(os.path.abspath(path))
+    if not start.is_dir():
+        start = start.parent
+    for folder in (start, *start.parents):
+        if folder.name in _ENVIRONMENT_FOLDERS:
+            break
+        if any(os.path.exists(folder / marker) for marker in ROOT_MARKERS):
+            return folder
+    top = start
+    while (top / "__init__.py").is_file() and (top.parent / "__init__.py").is_file():
+        top = top.parent
+    return top
+
+
+def _key(path: str) -> str:
+    return os.path.abspath(path)
 
 
 class Project:
-    """The files linted together, and the import graph between them."""
+    """The files of a project, the import graph between them (resolved as Python would), and its facts.
 
-    def __init__(self, summaries: list[FileSummary]) -> None:
-        self.summaries = {summary.path: summary for summary in summaries}
-        self._by_module: dict[str, list[str]] = {}
-        for path in self.summaries:
-            for name in _module_names(Path(path)):
-                self._by_module.setdefault(name, []).append(path)
+    Paths are keyed by their absolute spelling, so that a file named ``train.py`` on the command
+    line and the same file found under the project root are one file.
+    """
+
+    def __init__(self, summaries: list[FileSummary], roots: tuple[str, ...] = ()) -> None:
+        self.summaries = {_key(summary.path): summary for summary in summaries}
+        # folders that are on sys.path when the project runs (its root, and a src/ layout's src)
+        self.roots = tuple(
+            dict.fromkeys(
+                folder for root in roots for folder in (_key(root), os.path.join(_key(root), "src"))
+            )
+        )
+        self._search: dict[str, tuple[str, ...]] = {}
         self._edges: dict[str, set[str]] | None = None
         self._reverse: dict[str, set[str]] | None = None
-        self._reach_cache: dict[str, frozenset[str]] = {}
+        self._wrapped: dict[str, frozenset[str]] = {}
+
+    def _search_roots(self, importer: str) -> tuple[str, ...]:
+        """Where ``import m`` in ``importer`` finds ``m``, in order: the importer's own folder (a script's
+        folder is on sys.path; Python 2 also imported siblings implicitly), the folder above its
+        outermost package, then the project roots."""
+        folder = os.path.dirname(importer)
+        if folder not in self._search:
+            top = folder
+            while os.path.join(top, "__init__.py") in self.summaries and os.path.dirname(top) != top:
+                top = os.path.dirname(top)
+            self._search[folder] = tuple(dict.fromkeys((folder, top, *self.roots)))
+        return self._search[folder]
+
+    def _module_file(self, base: str) -> str | None:
+        for candidate in (base + ".py", os.path.join(base, "__init__.py")):
+            if candidate in self.summaries:
+                return candidate
+        return None
 
     def resolve_module(self, importer: str, module: str, name: str = "") -> list[str]:
         """Files of the project that ``from module import name`` in ``importer`` refers to."""
+        importer = _key(importer)
         if module.startswith("."):
             level = len(module) - len(module.lstrip("."))
             base = Path(importer).parent
@@ -62,9 +114,16 @@ class Project:
                 [folder / "__init__.py", folder.with_suffix(".py")] if rest else [folder / "__init__.py"]
             )
             return [str(path) for path in candidates if str(path) in self.summaries][:1]
-        if name and f"{module}.{name}" in self._by_module:
-            return self._by_module[f"{module}.{name}"]
-        return self._by_module.get(module, [])
+        parts = module.split(".")
+        for root in self._search_roots(importer):
+            base = os.path.join(root, *parts)
+            found = self._module_file(base)
+            submodule = self._module_file(os.path.join(base, name)) if name else None
+            if submodule is not None:
+                return [submodule]
+            if found is not None:
+                return [found]
+        return []
 
     def _graph(self) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
         if self._edges is None:
@@ -100,51 +159,54 @@ class Project:
             seen |= frontier
         return frozenset(seen)
 
-    def _reach(self, key: str) -> frozenset[str]:
-        if key not in self._reach_cache:
-            if key == "update_bn":
-                sources = {path for path, summary in self.summaries.items() if summary.update_bn}
-                # files importing the BN code, and helpers the BN script imports directly
-                # (a train-op factory in utils.py called by the script that builds BN)
-                edges, _ = self._graph()
-                helpers = {target for source in sources for target in edges.get(source, ())}
-                self._reach_cache[key] = self._within_hops(sources, forward=False) | helpers
-            elif key == "any_bn":
-                sources = {path for path, summary in self.summaries.items() if summary.any_bn}
-                self._reach_cache[key] = self._within_hops(sources, forward=False)
-            elif key == "idiom":
-                sources = {path for path, summary in self.summaries.items() if summary.update_ops_idiom}
-                self._reach_cache[key] = self._within_hops(sources, forward=True)
-            elif key == "wrapped":
-                self._reach_cache[key] = frozenset().union(
-                    *(s.wrapped_functions for s in self.summaries.values())
-                )
-        return self._reach_cache[key]
+    @cached_property
+    def update_bn_reach(self) -> frozenset[str]:
+        """Files that build UPDATE_OPS BN or import (up to MAX_HOPS) one that does, and the helpers
+        such a file imports directly (a train-op factory in utils.py called by the script that builds BN)."""
+        sources = {path for path, summary in self.summaries.items() if summary.update_bn}
+        edges, _ = self._graph()
+        helpers = {target for source in sources for target in edges.get(source, ())}
+        return self._within_hops(sources, forward=False) | helpers
 
-    def holds(self, path: str, condition: Condition) -> bool:
-        """Whether ``condition`` is true of the project, seen from the file ``path``."""
-        kind = condition.kind
-        if kind == "reach_update_bn":
-            return path in self._reach("update_bn")
-        if kind == "reach_any_bn":
-            return path in self._reach("any_bn")
-        if kind == "idiom_importer":
-            return path in self._reach("idiom")
-        if kind == "not_wrapped":
-            return condition.name not in self._reach("wrapped")
-        if kind in ("bn_function", "keras_bn_factory"):
-            attribute = "bn_functions" if kind == "bn_function" else "keras_bn_factories"
-            targets = self.resolve_module(path, condition.module, condition.name)
-            return any(
-                condition.name in getattr(self.summaries[target], attribute) for target in targets
-            ) or any(
-                condition.name in getattr(self.summaries[target], attribute)
-                for target in self.resolve_module(path, condition.module)
+    @cached_property
+    def any_bn_reach(self) -> frozenset[str]:
+        """Files that build BN with moving statistics or import (up to MAX_HOPS) one that does."""
+        sources = {path for path, summary in self.summaries.items() if summary.any_bn}
+        return self._within_hops(sources, forward=False)
+
+    @cached_property
+    def idiom_reach(self) -> frozenset[str]:
+        """Graph-mode UPDATE_OPS programs and the files they import (up to MAX_HOPS)."""
+        sources = {path for path, summary in self.summaries.items() if summary.update_ops_idiom}
+        return self._within_hops(sources, forward=True)
+
+    def wrapped_functions(self, path: str) -> frozenset[str]:
+        """Functions that ``path`` or a file importing it (up to MAX_HOPS) calls under a control
+        dependency on the updates: only those files can call the functions ``path`` defines."""
+        if path not in self._wrapped:
+            callers = self._within_hops({path}, forward=False)
+            self._wrapped[path] = frozenset().union(
+                *(self.summaries[caller].wrapped_functions for caller in callers if caller in self.summaries)
             )
-        raise ValueError(f"unknown condition {kind}")
+        return self._wrapped[path]
+
+    def neighbourhood(self, paths: list[str]) -> frozenset[str]:
+        """The files whose summaries can change a fact about ``paths``: the files they import and the
+        files importing them, up to MAX_HOPS each way (keys of ``summaries``)."""
+        keys = {_key(path) for path in paths}
+        return self._within_hops(keys, forward=True) | self._within_hops(keys, forward=False)
+
+    def imported_name_has(
+        self, path: str, module: str, name: str, names_of: Callable[[FileSummary], frozenset[str]]
+    ) -> bool:
+        """Whether ``from module import name`` in ``path`` names something in ``names_of(summary)``
+        of the file it resolves to (``name`` a function of that module, or of ``module.name``)."""
+        targets = self.resolve_module(path, module, name) + self.resolve_module(path, module)
+        return any(name in names_of(self.summaries[target]) for target in targets)
 
     def accepts(self, path: str, candidate: Candidate) -> bool:
         """Whether a candidate finding of ``path`` stands once project facts are known."""
-        if not all(self.holds(path, condition) for condition in candidate.requires):
+        path = _key(path)
+        if not all(fact.holds(self, path) for fact in candidate.requires):
             return False
-        return not candidate.any_of or any(self.holds(path, condition) for condition in candidate.any_of)
+        return not candidate.any_of or any(fact.holds(self, path) for fact in candidate.any_of)

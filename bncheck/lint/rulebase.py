@@ -7,34 +7,17 @@ from typing import ClassVar, Iterable
 
 from bncheck.findings import Finding, Location, Rule, Severity, register
 from bncheck.lint.context import CallSite, FileContext
-
-
-@dataclass(frozen=True)
-class Condition:
-    """A project fact a candidate finding depends on, resolved once every file is read.
-
-    kind:
-      ``reach_update_bn``  this file builds BN that registers in UPDATE_OPS, or imports (up to 3 hops)
-                           a project module that does, or is a helper such a module imports directly
-      ``reach_any_bn``     this file or a module it imports (up to 3 hops) builds BN with moving statistics
-      ``idiom_importer``   this file or a file importing it (up to 3 hops) is a graph-mode UPDATE_OPS program
-      ``not_wrapped``      no project file calls function ``name`` under a control dependency on the updates
-      ``bn_function``      ``name`` imported from ``module`` builds UPDATE_OPS BN (``module`` may be relative)
-      ``keras_bn_factory`` ``name`` imported from ``module`` returns a Keras model with BN
-    """
-
-    kind: str
-    name: str = ""
-    module: str = ""
+from bncheck.lint.facts import Fact
 
 
 @dataclass(frozen=True)
 class Candidate:
-    """A finding that holds if all of its ``requires`` hold (and none of ``unless``)."""
+    """A finding that stands once the project is known: if all of its ``requires`` facts hold,
+    and at least one of ``any_of`` when that is given (the facts are in ``bncheck.lint.facts``)."""
 
     finding: Finding
-    requires: tuple[Condition, ...] = ()
-    any_of: tuple[Condition, ...] = ()  # at least one of these must hold, when given
+    requires: tuple[Fact, ...] = ()
+    any_of: tuple[Fact, ...] = ()
 
 
 class LintRule:

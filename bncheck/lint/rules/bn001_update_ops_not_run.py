@@ -7,8 +7,9 @@ from typing import Iterable
 
 from bncheck.findings import Severity
 from bncheck.lint.context import CallSite, FileContext
-from bncheck.lint.rulebase import Candidate, Condition, LintRule, lint_rule
 from bncheck.lint.aliases import dotted_text
+from bncheck.lint.facts import NotWrapped, ReachesUpdateBN
+from bncheck.lint.rulebase import Candidate, LintRule, lint_rule
 from bncheck.lint.semantics import runs_updates, under_update_dependencies
 from bncheck.lint.values import collection_key, value_flow
 
@@ -198,10 +199,10 @@ class UpdateOpsNotRun(LintRule):
                 continue
             if under_update_dependencies(context, call) or updates_run_otherwise(context, call):
                 continue
-            requires = [Condition("reach_update_bn")]
+            requires = [ReachesUpdateBN()]
             for function in call.functions:
                 if not isinstance(function, ast.Lambda):
-                    requires.append(Condition("not_wrapped", name=function.name))
+                    requires.append(NotWrapped(function.name))
             finding = self.finding(
                 context,
                 call,

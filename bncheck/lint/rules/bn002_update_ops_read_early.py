@@ -8,7 +8,8 @@ from typing import Iterable
 
 from bncheck.findings import Severity
 from bncheck.lint.context import CallSite, FileContext
-from bncheck.lint.rulebase import Candidate, Condition, LintRule, lint_rule
+from bncheck.lint.facts import ImportedBNFunction
+from bncheck.lint.rulebase import Candidate, LintRule, lint_rule
 from bncheck.lint.semantics import (
     _imported_origin,
     reads_update_ops,
@@ -143,7 +144,7 @@ class UpdateOpsReadEarly(LintRule):
                 if call.line < read.line:
                     earlier_unknown = True
                 else:
-                    later.append(Condition("bn_function", name=origin[1], module=origin[0]))
+                    later.append(ImportedBNFunction(name=origin[1], module=origin[0]))
             if later and not earlier_unknown:
                 yield Candidate(
                     self.finding(context, read, message, fix="read UPDATE_OPS after building the model"),

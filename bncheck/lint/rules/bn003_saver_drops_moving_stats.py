@@ -6,7 +6,8 @@ from typing import Iterable
 
 from bncheck.findings import Severity
 from bncheck.lint.context import FileContext
-from bncheck.lint.rulebase import Candidate, Condition, LintRule, lint_rule
+from bncheck.lint.facts import ReachesAnyBN
+from bncheck.lint.rulebase import Candidate, LintRule, lint_rule
 from bncheck.lint.values import Holds, value_flow
 
 
@@ -76,4 +77,4 @@ class SaverDropsMovingStats(LintRule):
                 "checkpointed",
                 fix="pass `tf.global_variables()` as var_list",
             )
-            yield Candidate(finding, (Condition("reach_any_bn"),))
+            yield Candidate(finding, (ReachesAnyBN(),))

@@ -10,7 +10,7 @@ from bncheck.lint.aliases import dotted_text
 from bncheck.lint.context import FileContext
 from bncheck.lint.rulebase import Candidate, LintRule, lint_rule
 from bncheck.lint import flags
-from bncheck.lint.rulebase import Condition
+from bncheck.lint.facts import ReachesAnyBN
 from bncheck.lint.semantics import (
     NN_BN,
     SLIM_BN,
@@ -149,7 +149,7 @@ class TrainingFlagMissing(LintRule):
                     fix=f"pass `{switch.name}` to the model as its training flag",
                     node=switch.created,
                 )
-                yield Candidate(finding, (Condition("reach_any_bn"),))
+                yield Candidate(finding, (ReachesAnyBN(),))
             elif flags.fed_only_false(context, switch):
                 finding = self.finding(
                     context,
@@ -159,7 +159,7 @@ class TrainingFlagMissing(LintRule):
                     fix=f"feed `{switch.name}: True` in the training step",
                     node=switch.feeds[0],
                 )
-                yield Candidate(finding, (Condition("reach_any_bn"),))
+                yield Candidate(finding, (ReachesAnyBN(),))
 
     def _bn_only_when_training(self, context: FileContext) -> Iterable[Candidate]:
         """``if is_training: x = batch_norm(x)`` with no BN otherwise: the inference graph has no BN."""

@@ -8,7 +8,8 @@ from typing import Iterable
 from bncheck.findings import Severity
 from bncheck.lint.aliases import dotted_text
 from bncheck.lint.context import CallSite, FileContext
-from bncheck.lint.rulebase import Candidate, Condition, LintRule, lint_rule
+from bncheck.lint.facts import ImportedKerasBNFactory
+from bncheck.lint.rulebase import Candidate, LintRule, lint_rule
 from bncheck.lint.semantics import keras_bn_models
 
 
@@ -132,4 +133,4 @@ class KerasTapeTraining(LintRule):
                 yield Candidate(finding)
             else:
                 module, factory = imported[name]
-                yield Candidate(finding, (Condition("keras_bn_factory", name=factory, module=module),))
+                yield Candidate(finding, (ImportedKerasBNFactory(name=factory, module=module),))

@@ -9,7 +9,8 @@ from typing import Iterable
 from bncheck.findings import Severity
 from bncheck.lint.aliases import dotted_text
 from bncheck.lint.context import FileContext
-from bncheck.lint.rulebase import Candidate, Condition, LintRule, lint_rule
+from bncheck.lint.facts import ImportedKerasBNFactory
+from bncheck.lint.rulebase import Candidate, LintRule, lint_rule
 from bncheck.lint.semantics import keras_bn_models
 
 
@@ -125,4 +126,4 @@ class FrozenBaseTraining(LintRule):
                 yield Candidate(finding)
             elif name in imported:
                 module, factory = imported[name]
-                yield Candidate(finding, (Condition("keras_bn_factory", name=factory, module=module),))
+                yield Candidate(finding, (ImportedKerasBNFactory(name=factory, module=module),))

@@ -6,7 +6,8 @@ from typing import Iterable
 
 from bncheck.findings import Severity
 from bncheck.lint.context import FileContext
-from bncheck.lint.rulebase import Candidate, Condition, LintRule, lint_rule
+from bncheck.lint.facts import UpdateOpsProgram
+from bncheck.lint.rulebase import Candidate, LintRule, lint_rule
 from bncheck.lint.semantics import is_keras_bn
 
 
@@ -96,5 +97,5 @@ class KerasBnUpdateOps(LintRule):
                     "program relies on; its moving statistics never update",
                     fix="run `layer.updates` / `model.updates` under the train op's control dependencies",
                 ),
-                (Condition("idiom_importer"),),
+                (UpdateOpsProgram(),),
             )

@@ -1,0 +1,81 @@
+"""Project facts: what a candidate finding waits on until every file of the project is read.
+
+One frozen dataclass per kind of fact; each says itself whether it holds, given the
+project and the file that asks (``holds(project, path)``).  They are plain picklable data,
+so worker processes can return them inside candidates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from bncheck.lint.project import Project
+
+
+@runtime_checkable
+class Fact(Protocol):
+    """A condition on the project, seen from one of its files."""
+
+    def holds(self, project: Project, path: str) -> bool: ...
+
+
+@dataclass(frozen=True)
+class ReachesUpdateBN:
+    """The file builds BN that registers in UPDATE_OPS, or imports (up to 3 hops) a project module
+    that does, or is a helper that such a module imports directly."""
+
+    def holds(self, project: Project, path: str) -> bool:
+        return path in project.update_bn_reach
+
+
+@dataclass(frozen=True)
+class ReachesAnyBN:
+    """The file or a module it imports (up to 3 hops) builds BN with moving statistics."""
+
+    def holds(self, project: Project, path: str) -> bool:
+        return path in project.any_bn_reach
+
+
+@dataclass(frozen=True)
+class UpdateOpsProgram:
+    """The file, or a file importing it (up to 3 hops), is a graph-mode program that reads UPDATE_OPS."""
+
+    def holds(self, project: Project, path: str) -> bool:
+        return path in project.idiom_reach
+
+
+@dataclass(frozen=True)
+class NotWrapped:
+    """Neither the file nor any file importing it (up to 3 hops) calls the function ``name`` under a
+    control dependency on the updates."""
+
+    name: str
+
+    def holds(self, project: Project, path: str) -> bool:
+        return self.name not in project.wrapped_functions(path)
+
+
+@dataclass(frozen=True)
+class ImportedBNFunction:
+    """``name`` imported from ``module`` (relative modules keep their dots) builds UPDATE_OPS BN."""
+
+    name: str
+    module: str
+
+    def holds(self, project: Project, path: str) -> bool:
+        return project.imported_name_has(path, self.module, self.name, lambda summary: summary.bn_functions)
+
+
+@dataclass(frozen=True)
+class ImportedKerasBNFactory:
+    """``name`` imported from ``module`` returns a Keras model with BN."""
+
+    name: str
+    module: str
+
+    def holds(self, project: Project, path: str) -> bool:
+        return project.imported_name_has(
+            path, self.module, self.name, lambda summary: summary.keras_bn_factories
+        )
