@@ -93,6 +93,8 @@ def switches(context: FileContext) -> list[Switch]:
         attribute = name.split(".", 1)[1] if name.startswith("self.") and name.count(".") == 1 else None
         if name.count(".") and attribute is None:
             continue
+        if attribute is not None and _inherits_from_elsewhere(context, call):
+            continue  # a base class in another module may read `self.<attribute>`
         reads: list[ast.AST] = list(context.loads.get(name, ()))
         if attribute is not None:
             for text, loads in context.loads.items():
@@ -118,6 +120,16 @@ def switches(context: FileContext) -> list[Switch]:
         found.append(Switch(name, attribute, call, tuple(reads), tuple(feeds), feed_reads))
     context.cache["switches"] = found
     return found
+
+
+def _inherits_from_elsewhere(context: FileContext, call: ast.Call) -> bool:
+    site = value_flow(context).call_site(call)
+    for cls in site.classes if site is not None else ():
+        for base in cls.bases:
+            text = dotted_text(base) or ""
+            if text not in ("object", "") and text.split(".")[0] not in context.classes:
+                return True
+    return False
 
 
 def _unpacked_placeholder(context: FileContext, binding) -> tuple[ast.Call, list[ast.AST]] | None:

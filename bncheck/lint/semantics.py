@@ -125,13 +125,33 @@ def _keywords_with_spreads(context: FileContext, call: ast.Call) -> dict[str, ob
 
 
 def _partial_keywords(context: FileContext, call: CallSite) -> dict[str, object]:
-    func = call.node.func
-    if not isinstance(func, ast.Name):
-        return {}
-    for value in context.values_of(func.id):
-        if isinstance(value, ast.Call) and dotted_text(value.func) in ("partial", "functools.partial"):
-            return _keywords_with_spreads(context, value)
-    return {}
+    return partial_chain_keywords(context, call.node.func)
+
+
+def partial_chain_keywords(context: FileContext, func: ast.AST) -> dict[str, object]:
+    """The keywords bound by a chain of ``partial``s: ``bn = partial(batch_norm, is_training=t)`` where
+    ``batch_norm = partial(slim.batch_norm, updates_collections=None)`` binds both (the nearest wins)."""
+    found: dict[str, object] = {}
+    for _ in range(4):
+        if not isinstance(func, ast.Name):
+            break
+        values = context.values_of(func.id)
+        partial = next(
+            (
+                value
+                for value in values
+                if isinstance(value, ast.Call)
+                and dotted_text(value.func) in ("partial", "functools.partial")
+                and value.args
+            ),
+            None,
+        )
+        if partial is None:
+            break
+        for key, value in _keywords_with_spreads(context, partial).items():
+            found.setdefault(key, value)
+        func = partial.args[0]
+    return found
 
 
 def _arg_scopes(context: FileContext, call: CallSite) -> list[ast.Call]:
@@ -195,6 +215,12 @@ def setting(context: FileContext, call: CallSite, key: str) -> object | None:
                 if "normalizer_params" in scoped or "*" in scoped:
                     params_node = scoped.get("normalizer_params", UNKNOWN)
                     break
+        if params_node is None:
+            # normalizer_fn=bn with `bn = partial(slim.batch_norm, is_training=...)`
+            bound = partial_chain_keywords(context, call.keyword("normalizer_fn"))
+            value = _lookup(bound, key)
+            if value is not None:
+                return value
         if params_node is UNKNOWN:
             return UNKNOWN
         if params_node is not None:
