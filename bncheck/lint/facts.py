@@ -39,6 +39,18 @@ class ReachesAnyBN:
 
 
 @dataclass(frozen=True)
+class SharesProgramWithBN:
+    """A file that imports this one also builds or imports BN (``update=True``: BN that registers in
+    UPDATE_OPS): the model object this file's code is handed (``policy(...)``, ``self.model``) is
+    likely that BN model, as in ``train.py`` importing both ``policies.py`` and ``ppo2.py``."""
+
+    update: bool = True
+
+    def holds(self, project: Project, path: str) -> bool:
+        return path in (project.update_bn_siblings if self.update else project.any_bn_siblings)
+
+
+@dataclass(frozen=True)
 class UpdateOpsProgram:
     """The file, or a file importing it (up to 3 hops), is a graph-mode program that reads UPDATE_OPS."""
 

@@ -174,6 +174,20 @@ class Project:
         sources = {path for path, summary in self.summaries.items() if summary.any_bn}
         return self._within_hops(sources, forward=False)
 
+    def _imported_by(self, reach: frozenset[str]) -> frozenset[str]:
+        edges, _ = self._graph()
+        return frozenset(target for source in reach for target in edges.get(source, ()))
+
+    @cached_property
+    def update_bn_siblings(self) -> frozenset[str]:
+        """Files imported directly by a file that builds or imports UPDATE_OPS BN."""
+        return self._imported_by(self.update_bn_reach)
+
+    @cached_property
+    def any_bn_siblings(self) -> frozenset[str]:
+        """Files imported directly by a file that builds or imports BN with moving statistics."""
+        return self._imported_by(self.any_bn_reach)
+
     @cached_property
     def idiom_reach(self) -> frozenset[str]:
         """Graph-mode UPDATE_OPS programs and the files they import (up to MAX_HOPS)."""
@@ -194,7 +208,14 @@ class Project:
         """The files whose summaries can change a fact about ``paths``: the files they import and the
         files importing them, up to MAX_HOPS each way (keys of ``summaries``)."""
         keys = {_key(path) for path in paths}
-        return self._within_hops(keys, forward=True) | self._within_hops(keys, forward=False)
+        _, reverse = self._graph()
+        # the direct importers and what they import (SharesProgramWithBN)
+        importers = {other for key in keys for other in reverse.get(key, ())}
+        return (
+            self._within_hops(keys, forward=True)
+            | self._within_hops(keys, forward=False)
+            | self._within_hops(importers, forward=True)
+        )
 
     def imported_name_has(
         self, path: str, module: str, name: str, names_of: Callable[[FileSummary], frozenset[str]]

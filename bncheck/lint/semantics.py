@@ -581,3 +581,48 @@ def update_bn_functions(context: FileContext) -> set[str]:
                 changed = True
     context.cache["bn_functions"] = direct
     return direct
+
+
+def model_from_parameter(context: FileContext, call: CallSite) -> bool:
+    """The code around ``call`` builds its model from an object it is handed: the enclosing function
+    calls a parameter (``policy(sess, ...)``) or a method of one, or its class keeps a parameter
+    (``self.model = model``) and calls it (``self.model.create_model(...)``)."""
+    key = ("model_from_parameter", id(call.function), id(call.classes[-1]) if call.classes else 0)
+    if key in context.cache:
+        return context.cache[key]
+    parameters: set[str] = set()
+    for function in call.functions:
+        if not isinstance(function, ast.Lambda):
+            args = function.args
+            parameters |= {a.arg for a in args.posonlyargs + args.args + args.kwonlyargs} - {"self", "cls"}
+    kept: set[str] = set()  # self.<attr> bound to a parameter somewhere in the class
+    cls = call.classes[-1] if call.classes else None
+    if cls is not None:
+        for name, assignments in context.assignments.items():
+            if not name.startswith("self.") or name.count(".") != 1:
+                continue
+            for assignment in assignments:
+                function = assignment.function
+                if (
+                    isinstance(assignment.value, ast.Name)
+                    and function is not None
+                    and not isinstance(function, ast.Lambda)
+                    and cls.lineno <= function.lineno <= (cls.end_lineno or function.lineno)
+                    and assignment.value.id in {a.arg for a in function.args.args + function.args.kwonlyargs}
+                ):
+                    kept.add(name)
+    result = False
+    for other in context.calls:
+        callee = other.callee
+        if callee is None or other.qualname is not None:
+            continue
+        root = callee.split(".", 1)[0]
+        if root in parameters and other.function is call.function:
+            result = True
+            break
+        if kept and any(callee == name or callee.startswith(name + ".") for name in kept):
+            if other.classes and other.classes[-1] is cls:
+                result = True
+                break
+    context.cache[key] = result
+    return result

@@ -8,9 +8,9 @@ from typing import Iterable
 from bncheck.findings import Severity
 from bncheck.lint.context import CallSite, FileContext
 from bncheck.lint.aliases import dotted_text
-from bncheck.lint.facts import NotWrapped, ReachesUpdateBN
+from bncheck.lint.facts import NotWrapped, ReachesUpdateBN, SharesProgramWithBN
 from bncheck.lint.rulebase import Candidate, LintRule, lint_rule
-from bncheck.lint.semantics import runs_updates, under_update_dependencies
+from bncheck.lint.semantics import model_from_parameter, runs_updates, under_update_dependencies
 from bncheck.lint.values import collection_key, value_flow
 
 _TRAIN_METHODS = ("minimize", "apply_gradients")
@@ -49,6 +49,21 @@ def _fetched_with_updates(context: FileContext, node: ast.AST, hops: int, seen: 
             inner = child.value if isinstance(child, ast.keyword) else child
             if any(runs_updates(context, sibling) for sibling in _siblings(parent, inner)):
                 return True
+            if (
+                isinstance(parent, ast.Call)
+                and isinstance(parent.func, ast.Attribute)
+                and parent.func.attr in ("append", "extend", "insert")
+                and any(arg is inner for arg in parent.args)
+            ):
+                # `update_ops.append(train_op)`: the train op joins the list it is put in
+                owner = parent.func.value
+                if runs_updates(context, owner):
+                    return True
+                text = dotted_text(owner)
+                if text is not None and hops < _MAX_HOPS:
+                    for load in context.loads.get(text, ()):
+                        if load is not owner and _fetched_with_updates(context, load, hops + 1, seen):
+                            return True
             if (
                 isinstance(parent, ast.Call)
                 and (dotted_text(parent.func) or "").endswith("add_to_collection")
@@ -104,6 +119,25 @@ def _body_runs_after_updates(context: FileContext, item: ast.withitem) -> bool:
         flow.under_dependencies(call)
         for call in context.calls
         if call.withs and any(expr is item.context_expr for expr in call.withs)
+    )
+
+
+_GRAPH_MODE_SWITCHES = ("disable_eager_execution", "disable_v2_behavior")
+
+
+def _eager_step(context: FileContext, call: CallSite) -> bool:
+    """A TF2 training step: in a ``tf.function`` or next to a ``GradientTape``, in a file that does not
+    switch TF2 behaviour off."""
+    if any(switch in context.source for switch in _GRAPH_MODE_SWITCHES):
+        return False
+    for function in call.functions:
+        for decorator in getattr(function, "decorator_list", ()):
+            target = decorator.func if isinstance(decorator, ast.Call) else decorator
+            if (dotted_text(target) or "").split(".")[-1] == "function":
+                return True
+    scope = call.function
+    return any(
+        other.function is scope and (other.callee or "").endswith("GradientTape") for other in context.calls
     )
 
 
@@ -199,10 +233,16 @@ class UpdateOpsNotRun(LintRule):
                 continue
             if under_update_dependencies(context, call) or updates_run_otherwise(context, call):
                 continue
-            requires = [ReachesUpdateBN()]
-            for function in call.functions:
-                if not isinstance(function, ast.Lambda):
-                    requires.append(NotWrapped(function.name))
+            if _eager_step(context, call):
+                continue  # TF2 behaviour: the step runs eagerly (or as a tf.function) and Keras runs the updates
+            requires = [
+                NotWrapped(function.name)
+                for function in call.functions
+                if not isinstance(function, ast.Lambda)
+            ]
+            any_of: tuple = (ReachesUpdateBN(),)
+            if model_from_parameter(context, call):
+                any_of += (SharesProgramWithBN(update=True),)
             finding = self.finding(
                 context,
                 call,
@@ -210,4 +250,4 @@ class UpdateOpsNotRun(LintRule):
                 "moving_mean/moving_variance will stay at 0/1",
                 fix="wrap it in `with tf.control_dependencies(tf.get_collection(tf.GraphKeys.UPDATE_OPS)):`",
             )
-            yield Candidate(finding, tuple(requires))
+            yield Candidate(finding, tuple(requires), any_of)

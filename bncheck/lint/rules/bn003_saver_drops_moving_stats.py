@@ -6,7 +6,8 @@ from typing import Iterable
 
 from bncheck.findings import Severity
 from bncheck.lint.context import FileContext
-from bncheck.lint.facts import ReachesAnyBN
+from bncheck.lint.facts import ReachesAnyBN, SharesProgramWithBN
+from bncheck.lint.semantics import model_from_parameter
 from bncheck.lint.rulebase import Candidate, LintRule, lint_rule
 from bncheck.lint.values import Holds, value_flow
 
@@ -77,4 +78,7 @@ class SaverDropsMovingStats(LintRule):
                 "checkpointed",
                 fix="pass `tf.global_variables()` as var_list",
             )
-            yield Candidate(finding, (ReachesAnyBN(),))
+            any_of: tuple = (ReachesAnyBN(),)
+            if model_from_parameter(context, call):
+                any_of += (SharesProgramWithBN(update=False),)
+            yield Candidate(finding, (), any_of)
