@@ -122,6 +122,20 @@ def _body_runs_after_updates(context: FileContext, item: ast.withitem) -> bool:
     )
 
 
+def _gradients_wait_for_updates(context: FileContext, call: CallSite) -> bool:
+    """The gradients of this program are computed under the updates (``with control_dependencies(
+    update_ops): grads = opt.compute_gradients(loss)``), in the same class or function: whatever
+    applies or accumulates them runs the updates first."""
+    owner = call.classes[-1] if call.classes else call.function
+    for other in context.calls:
+        if other.method not in ("compute_gradients", "gradients") or not other.withs:
+            continue
+        other_owner = other.classes[-1] if other.classes else other.function
+        if other_owner is owner and under_update_dependencies(context, other):
+            return True
+    return False
+
+
 _GRAPH_MODE_SWITCHES = ("disable_eager_execution", "disable_v2_behavior")
 
 
@@ -232,6 +246,8 @@ class UpdateOpsNotRun(LintRule):
             if call.method not in _TRAIN_METHODS or not isinstance(call.node.func, ast.Attribute):
                 continue
             if under_update_dependencies(context, call) or updates_run_otherwise(context, call):
+                continue
+            if _gradients_wait_for_updates(context, call):
                 continue
             if _eager_step(context, call):
                 continue  # TF2 behaviour: the step runs eagerly (or as a tf.function) and Keras runs the updates
