@@ -190,10 +190,10 @@ def run_lint(root: Path, paths: list[str], bncheck: list[str]) -> list[FoundFind
 
 
 def score(files: list[LabelledFile], findings: dict[str, list[FoundFinding]]) -> dict[str, Tally]:
-    """Per-label tallies over the labelled files (``findings`` keyed by ``repo:path``)."""
+    """Per-label tallies over the labelled files (``findings`` keyed by ``repo@commit:path``)."""
     tallies = {label: Tally() for label in LABEL_CODES}
     for entry in files:
-        here = findings.get(f"{entry.repo}:{entry.path}", [])
+        here = findings.get(f"{entry.repo}@{entry.commit}:{entry.path}", [])
         for label, value in entry.labels.items():
             hits = [f for f in here if f.code in LABEL_CODES[label]]
             tally = tallies[label]
@@ -286,9 +286,9 @@ def main(argv: list[str] | None = None) -> int:
         scored += entries
         whole = run_lint(root, ["."], bncheck)
         for finding in whole:
-            findings[f"{repo}:{finding.path}"].append(finding)
+            findings[f"{repo}@{commit}:{finding.path}"].append(finding)
             if finding.code == "BN000":
-                unparsed.append((repo, finding))
+                unparsed.append((f"{repo}@{commit}", finding))
         if args.per_file:
             for entry in entries:
                 alone = {
@@ -306,7 +306,7 @@ def main(argv: list[str] | None = None) -> int:
     print(render(tallies))
     if missing:
         print(f"\nnot scored (no snapshot under {mirror}): {', '.join(sorted(set(missing)))}")
-    labelled_paths = {f"{entry.repo}:{entry.path}" for entry in scored}
+    labelled_paths = {f"{entry.repo}@{entry.commit}:{entry.path}" for entry in scored}
     labelled = [(repo, f) for repo, f in unparsed if f"{repo}:{f.path}" in labelled_paths]
     print(f"\nBN000 (not analysed): {len(unparsed)} file(s) in the repositories, {len(labelled)} labelled")
     for repo, finding in labelled:

@@ -319,7 +319,7 @@ def update_bn_producers(context: FileContext) -> list[CallSite]:
 def keeps_moving_stats(context: FileContext) -> bool:
     """This file builds BN that keeps moving statistics (any API, manual wrappers included)."""
     if "keeps_stats" not in context.cache:
-        result = bool(bn_producers(context)) or any(
+        result = any(not _stats_are_trainable(context, call) for call in bn_producers(context)) or any(
             is_keras_bn(call) or is_bn_application(call) for call in context.calls
         )
         if not result and context.calls_named(*NN_BN):
@@ -327,6 +327,43 @@ def keeps_moving_stats(context: FileContext) -> bool:
             result = "trainable=False" in context.source.replace(" ", "")
         context.cache["keeps_stats"] = result
     return context.cache["keeps_stats"]
+
+
+def _stats_are_trainable(context: FileContext, call: CallSite) -> bool:
+    """slim BN with ``variables_collections=[tf.GraphKeys.TRAINABLE_VARIABLES]``: its moving statistics
+    are in the trainable list, so a Saver of the trainable variables keeps them."""
+    if call.qualname in TFLAYERS_BN or is_nets_arg_scope(call):
+        return False
+    value = setting(context, call, "variables_collections")
+    if value is None and call.function is not None:
+        # an arg_scope function of this file (`def net_arg_scope(): with arg_scope([batch_norm], ...)`)
+        # that sets it for the layers it is applied to
+        return _scope_sets_trainable_stats(context)
+    return value is not UNKNOWN and _names_trainable(value)
+
+
+def _names_trainable(value: object) -> bool:
+    return isinstance(value, ast.AST) and any(
+        (isinstance(node, ast.Attribute) and node.attr == "TRAINABLE_VARIABLES")
+        or (isinstance(node, ast.Constant) and node.value == "trainable_variables")
+        for node in ast.walk(value)
+    )
+
+
+def _scope_sets_trainable_stats(context: FileContext) -> bool:
+    """Some arg_scope over batch_norm in this file puts the BN variables in TRAINABLE_VARIABLES."""
+    if "scope_trainable_stats" not in context.cache:
+        result = False
+        for call in context.calls:
+            if (call.method or "").endswith("arg_scope") and call.node.args:
+                if _lists_op(context, call.node, SLIM_BN):
+                    found = _keywords_with_spreads(context, call.node)
+                    result = result or _names_trainable(found.get("variables_collections"))
+                params = dict_items(context, call.keyword("normalizer_params"))
+                if params is not None:
+                    result = result or _names_trainable(params.get("variables_collections"))
+        context.cache["scope_trainable_stats"] = result
+    return context.cache["scope_trainable_stats"]
 
 
 def is_graph_mode(context: FileContext) -> bool:
