@@ -196,7 +196,7 @@ class UpdateOpsNotRun(LintRule):
         "x = tf.placeholder(tf.float32, [None, 4])\n"
         "h = tf.layers.batch_normalization(x, training=True)\n"
         "loss = tf.reduce_mean(h)\n"
-        "train_op = tf.train.AdamOptimizer().minimize(loss)\n",
+        "train_op = tf.train.AdamOptimizer().minimize(loss)  # expect: BN001\n",
         "import tensorflow as tf\n"
         "slim = tf.contrib.slim\n"
         "def build(x, is_training):\n"
@@ -206,13 +206,14 @@ class UpdateOpsNotRun(LintRule):
         "loss = tf.reduce_mean(build(tf.zeros([1, 8, 8, 3]), True))\n"
         "opt = tf.train.MomentumOptimizer(0.1, 0.9)\n"
         "grads = opt.compute_gradients(loss)\n"
-        "train_op = opt.apply_gradients(grads)\n",
+        "train_op = opt.apply_gradients(grads)  # expect: BN001\n",
         "from tensorflow.layers import batch_normalization as bn\n"
         "import tensorflow as tf\n"
         "def model_fn(features, labels, mode):\n"
         "    net = bn(features, training=mode == tf.estimator.ModeKeys.TRAIN)\n"
         "    loss = tf.losses.mean_squared_error(labels, net)\n"
-        "    train_op = tf.train.GradientDescentOptimizer(0.1).minimize(loss, tf.train.get_global_step())\n"
+        "    train_op = tf.train.GradientDescentOptimizer(0.1).minimize(loss, "
+        "tf.train.get_global_step())  # expect: BN001\n"
         "    return tf.estimator.EstimatorSpec(mode, loss=loss, train_op=train_op)\n",
     )
     good = (
@@ -250,7 +251,7 @@ class UpdateOpsNotRun(LintRule):
             if _gradients_wait_for_updates(context, call):
                 continue
             if _eager_step(context, call):
-                continue  # TF2 behaviour: the step runs eagerly (or as a tf.function) and Keras runs the updates
+                continue  # TF2: the step runs eagerly (or as a tf.function) and Keras runs the updates
             requires = [
                 NotWrapped(function.name)
                 for function in call.functions

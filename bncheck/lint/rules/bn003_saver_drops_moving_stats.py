@@ -40,15 +40,16 @@ class SaverDropsMovingStats(LintRule):
     bad = (
         "import tensorflow.compat.v1 as tf\n"
         "h = tf.layers.batch_normalization(tf.zeros([2, 3]), training=True)\n"
-        "saver = tf.train.Saver(tf.trainable_variables())\n",
+        "saver = tf.train.Saver(tf.trainable_variables())  # expect: BN003\n",
         "import tensorflow as tf\n"
         "slim = tf.contrib.slim\n"
         "net = slim.batch_norm(tf.zeros([2, 3]), is_training=True)\n"
         "to_save = tf.trainable_variables()\n"
-        "saver = tf.train.Saver(var_list=to_save, max_to_keep=3)\n",
+        "saver = tf.train.Saver(var_list=to_save, max_to_keep=3)  # expect: BN003\n",
         "import tensorflow as tf\n"
         "layer = tf.keras.layers.BatchNormalization()\n"
-        "saver = tf.compat.v1.train.Saver({v.op.name: v for v in tf.compat.v1.trainable_variables()})\n",
+        "saver = tf.compat.v1.train.Saver({v.op.name: v for v in tf.compat.v1.trainable_variables()})  "
+        "# expect: BN003\n",
     )
     good = (
         "import tensorflow.compat.v1 as tf\n"

@@ -45,7 +45,8 @@ def _file_sets_is_training(context: FileContext) -> bool:
 
 
 def _normalizer_family(context: FileContext, call) -> str | None:
-    """``"tf.layers"`` for ``normalizer_fn=tf.layers.batch_normalization``, else ``"slim"``; None without one."""
+    """``"tf.layers"`` for ``normalizer_fn=tf.layers.batch_normalization``, else ``"slim"`` (None: no
+    normalizer_fn)."""
     value = call.keyword("normalizer_fn")
     if value is None:
         return None
@@ -85,12 +86,15 @@ class TrainingFlagMissing(LintRule):
     )
     references = ("https://github.com/tensorflow/tensorflow/issues/10118",)
     bad = (
-        "import tensorflow.compat.v1 as tf\nh = tf.layers.batch_normalization(tf.zeros([2, 3]))\n",
-        "from tensorflow.contrib import slim\ndef net(x):\n    return slim.batch_norm(x, decay=0.9)\n",
+        "import tensorflow.compat.v1 as tf\n"
+        "h = tf.layers.batch_normalization(tf.zeros([2, 3]))  # expect: BN004\n",
+        "from tensorflow.contrib import slim\n"
+        "def net(x):\n"
+        "    return slim.batch_norm(x, decay=0.9)  # expect: BN004\n",
         "import tf_slim as slim\n"
         "def net(x):\n"
-        "    return slim.conv2d(x, 16, 3, normalizer_fn=slim.batch_norm, "
-        "normalizer_params={'decay': 0.99})\n",
+        "    return slim.conv2d(x, 16, 3, normalizer_fn=slim.batch_norm, normalizer_params={'decay': "
+        "0.99})  # expect: BN004\n",
     )
     good = (
         "import tensorflow.compat.v1 as tf\n"

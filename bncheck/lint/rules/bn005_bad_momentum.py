@@ -38,11 +38,13 @@ class BadMomentum(LintRule):
     fix = "Use a decay in (0, 1), typically 0.9 to 0.999 (lower values for short trainings)."
     bad = (
         "import tensorflow.compat.v1 as tf\n"
-        "h = tf.layers.batch_normalization(tf.zeros([2, 3]), training=True, momentum=1.0)\n",
+        "h = tf.layers.batch_normalization(tf.zeros([2, 3]), training=True, momentum=1.0)  # expect: "
+        "BN005\n",
         "from tensorflow.contrib import slim\n"
         "DECAY = 0\n"
-        "net = slim.batch_norm(slim.conv2d(None, 8, 3), decay=DECAY, is_training=True)\n",
-        "import tensorflow as tf\nlayer = tf.keras.layers.BatchNormalization(momentum=1.5)\n",
+        "net = slim.batch_norm(slim.conv2d(None, 8, 3), decay=DECAY, is_training=True)  # expect: BN005\n",
+        "import tensorflow as tf\n"
+        "layer = tf.keras.layers.BatchNormalization(momentum=1.5)  # expect: BN005\n",
     )
     good = (
         "import tensorflow.compat.v1 as tf\n"

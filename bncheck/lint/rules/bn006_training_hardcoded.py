@@ -149,16 +149,16 @@ class TrainingHardcoded(LintRule):
     bad = (
         "import tensorflow.compat.v1 as tf\n"
         "def evaluate(images):\n"
-        "    return tf.layers.batch_normalization(images, training=True)\n",
+        "    return tf.layers.batch_normalization(images, training=True)  # expect: BN006\n",
         "import tensorflow as tf\n"
         "def model_fn(features, labels, mode):\n"
-        "    logits = tf.layers.batch_normalization(features, training=True)\n"
+        "    logits = tf.layers.batch_normalization(features, training=True)  # expect: BN006\n"
         "    return tf.estimator.EstimatorSpec(mode, predictions=logits)\n",
         "import tensorflow.compat.v1 as tf\n"
         "is_training = tf.placeholder(tf.bool)\n"
         "acc = tf.reduce_mean(tf.layers.batch_normalization(tf.zeros([2]), training=is_training))\n"
         "with tf.Session() as sess:\n"
-        "    test_acc = sess.run(acc, feed_dict={is_training: True})\n",
+        "    test_acc = sess.run(acc, feed_dict={is_training: True})  # expect: BN006\n",
     )
     good = (
         "import tensorflow.compat.v1 as tf\n"
