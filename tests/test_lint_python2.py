@@ -153,3 +153,9 @@ def test_fix_leaves_a_python2_file_unchanged_and_reports_its_findings(tmp_path: 
     assert path.read_bytes() == before
     assert result.code == 1
     assert "BN001" in result.stdout and "BN003" in result.stdout
+
+
+@pytest.mark.parametrize("ending", ["\r\n", "\r"], ids=["crlf", "cr"])
+def test_windows_and_old_mac_line_ends_give_the_same_findings(ending: str) -> None:
+    findings = lint_source(PYTHON2_TRAIN.replace("\n", ending), "train.py")
+    assert _findings(findings) == [(7, 7, "BN005"), (19, 16, "BN001"), (20, 13, "BN003")]

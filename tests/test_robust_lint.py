@@ -29,7 +29,7 @@ from bncheck.lint import prefilter
 from bncheck.lint.api import lint_paths
 from bncheck.lint.config import LintConfig
 from bncheck.lint.fixes import fix_text
-from bncheck.lint.parse import parse_python2
+from bncheck.lint.parse import parse_python2, parse_source
 from tests.helpers_cli import run_cli
 
 CORPUS_DIR = Path(__file__).parent / "lint_corpus"
@@ -90,6 +90,11 @@ def _parses(data: bytes) -> bool:
     ):  # UnicodeDecodeError: ValueError
         return False
     return True
+
+
+def _corpus_tree(name: str) -> ast.Module:
+    """A corpus file's tree; the Python 2 cases through bncheck's Python 2 parse."""
+    return parse_source(CORPUS[name].decode("utf-8"), name).tree
 
 
 def _lint_bytes(folder: Path, data: bytes, name: str = "mutated.py"):
@@ -329,7 +334,7 @@ def _mutate_tree(tree: ast.Module, data) -> None:
 @settings(max_examples=300, **SETTINGS)
 @given(name=st.sampled_from(NAMES), data=st.data())
 def test_ast_mutated_sources_lint_without_syntax_findings(folder, name, data):
-    tree = ast.parse(CORPUS[name])
+    tree = _corpus_tree(name)
     for _ in range(data.draw(st.integers(1, 3), label="mutations")):
         _mutate_tree(tree, data)
     ast.fix_missing_locations(tree)
@@ -462,7 +467,7 @@ def _fixable_findings(path: Path):
 )
 def test_fix_output_parses_and_a_second_fix_changes_nothing(folder, name, data, ending):
     """In-process fix_text on AST-mutated, re-encoded corpus files with BN001/BN003 findings."""
-    tree = ast.parse(CORPUS[name])
+    tree = _corpus_tree(name)
     for _ in range(data.draw(st.integers(0, 2), label="mutations")):
         _mutate_tree(tree, data)
     ast.fix_missing_locations(tree)

@@ -10,6 +10,7 @@ spelling before canonicalisation, which BN010 needs (``compat.v1`` matters there
 from __future__ import annotations
 
 import ast
+import builtins
 from functools import lru_cache
 
 # applied in order, repeatedly, to a dotted name
@@ -36,6 +37,23 @@ _REWRITES: tuple[tuple[str, str], ...] = (
     ("tf.layers.normalization.", "tf.layers."),
     ("tf.python.layers.normalization.", "tf.layers."),
     ("tf.python.layers.", "tf.layers."),
+    # the modules behind the public names, as old code imported them
+    # (`from tensorflow.contrib.layers.python import layers as tf_layers`)
+    ("slim.python.layers.", "slim."),
+    ("slim.python.ops.", "slim."),
+    ("slim.optimizers.", "slim."),
+    ("slim.arg_scope.arg_scope.", "slim.arg_scope."),
+    ("tf.contrib.keras.", "keras."),
+    ("tf.python.ops.nn_impl.", "tf.nn."),
+    ("tf.python.ops.nn_ops.", "tf.nn."),
+    ("tf.python.ops.nn.", "tf.nn."),
+    ("tf.python.training.saver.", "tf.train."),
+    ("tf.python.training.training.", "tf.train."),
+    ("tf.python.training.", "tf.train."),
+    ("keras.layers.normalization.batch_normalization_v1.", "keras.layers."),
+    ("keras.layers.normalization.batch_normalization.", "keras.layers."),
+    ("keras.layers.normalization_v2.", "keras.layers."),
+    ("keras.layers.normalization.", "keras.layers."),
 )
 
 _ROOT_REWRITES = {
@@ -50,6 +68,8 @@ _ROOT_REWRITES = {
     "tf_keras": "keras",
     "tf_slim": "slim",
 }
+
+_BUILTINS = frozenset(dir(builtins))
 
 # roots that mark a name as TensorFlow's (or slim's, or Keras's)
 TF_ROOTS = ("tf", "slim", "keras")
@@ -96,6 +116,8 @@ class ImportMap:
         self.names: dict[str, str] = {}
         # local name -> (module as written, with leading dots for relative imports; imported name or "")
         self.origins: dict[str, tuple[str, str]] = {}
+        # `from module import *`, in order (relative modules keep their dots)
+        self.star_modules: list[str] = []
         self._pending_aliases: list[tuple[str, str]] = []
 
     def add_import(self, node: ast.Import | ast.ImportFrom) -> None:
@@ -103,7 +125,10 @@ class ImportMap:
         if isinstance(node, ast.ImportFrom):
             module = "." * node.level + (node.module or "")
             for alias in node.names:
-                self.origins[alias.asname or alias.name] = (module, alias.name)
+                if alias.name == "*":
+                    self.star_modules.append(module)
+                else:
+                    self.origins[alias.asname or alias.name] = (module, alias.name)
         else:
             for alias in node.names:
                 if alias.asname:
@@ -122,11 +147,35 @@ class ImportMap:
                 if alias.name != "*":
                     self.names[alias.asname or alias.name] = f"{node.module}.{alias.name}"
 
+    @property
+    def pending_alias_roots(self) -> set[str]:
+        """The first names of the dotted values that alias assignments wait on."""
+        return {text.partition(".")[0] for _, text in self._pending_aliases}
+
     def add_alias_candidate(self, local: str, value: ast.AST) -> None:
         """``slim = tf.contrib.slim`` or ``bn = tf.layers.batch_normalization``; resolved in ``finish``."""
         text = dotted_text(value)
         if text is not None and text != local:
             self._pending_aliases.append((local, text))
+
+    def bind_star_names(self, used: set[str], bound: set[str]) -> None:
+        """Bind the ``used`` names that nothing in the file binds (``bound``) to its star imports.
+
+        The last ``from m import *`` wins, as at run time (which names a module defines is not
+        known here): a TensorFlow module gives the name its qualified spelling
+        (``from tensorflow.contrib.layers import *`` makes ``batch_norm`` slim's), a project
+        module gives it an origin (``from model import *`` makes ``build`` model's ``build``).
+        """
+        if not self.star_modules:
+            return
+        for name in sorted(used - bound - _BUILTINS):
+            if name in self.names or name in self.origins:
+                continue
+            module = self.star_modules[-1]
+            if not module.startswith(".") and is_tf_name(canonical(module)):
+                self.names[name] = f"{module}.{name}"
+            else:
+                self.origins[name] = (module, name)
 
     def finish(self) -> None:
         """Resolve alias assignments (twice, so that chains of two aliases work)."""
@@ -161,3 +210,20 @@ class ImportMap:
     def uses_tensorflow(self) -> bool:
         """Whether the file imports TensorFlow, slim or Keras under any name."""
         return any(is_tf_name(canonical(full)) for full in self.names.values())
+
+
+def bound_names(tree: ast.AST) -> set[str]:
+    """Every name the module binds anywhere: assignments, parameters, definitions and imports."""
+    bound: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            bound.add(node.id)
+        elif isinstance(node, ast.arg):
+            bound.add(node.arg)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound.add(node.name)
+        elif isinstance(node, ast.alias) and node.name != "*":
+            bound.add((node.asname or node.name).split(".", 1)[0])
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            bound.add(node.name)
+    return bound

@@ -12,7 +12,7 @@ import ast
 import re
 from dataclasses import dataclass, field
 
-from bncheck.lint.aliases import ImportMap, canonical, dotted_text
+from bncheck.lint.aliases import ImportMap, bound_names, canonical, dotted_text
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 
@@ -517,6 +517,9 @@ def build_context(path: str, source: str, tree: ast.Module, options: dict | None
     context = FileContext(path=path, source=source, tree=tree, imports=ImportMap(), options=options or {})
     collector = _Collector(context)
     collector.visit(tree)
+    if context.imports.star_modules:
+        used = {callee.partition(".")[0] for call in context.calls if (callee := dotted_text(call.node.func))}
+        context.imports.bind_star_names(used | context.imports.pending_alias_roots, bound_names(tree))
     context.imports.finish()
     raw = context.imports.raw_text
     for call in context.calls:

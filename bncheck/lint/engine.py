@@ -72,7 +72,7 @@ def analyze_source(path: str, data: bytes, options: dict) -> FileResult:
         try:
             source = decode_source(data)
             parsed = parse_source(source, path)
-        except (UnicodeDecodeError, SyntaxError, LookupError, ValueError, RecursionError, MemoryError):
+        except (SyntaxError, LookupError, ValueError, RecursionError, MemoryError):  # ValueError: decoding
             return FileResult(path, FileSummary(path, imports), parsed=True)
         return _analyze_tree(path, source, parsed, imports, options)
     try:

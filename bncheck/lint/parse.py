@@ -68,9 +68,11 @@ def parse_source(source: str, path: str) -> Parsed:
 
 def parse_python2(source: str, path: str) -> ast.Module | None:
     """The tree of a Python 2 source, positions as in ``source``; None when it is not Python 2 either."""
-    if "\x00" in source or "\r" in source.replace("\r\n", "\n"):
-        return None  # fissix and ast split lines differently on a lone CR; NUL is rejected by both
-    text = source if source.endswith("\n") else source + "\n"
+    if "\x00" in source:
+        return None  # both grammars reject it
+    # ast reads CR LF and a lone CR as line ends; fissix only LF: the same lines and columns for both
+    text = source.replace("\r\n", "\n").replace("\r", "\n") if "\r" in source else source
+    text = text if text.endswith("\n") else text + "\n"
     for driver in _drivers():
         try:
             cst = driver.parse_string(text)

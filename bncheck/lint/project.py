@@ -27,6 +27,8 @@ class FileSummary:
 
 
 MAX_HOPS = 3  # how many imports apart a train op and the BN it needs may be
+# a fact about a file depends only on files this many imports away, either way (``Project.neighbourhood``)
+NEIGHBOURHOOD_HOPS = MAX_HOPS + 1
 
 # a folder holding one of these is a project's root (where `bncheck lint .` would be run)
 ROOT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
@@ -56,7 +58,7 @@ def project_root(path: Path) -> Path:
 
 
 def _key(path: str) -> str:
-    return os.path.abspath(path)
+    return path if os.path.isabs(path) and os.sep + "." not in path else os.path.abspath(path)
 
 
 class Project:
@@ -75,6 +77,7 @@ class Project:
             )
         )
         self._search: dict[str, tuple[str, ...]] = {}
+        self._resolved: dict[tuple[str, str, str], tuple[str, ...]] = {}  # (folder, module, name)
         self._edges: dict[str, set[str]] | None = None
         self._reverse: dict[str, set[str]] | None = None
         self._wrapped: dict[str, frozenset[str]] = {}
@@ -114,16 +117,23 @@ class Project:
                 [folder / "__init__.py", folder.with_suffix(".py")] if rest else [folder / "__init__.py"]
             )
             return [str(path) for path in candidates if str(path) in self.summaries][:1]
+        folder = os.path.dirname(importer)
+        key = (folder, module, name)
+        if key not in self._resolved:
+            self._resolved[key] = self._resolve_absolute(importer, module, name)
+        return list(self._resolved[key])
+
+    def _resolve_absolute(self, importer: str, module: str, name: str) -> tuple[str, ...]:
         parts = module.split(".")
         for root in self._search_roots(importer):
             base = os.path.join(root, *parts)
-            found = self._module_file(base)
             submodule = self._module_file(os.path.join(base, name)) if name else None
             if submodule is not None:
-                return [submodule]
+                return (submodule,)
+            found = self._module_file(base)
             if found is not None:
-                return [found]
-        return []
+                return (found,)
+        return ()
 
     def _graph(self) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
         if self._edges is None:
@@ -205,17 +215,26 @@ class Project:
         return self._wrapped[path]
 
     def neighbourhood(self, paths: list[str]) -> frozenset[str]:
-        """The files whose summaries can change a fact about ``paths``: the files they import and the
-        files importing them, up to MAX_HOPS each way (keys of ``summaries``)."""
-        keys = {_key(path) for path in paths}
-        _, reverse = self._graph()
-        # the direct importers and what they import (SharesProgramWithBN)
-        importers = {other for key in keys for other in reverse.get(key, ())}
-        return (
-            self._within_hops(keys, forward=True)
-            | self._within_hops(keys, forward=False)
-            | self._within_hops(importers, forward=True)
-        )
+        """The files whose summaries can change a fact about ``paths`` (keys of ``summaries``).
+
+        Every fact looks at most MAX_HOPS imports away in one direction plus one in the other (a
+        helper imported by the BN file, a module imported next to one that reaches BN), so the
+        files up to NEIGHBOURHOOD_HOPS imports away, in either direction, are enough.
+        """
+        edges, reverse = self._graph()
+        seen = {_key(path) for path in paths}
+        frontier = set(seen)
+        for _ in range(NEIGHBOURHOOD_HOPS):
+            frontier = {
+                other
+                for path in frontier
+                for other in (*edges.get(path, ()), *reverse.get(path, ()))
+                if other not in seen
+            }
+            if not frontier:
+                break
+            seen |= frontier
+        return frozenset(seen)
 
     def imported_name_has(
         self, path: str, module: str, name: str, names_of: Callable[[FileSummary], frozenset[str]]

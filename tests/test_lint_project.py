@@ -1,0 +1,267 @@
+"""Projects: imports resolved as Python resolves them, and a file linted alone seeing its whole project."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bncheck.lint.aliases import canonical
+from bncheck.lint.api import lint_paths, lint_source
+from bncheck.lint.project import FileSummary, Project, project_root
+
+CORPUS = Path(__file__).parent / "lint_corpus"
+PROJECTS = sorted(path.name for path in CORPUS.iterdir() if path.is_dir() and any(path.rglob("*.py")))
+
+BN_MODEL = (
+    "import tensorflow.compat.v1 as tf\n\ndef build(x, training):\n"
+    "    return tf.layers.batch_normalization(x, training=training)\n"
+)
+BARE_TRAIN = (
+    "import tensorflow.compat.v1 as tf\n{imports}\n"
+    "loss = tf.reduce_sum(build(tf.zeros([2, 3]), True))\n"
+    "train_op = tf.train.AdamOptimizer().minimize(loss)\n"
+)
+
+
+def write(root: Path, relative: str, text: str) -> Path:
+    path = root / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def found(findings) -> list[tuple[str, int, int, str]]:
+    findings = getattr(findings, "findings", findings)
+    return [(f.location.path, f.location.line, f.location.column, f.code) for f in findings]
+
+
+# --- one changed file sees what `bncheck lint .` sees ------------------------------------------
+
+
+@pytest.mark.parametrize("name", PROJECTS)
+def test_each_file_linted_alone_gets_the_findings_of_linting_its_whole_project(
+    name: str, tmp_path: Path, monkeypatch
+) -> None:
+    # the project as its own repository (a .git folder marks the root), linted from its root
+    root = tmp_path / name
+    shutil.copytree(CORPUS / name, root)
+    (root / ".git").mkdir()
+    monkeypatch.chdir(root)
+    whole = lint_paths([Path(".")]).findings
+    files = sorted(path.relative_to(root) for path in root.rglob("*.py"))
+    assert files
+    for file in files:
+        alone = lint_paths([file]).findings
+        assert found(alone) == [key for key in found(whole) if key[0] == str(file)], file
+    # a pre-commit hook passes several changed files at once
+    assert found(lint_paths(files)) == found(whole)
+    labelled = sum(text.count("# expect:") for text in (path.read_text() for path in root.rglob("*.py")))
+    assert len(whole) == labelled
+
+
+def test_a_file_linted_alone_reports_only_itself(tmp_path: Path) -> None:
+    write(tmp_path, "proj/setup.cfg", "[metadata]\nname = proj\n")
+    write(tmp_path, "proj/model.py", BN_MODEL + "saver = tf.train.Saver(tf.trainable_variables())\n")
+    train = write(tmp_path, "proj/train.py", BARE_TRAIN.format(imports="from model import build"))
+    result = lint_paths([train])
+    assert [(Path(f.location.path).name, f.code) for f in result.findings] == [("train.py", "BN001")]
+    assert (result.files, result.parsed) == (1, 1)
+
+
+# --- how Python resolves imports -----------------------------------------------------------------
+
+
+def test_a_script_imports_the_sibling_in_its_own_folder_not_a_same_named_module_elsewhere(
+    tmp_path: Path,
+) -> None:
+    write(tmp_path, "setup.cfg", "[metadata]\nname = two\n")
+    write(tmp_path, "gan/model.py", BN_MODEL)
+    write(tmp_path, "gan/train.py", BARE_TRAIN.format(imports="from model import build"))
+    # a model.py without BN in another folder: its train.py builds no BN
+    write(tmp_path, "mlp/model.py", "import tensorflow.compat.v1 as tf\n\ndef build(x, t):\n    return x\n")
+    write(tmp_path, "mlp/train.py", BARE_TRAIN.format(imports="from model import build"))
+    findings = lint_paths([tmp_path]).findings
+    assert [(Path(f.location.path).parent.name, f.code) for f in findings] == [("gan", "BN001")]
+
+
+def test_a_package_is_found_from_the_project_root_and_a_src_layout(tmp_path: Path) -> None:
+    write(tmp_path, "pyproject.toml", "[project]\nname = 'x'\n")
+    write(tmp_path, "src/nets/__init__.py", "")
+    write(tmp_path, "src/nets/bn.py", BN_MODEL)
+    write(tmp_path, "tools/train.py", BARE_TRAIN.format(imports="from nets.bn import build"))
+    write(
+        tmp_path, "tools/train_module.py", BARE_TRAIN.format(imports="import nets.bn\nbuild = nets.bn.build")
+    )
+    findings = lint_paths([tmp_path / "tools" / "train.py", tmp_path / "tools" / "train_module.py"]).findings
+    assert [(Path(f.location.path).name, f.location.line, f.code) for f in findings] == [
+        ("train.py", 4, "BN001"),
+        ("train_module.py", 5, "BN001"),
+    ]
+
+
+def test_relative_imports_and_parent_packages(tmp_path: Path) -> None:
+    write(tmp_path, "app/__init__.py", "")
+    write(tmp_path, "app/core/__init__.py", "")
+    write(tmp_path, "app/core/layers.py", BN_MODEL)
+    write(tmp_path, "app/train/__init__.py", "")
+    write(tmp_path, "app/train/loop.py", BARE_TRAIN.format(imports="from ..core.layers import build"))
+    write(tmp_path, "app/train/absolute.py", BARE_TRAIN.format(imports="from app.core.layers import build"))
+    findings = lint_paths([tmp_path / "app" / "train"]).findings
+    assert sorted(Path(f.location.path).name for f in findings) == ["absolute.py", "loop.py"]
+
+
+def test_project_model_resolves_in_python_order() -> None:
+    root = os.path.abspath("/proj")
+    paths = [
+        "/proj/pkg/__init__.py",
+        "/proj/pkg/sub/__init__.py",
+        "/proj/pkg/sub/train.py",
+        "/proj/pkg/sub/util.py",
+        "/proj/pkg/util.py",
+        "/proj/util.py",
+        "/proj/src/lib/__init__.py",
+        "/proj/src/lib/ops.py",
+    ]
+    project = Project([FileSummary(os.path.abspath(path)) for path in paths], (root,))
+    train = os.path.abspath("/proj/pkg/sub/train.py")
+    key = os.path.abspath
+    assert project.resolve_module(train, "util") == [key("/proj/pkg/sub/util.py")]  # the script's folder
+    assert project.resolve_module(train, "pkg.util") == [key("/proj/pkg/util.py")]  # above the package
+    assert project.resolve_module(train, "lib", "ops") == [key("/proj/src/lib/ops.py")]  # src layout
+    assert project.resolve_module(train, "..util") == [key("/proj/pkg/util.py")]
+    assert project.resolve_module(train, ".", "util") == [key("/proj/pkg/sub/util.py")]
+    assert project.resolve_module(train, "tensorflow") == []
+
+
+def test_project_root_is_the_nearest_marker_else_the_outermost_package(tmp_path: Path) -> None:
+    write(tmp_path, "repo/.git/HEAD", "ref: refs/heads/main\n")
+    write(tmp_path, "repo/a/b/train.py", "")
+    assert project_root(tmp_path / "repo" / "a" / "b" / "train.py") == tmp_path / "repo"
+    write(tmp_path, "loose/pkg/__init__.py", "")
+    write(tmp_path, "loose/pkg/inner/__init__.py", "")
+    write(tmp_path, "loose/pkg/inner/model.py", "")
+    if project_root(tmp_path / "loose") == tmp_path / "loose":  # no marker above tmp_path
+        assert project_root(tmp_path / "loose" / "pkg" / "inner" / "model.py") == tmp_path / "loose" / "pkg"
+    # an installed package is its own root: nothing above site-packages is searched
+    write(tmp_path, "repo/.venv/lib/site-packages/lib/__init__.py", "")
+    write(tmp_path, "repo/.venv/lib/site-packages/lib/mod.py", "")
+    site = tmp_path / "repo" / ".venv" / "lib" / "site-packages"
+    assert project_root(site / "lib" / "mod.py") == site / "lib"
+
+
+# --- star imports and module-path spellings ---------------------------------------------------------
+
+
+def test_star_import_from_tensorflow_binds_the_bn_function() -> None:
+    source = "from tensorflow.contrib.layers import *\nnet = batch_norm(images)\n"
+    assert [(f.location.line, f.code) for f in lint_source(source)] == [(2, "BN004")]
+
+
+def test_star_import_does_not_rebind_names_the_file_binds_itself() -> None:
+    source = (
+        "from tensorflow.contrib.layers import *\n\ndef batch_norm(x, training):\n    return x\n\n"
+        "net = batch_norm(images, False)\n"
+    )
+    assert lint_source(source) == []
+
+
+def test_star_import_from_a_project_module_carries_its_bn(tmp_path: Path) -> None:
+    write(tmp_path, "model.py", BN_MODEL)
+    write(tmp_path, "train.py", BARE_TRAIN.format(imports="from model import *"))
+    write(
+        tmp_path,
+        "early.py",
+        "import tensorflow.compat.v1 as tf\nfrom model import *\n\ndef main(x):\n"
+        "    update_ops = tf.get_collection(tf.GraphKeys.UPDATE_OPS)\n"
+        "    loss = tf.reduce_sum(build(x, True))\n"
+        "    with tf.control_dependencies(update_ops):\n"
+        "        return tf.train.AdamOptimizer().minimize(loss)\n",
+    )
+    findings = lint_paths([tmp_path / "train.py", tmp_path / "early.py"]).findings
+    assert [(Path(f.location.path).name, f.location.line, f.code) for f in findings] == [
+        ("early.py", 5, "BN002"),
+        ("train.py", 4, "BN001"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "spelling, name",
+    [
+        ("tensorflow.contrib.layers.python.layers.batch_norm", "slim.batch_norm"),
+        ("tensorflow.contrib.layers.python.layers.layers.batch_norm", "slim.batch_norm"),
+        ("tensorflow.contrib.framework.python.ops.arg_scope", "slim.arg_scope"),
+        ("tensorflow.contrib.framework.python.ops.arg_scope.arg_scope", "slim.arg_scope"),
+        ("tensorflow.contrib.layers.python.layers.optimizers.optimize_loss", "slim.optimize_loss"),
+        ("tensorflow.contrib.slim.python.slim.learning.create_train_op", "slim.learning.create_train_op"),
+        ("tensorflow.python.ops.nn_impl.batch_normalization", "tf.nn.batch_normalization"),
+        ("tensorflow.python.training.saver.Saver", "tf.train.Saver"),
+        ("tensorflow.contrib.keras.layers.BatchNormalization", "keras.layers.BatchNormalization"),
+        (
+            "keras.layers.normalization.batch_normalization.BatchNormalization",
+            "keras.layers.BatchNormalization",
+        ),
+    ],
+)
+def test_module_path_spellings_are_the_public_names(spelling: str, name: str) -> None:
+    assert canonical(spelling) == name
+
+
+def test_contrib_layers_imported_by_module_path_are_slim() -> None:
+    source = (
+        "from tensorflow.contrib.layers.python import layers as tf_layers\n"
+        "net = tf_layers.batch_norm(images, decay=1.0, is_training=is_training)\n"
+    )
+    assert [(f.location.line, f.code) for f in lint_source(source)] == [(2, "BN005")]
+
+
+# --- generated projects: any import graph, any mix of BN, train ops, wrappers and Savers ------------
+
+_PARTS = {
+    "bn": "def build_{i}(x, training):\n    return tf.layers.batch_normalization(x, training=training)\n",
+    "keras_bn": "def net_{i}():\n    return tf.keras.Sequential([tf.keras.layers.BatchNormalization()])\n",
+    "train": "def train_{i}(loss):\n    return tf.train.AdamOptimizer().minimize(loss)\n",
+    "wrap": (
+        "def wrapped_{i}(loss):\n"
+        "    with tf.control_dependencies(tf.get_collection(tf.GraphKeys.UPDATE_OPS)):\n"
+        "        return {callee}(loss)\n"
+    ),
+    "saver": "saver_{i} = tf.train.Saver(tf.trainable_variables())\n",
+    "read_early": (
+        "def early_{i}(x):\n    update_ops = tf.get_collection(tf.GraphKeys.UPDATE_OPS)\n"
+        "    y = {callee}(x, True)\n    return update_ops, y\n"
+    ),
+}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_generated_projects_give_each_file_alone_the_findings_of_the_whole(tmp_path_factory, data) -> None:
+    root = tmp_path_factory.mktemp("generated")
+    (root / ".git").mkdir()
+    count = data.draw(st.integers(2, 6), label="files")
+    for i in range(count):
+        others = [j for j in range(count) if j != i]
+        imported = data.draw(st.lists(st.sampled_from(others), unique=True, max_size=3), label=f"imports {i}")
+        parts = data.draw(
+            st.lists(st.sampled_from(sorted(_PARTS)), unique=True, max_size=3), label=f"parts {i}"
+        )
+        lines = ["import tensorflow.compat.v1 as tf\n"] + [f"from m{j} import *\n" for j in imported]
+        callee = f"train_{imported[0]}" if imported else "len"
+        builder = f"build_{imported[0]}" if imported else "len"
+        for part in parts:
+            lines.append(_PARTS[part].format(i=i, callee=builder if part == "read_early" else callee))
+        write(root, f"m{i}.py", "".join(lines))
+    previous = os.getcwd()
+    os.chdir(root)
+    try:
+        whole = found(lint_paths([Path(".")]))
+        for i in range(count):
+            alone = found(lint_paths([Path(f"m{i}.py")]))
+            assert alone == [key for key in whole if key[0] == f"m{i}.py"], i
+    finally:
+        os.chdir(previous)
