@@ -52,17 +52,8 @@ def _placeholder_call(context: FileContext, value: ast.AST) -> ast.Call | None:
 
 
 def _is_flag_placeholder(context: FileContext, call: ast.Call, name: str) -> bool:
-    """A boolean placeholder, or one named like a BN switch."""
-    last = name.rsplit(".", 1)[-1]
-    if FLAG_NAME.search(last):
-        return True
-    dtype = call.args[0] if call.args else None
-    for keyword in call.keywords:
-        if keyword.arg == "dtype":
-            dtype = keyword.value
-    if dtype is not None and (dotted_text(dtype) or "").endswith("bool"):
-        return True
-    return bool(call.args) and isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, bool)
+    """A placeholder named like a BN switch (a boolean one named ``tst`` or ``mask`` is something else)."""
+    return bool(FLAG_NAME.search(name.rsplit(".", 1)[-1]))
 
 
 def switches(context: FileContext) -> list[Switch]:

@@ -77,11 +77,16 @@ def eval_context(context: FileContext, call: CallSite) -> str | None:
         if _function_is_eval(context, function):
             return f"in `{function.name}`"
     statement = call.statement
-    if isinstance(statement, ast.Assign):
+    if isinstance(statement, ast.Assign) and statement.value is call.node:
         for target in statement.targets:
-            text = dotted_text(target) or ""
-            if _EVAL_NAME.search(text) and not text.startswith("self.train"):
-                return f"assigned to `{text}`"
+            for element in target.elts if isinstance(target, (ast.Tuple, ast.List)) else [target]:
+                text = dotted_text(element) or ""
+                if _EVAL_NAME.search(text) and not text.startswith("self.train"):
+                    return f"assigned to `{text}`"
+    for argument in list(call.node.args) + [keyword.value for keyword in call.node.keywords]:
+        text = dotted_text(argument) if isinstance(argument, (ast.Name, ast.Attribute)) else None
+        if text and _EVAL_NAME.search(text.rsplit(".", 1)[-1]) and "train" not in text.lower():
+            return f"built on `{text}`"
     for expr in call.withs:
         for node in ast.walk(expr):
             if (
@@ -105,8 +110,46 @@ def eval_context(context: FileContext, call: CallSite) -> str | None:
         ):
             if any(_branch_mode(context, test.test, in_else) == "train" for test, in_else in call.ifs):
                 return None
+            if _only_trains(context, function):
+                return None
             return f"in `{function.name}`, which also builds the EVAL and PREDICT graphs"
+    script = _inference_script(context)
+    if script is not None and not any("train" in getattr(f, "name", "").lower() for f in call.functions):
+        return f"in the inference script `{script}`"
     return None
+
+
+_SCRIPT = re.compile(
+    r"(^|_)(predict|prediction|infer|inference|eval|evaluate|evaluation|test|demo|export|serve|serving|"
+    r"classify|deploy|freeze|segment|detect)($|_|\d)",
+    re.IGNORECASE,
+)
+
+
+def _inference_script(context: FileContext) -> str | None:
+    """The file's name says it predicts, evaluates or exports (unit tests are not inference code)."""
+    name = re.split(r"[\\/]", context.path)[-1]
+    if context.is_test_file or "train" in name.lower():
+        return None
+    return name if _SCRIPT.search(name[:-3] if name.endswith(".py") else name) else None
+
+
+def _only_trains(context: FileContext, function: ast.AST) -> bool:
+    """A model_fn that refuses every mode but TRAIN (``if mode != TRAIN: raise``) builds no eval graph."""
+    for node in ast.walk(function):
+        if isinstance(node, ast.If) and _branch_mode(context, node.test, False) == "eval":
+            if node.body and isinstance(node.body[0], ast.Raise):
+                return True
+        if isinstance(node, ast.Assert) and _branch_mode(context, node.test, False) == "train":
+            return True
+    return False
+
+
+_DATA_READER = re.compile(
+    r"input|dataset|preprocess|reader|loader|augment|pipeline|queue|^(get_|next_)?batch(es)?$|"
+    r"^(load|read|get)_?(data|images|batch\w*)$|^data$",
+    re.IGNORECASE,
+)
 
 
 def hardcoded_flag(call: CallSite) -> str | None:
@@ -183,8 +226,8 @@ class TrainingHardcoded(LintRule):
             return
         for call in context.calls:
             flag = hardcoded_flag(call)
-            if flag is None:
-                continue
+            if flag is None or _DATA_READER.search((call.callee or "").rsplit(".", 1)[-1]):
+                continue  # `is_training=True` handed to an input pipeline is not a BN flag
             where = eval_context(context, call)
             if where is None:
                 continue
