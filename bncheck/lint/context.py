@@ -153,10 +153,18 @@ class FileContext:
 
     @property
     def is_test_file(self) -> bool:
-        """A test module (test_*.py, *_test.py, under tests/): its test functions are not evaluation code."""
-        name = re.split(r"[\\/]", self.path)[-1]
-        return (
-            name.startswith("test_") or name.endswith("_test.py") or "/tests/" in self.path.replace("\\", "/")
+        """A test module: test_*.py, *_test.py, or a module of a tests/ folder that uses a test framework.
+
+        Its test functions are not evaluation code.  A folder name alone is not enough: the project
+        itself may live under some ``tests`` folder of the machine.
+        """
+        parts = re.split(r"[\\/]", self.path)
+        name = parts[-1]
+        if name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py":
+            return True
+        in_tests = any(part in ("tests", "test") for part in parts[:-1])
+        return in_tests and bool(
+            re.search(r"^\s*(import|from)\s+(unittest|pytest)\b|tf\.test\.", self.source, re.M)
         )
 
 

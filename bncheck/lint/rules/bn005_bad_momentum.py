@@ -86,9 +86,9 @@ class BadMomentum(LintRule):
                 severity = Severity.ERROR
             elif number < SMALL_DECAY:
                 message = (
-                    f"BN {key}={number:g} keeps only {number:.0%} of the moving average per step, so the "
-                    "statistics used at inference are about the last batch; TensorFlow's decay is 1 minus "
-                    f"PyTorch's momentum ({key}={1 - number:g} is what `momentum={number:g}` means there)"
+                    f"BN {key}={number:g} keeps only {number:.0%} of the moving average per step, so "
+                    "inference uses about the last batch's statistics; PyTorch's momentum="
+                    f"{number:g} is TensorFlow's {key}={1 - number:g} (TensorFlow weights the old average)"
                 )
                 severity = Severity.WARNING
             else:
