@@ -118,9 +118,10 @@ def read_manifest(path: Path) -> list[LabelledFile]:
 
 
 def git_dir(mirror: Path, repo: str) -> Path | None:
-    """The snapshot's git directory: ``<mirror>/<owner>+<name>/repo`` (or the folder itself)."""
+    """The snapshot's git directory: ``<mirror>/<owner>+<name>/repo`` (bare, or with a ``.git``),
+    or the folder itself."""
     base = mirror / repo.replace("/", "+")
-    for candidate in (base / "repo", base):
+    for candidate in (base / "repo", base / "repo" / ".git", base, base / ".git"):
         if (candidate / "HEAD").is_file() and (candidate / "objects").is_dir():
             return candidate
     return None
