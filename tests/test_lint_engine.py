@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from bncheck.lint.api import lint_paths, lint_source
@@ -277,6 +278,90 @@ def test_prefilter_never_changes_results_on_tf_keras_sources() -> None:
     )
 
 
+# companions for the cross-file pre-filter checks: BN of every kind built in another file
+_COMPANION_MODEL = (
+    "import tensorflow.compat.v1 as tf\nfrom tensorflow.contrib import slim\n\n"
+    "def build(x, training):\n    return tf.layers.batch_normalization(x, training=training)\n\n"
+    "def build_slim(x, is_training):\n    return slim.batch_norm(x, is_training=is_training)\n\n"
+    "def build_model():\n    return tf.keras.Sequential([tf.keras.layers.BatchNormalization()])\n\n"
+    "def make_train_op(loss):\n    return tf.train.AdamOptimizer().minimize(loss)\n"
+)
+_COMPANION_TRAIN = (
+    "import tensorflow.compat.v1 as tf\nfrom case import *\nfrom model import *\n"
+    "x = tf.placeholder(tf.float32, [None, 4])\nnet = build(x, True)\n"
+    "update_ops = tf.get_collection(tf.GraphKeys.UPDATE_OPS)\n"
+    "with tf.control_dependencies(update_ops):\n    op = make_train_op(tf.reduce_sum(net))\n"
+)
+
+
+def _rule_examples() -> list[tuple[str, int, str]]:
+    from bncheck.lint.engine import options_for
+    from bncheck.lint.rulebase import LINT_RULES
+
+    options_for(LintConfig())  # registers the rules
+    return [
+        (code, index, example)
+        for code, rule in sorted(LINT_RULES.items())
+        for index, example in enumerate(rule.bad + rule.good)
+    ]
+
+
+def test_prefilter_never_changes_results_for_any_rule_example_alone_or_in_a_project(tmp_path: Path) -> None:
+    examples = _rule_examples()
+    assert {code for code, _, _ in examples} >= {f"BN{number:03d}" for number in range(12)}
+    for code, index, example in examples:
+        alone = write(tmp_path / f"{code}_{index}" / "alone", "case.py", example)
+        project = tmp_path / f"{code}_{index}" / "project"
+        write(project, "case.py", "from model import *\n" + example)
+        write(project, "model.py", _COMPANION_MODEL)
+        write(project, "train.py", _COMPANION_TRAIN)
+        for paths in ([alone], [project], [project / "case.py"]):
+            config = LintConfig(extend_select=("BN010",))
+            expected = lint_paths(paths, replace(config, prefilter=False)).findings
+            assert lint_paths(paths, config).findings == expected, (code, index, paths)
+
+
+def test_every_rule_declares_triggers_that_its_bad_examples_hold() -> None:
+    from bncheck.lint import prefilter
+    from bncheck.lint.rulebase import LINT_RULES
+
+    _rule_examples()
+    for code, rule in LINT_RULES.items():
+        if code == "BN000":
+            continue  # reported by the engine for a file some other trigger let through
+        assert rule.triggers, code
+        checks = [prefilter._compile(trigger) for trigger in rule.triggers]
+        for example in rule.bad:
+            assert any(check(example.encode("utf-8")) for check in checks), (code, example)
+    # the pre-filter is built from the rules' triggers and the project summary's, nothing else
+    from bncheck.lint.project import SUMMARY_TRIGGERS
+
+    declared = {trigger for rule in LINT_RULES.values() for trigger in rule.triggers} | set(SUMMARY_TRIGGERS)
+    assert set(prefilter.triggers()) == declared
+
+
+def test_hard_coded_parenthesized_training_true_in_an_export_function_is_found_with_the_prefilter(
+    tmp_path: Path,
+) -> None:
+    write(
+        tmp_path,
+        "model.py",
+        "import tensorflow as tf\n\ndef build_model():\n"
+        "    return tf.keras.Sequential([tf.keras.layers.Dense(4), tf.keras.layers.BatchNormalization()])\n",
+    )
+    write(
+        tmp_path,
+        "export.py",
+        "import tensorflow as tf\nfrom model import build_model\n\nmodel = build_model()\n\n\n"
+        "def export(x):\n    return model(x, training=(True))\n",
+    )
+    for config in (LintConfig(), LintConfig(prefilter=False)):
+        findings = lint_paths([tmp_path], config).findings
+        assert [(Path(f.location.path).name, f.location.line, f.code) for f in findings] == [
+            ("export.py", 8, "BN006")
+        ]
+
+
 def test_parallel_jobs_give_the_same_findings_as_one_process() -> None:
     serial = lint_paths([CORPUS], LintConfig(jobs=1))
     parallel = lint_paths([CORPUS], LintConfig(jobs=2))
@@ -393,7 +478,10 @@ def test_default_jobs_runs_a_large_project_in_parallel_with_the_same_findings(tm
     for index in range(engine.AUTO_PARALLEL_FILES):
         write(tmp_path, f"pkg/m{index:03d}.py", "import os\n")
     write(
-        tmp_path, "pkg/model.py", "import tensorflow.compat.v1 as tf\nh = tf.layers.batch_normalization(x)\n"
+        tmp_path,
+        "pkg/model.py",
+        "import tensorflow.compat.v1 as tf\nh = tf.layers.batch_normalization(x, training=True)\n"
+        "g = tf.layers.batch_normalization(h)\n",
     )
     write(tmp_path, "pkg/train.py", "import tensorflow.compat.v1 as tf\nimport model\n" + BARE_MINIMIZE)
     assert LintConfig().jobs is None
@@ -434,3 +522,76 @@ def test_compiler_warnings_about_the_linted_code_do_not_escape(tmp_path):
         result = lint_paths([script])
     assert [str(w.message) for w in caught] == []
     assert [f.code for f in result.findings] == []
+
+
+# --- files and folders that go away or cannot be read during a run --------------------------------
+
+_BUGGY = "import tensorflow.compat.v1 as tf\nh = tf.layers.batch_normalization(x)\n"
+
+
+def test_a_file_deleted_during_lint_is_one_finding_and_the_others_are_kept(tmp_path: Path) -> None:
+    from bncheck.lint.engine import analyze_project, collect_files, options_for, resolve
+
+    for name in ("a.py", "b.py", "c.py"):
+        write(tmp_path, name, _BUGGY)
+    config = LintConfig()
+    files = [str(path) for path in collect_files([tmp_path], config)]
+    (tmp_path / "b.py").unlink()  # between the walk and the read
+    results, roots = analyze_project([tmp_path], files, options_for(config), config)
+    findings = resolve(results, config, roots)
+    assert [(Path(f.location.path).name, f.code) for f in findings] == [
+        ("a.py", "BN004"),
+        ("b.py", "BN000"),
+        ("c.py", "BN004"),
+    ]
+    assert "cannot read the file" in findings[1].message
+
+
+def test_a_folder_that_cannot_be_listed_is_one_finding_and_the_others_are_kept(
+    tmp_path: Path, monkeypatch
+) -> None:
+    import os
+
+    write(tmp_path, "ok/train.py", _BUGGY)
+    write(tmp_path, "locked/model.py", _BUGGY)
+    locked = str(tmp_path / "locked")
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        if os.fspath(path) == locked:  # what a folder without read permission gives (root reads anything)
+            raise PermissionError(13, "Permission denied", locked)
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    findings = lint_paths([tmp_path]).findings
+    assert [(Path(f.location.path).name, f.code) for f in findings] == [
+        ("locked", "BN000"),
+        ("train.py", "BN004"),
+    ]
+    assert findings[0].message == "cannot read the folder: Permission denied"
+
+
+def test_lint_cli_reports_an_unreadable_folder_as_one_line_and_exit_1(
+    tmp_path: Path, monkeypatch, capsys
+) -> None:
+    import os
+
+    from tests.helpers_cli import run_cli
+
+    write(tmp_path, "locked/model.py", _BUGGY)
+    write(tmp_path, "clean.py", "import os\n")
+    locked = str(tmp_path / "locked")
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        if os.fspath(path) == locked:
+            raise PermissionError(13, "Permission denied", locked)
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    outcome = run_cli(capsys, "lint", str(tmp_path))
+    assert outcome.code == 1
+    assert "internal error" not in outcome.stderr
+    assert [line for line in outcome.stdout.splitlines() if "BN000" in line] == [
+        f"{locked}:1:1: BN000 cannot read the folder: Permission denied"
+    ]

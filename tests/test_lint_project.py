@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from bncheck.lint.aliases import canonical
 from bncheck.lint.api import lint_paths, lint_source
+from bncheck.lint.config import LintConfig
 from bncheck.lint.project import FileSummary, Project, project_root
 
 CORPUS = Path(__file__).parent / "lint_corpus"
@@ -260,6 +261,7 @@ def test_generated_projects_give_each_file_alone_the_findings_of_the_whole(tmp_p
     os.chdir(root)
     try:
         whole = found(lint_paths([Path(".")]))
+        assert found(lint_paths([Path(".")], LintConfig(prefilter=False))) == whole  # the pre-filter too
         for i in range(count):
             alone = found(lint_paths([Path(f"m{i}.py")]))
             assert alone == [key for key in whole if key[0] == f"m{i}.py"], i

@@ -29,7 +29,6 @@ from bncheck.lint import prefilter
 from bncheck.lint.api import lint_paths
 from bncheck.lint.config import LintConfig
 from bncheck.lint.fixes import fix_text
-from bncheck.lint.parse import parse_python2, parse_source
 from tests.helpers_cli import run_cli
 
 CORPUS_DIR = Path(__file__).parent / "lint_corpus"
@@ -78,6 +77,8 @@ def _parses(data: bytes) -> bool:
         try:
             ast.parse(source)
         except SyntaxError:
+            from bncheck.lint.parse import parse_python2
+
             # a Python 2 file is analysed too (tests/test_lint_python2.py checks that grammar)
             if parse_python2(source, "mutated.py") is None:
                 raise
@@ -94,6 +95,8 @@ def _parses(data: bytes) -> bool:
 
 def _corpus_tree(name: str) -> ast.Module:
     """A corpus file's tree; the Python 2 cases through bncheck's Python 2 parse."""
+    from bncheck.lint.parse import parse_source
+
     return parse_source(CORPUS[name].decode("utf-8"), name).tree
 
 

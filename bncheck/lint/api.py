@@ -7,7 +7,14 @@ from pathlib import Path
 
 from bncheck.findings import Finding
 from bncheck.lint.config import LintConfig, discover_config
-from bncheck.lint.engine import analyze_project, analyze_source, collect_files, options_for, resolve
+from bncheck.lint.engine import (
+    analyze_project,
+    analyze_source,
+    collect_files,
+    options_for,
+    resolve,
+    unreadable_folder_results,
+)
 
 __all__ = ["LintConfig", "LintResult", "lint_paths", "lint_source"]
 
@@ -36,9 +43,11 @@ def lint_paths(paths: list[Path], config: LintConfig | None = None) -> LintResul
     paths = [Path(path) for path in paths]
     if config is None:
         config = discover_config(paths)
-    files = [str(path) for path in collect_files(paths, config)]
+    unreadable: list[OSError] = []
+    files = [str(path) for path in collect_files(paths, config, unreadable)]
     # the rest of each file's project is read too, for what the files import or share with it
     results, roots = analyze_project(paths, files, options_for(config), config)
+    results += unreadable_folder_results(unreadable)
     findings = resolve(results, config, roots)
     parsed = sum(result.parsed for result in results if result.reported)
     return LintResult(findings=findings, files=len(files), parsed=parsed)

@@ -10,7 +10,7 @@ import re
 import stat
 import tokenize
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bncheck.errors import InputError
@@ -178,8 +178,14 @@ def _special_file(path: Path) -> bool:
         return False  # a broken link: analyze_file reports it as unreadable
 
 
-def collect_files(paths: list[Path], config: LintConfig) -> list[Path]:
-    """Python files under ``paths``; files named explicitly are always included."""
+def collect_files(
+    paths: list[Path], config: LintConfig, unreadable: list[OSError] | None = None
+) -> list[Path]:
+    """Python files under ``paths``; files named explicitly are always included.
+
+    A folder that cannot be listed (no permission, removed during the walk) is skipped, and its
+    error appended to ``unreadable`` when given.
+    """
     excluded = _ExcludeMatcher(tuple(config.exclude) + tuple(config.extend_exclude))
     files: list[Path] = []
     for path in paths:
@@ -194,7 +200,8 @@ def collect_files(paths: list[Path], config: LintConfig) -> list[Path]:
             continue
         if not is_dir:
             raise InputError(path, "not a regular file or folder (a named pipe, socket or device)")
-        for folder, subfolders, names in os.walk(path):
+        report = unreadable.append if unreadable is not None else None
+        for folder, subfolders, names in os.walk(path, onerror=report):
             relative_folder = os.path.relpath(folder, path)
             subfolders[:] = sorted(
                 sub
@@ -214,6 +221,17 @@ def collect_files(paths: list[Path], config: LintConfig) -> list[Path]:
             seen.add(key)
             unique.append(file)
     return unique
+
+
+def unreadable_folder_results(errors: list[OSError]) -> list[FileResult]:
+    """One BN000 finding for each folder that could not be listed: its files were not checked."""
+    results = []
+    for error in errors:
+        folder = str(error.filename) if error.filename is not None else "."
+        finding = _syntax_finding(folder, f"cannot read the folder: {error.strerror or error}")
+        finding = replace(finding, fix="make the folder readable; bncheck checked nothing in it")
+        results.append(FileResult(folder, FileSummary(folder), (Candidate(finding),)))
+    return results
 
 
 def options_for(config: LintConfig) -> dict:
@@ -281,12 +299,17 @@ def analyze_project(
 
     As a type checker does, the project root of every path is found (``project.project_root``)
     and its other Python files are read too, so that ``bncheck lint train.py`` sees the BN layers
-    of an unchanged ``model.py``: every file's imports (from its bytes), then a summary of each
-    file that can change a fact about a reported file (``Project.neighbourhood``).  Returns the
-    results (the others with ``reported=False`` and no candidates) and the project roots.
+    of an unchanged ``model.py``: when a reported file has candidates that wait on project facts,
+    every file's imports (from its bytes), then a summary of each file that can change a fact
+    about such a file (``Project.neighbourhood``).  Returns the results (the others with
+    ``reported=False`` and no candidates) and the project roots.
     """
     roots = tuple(dict.fromkeys(str(project_root(path)) for path in paths))
     results = analyze_all(files, options, config.jobs)
+    # only candidates that wait on project facts depend on other files: without one, nothing to read
+    waiting = [result.path for result in results if any(c.requires or c.any_of for c in result.candidates)]
+    if not waiting:
+        return results, roots
     reported = {os.path.abspath(path) for path in files}
     given_folders = [os.path.join(os.path.abspath(path), "") for path in paths if os.path.isdir(path)]
     others: list[str] = []
@@ -312,7 +335,7 @@ def analyze_project(
         [result.summary for result in results] + [FileSummary(path, imp) for path, imp in imports.items()],
         roots,
     )
-    needed = project.neighbourhood(files)
+    needed = project.neighbourhood(waiting)
     context_options = {**options, "summary_only": True}
     wanted = [path for path in imports if os.path.abspath(path) in needed]
     summaries = {

@@ -1,68 +1,88 @@
 """Byte-level pre-filter: skip parsing files that cannot hold a finding or a fact another file needs.
 
-Every rule and every project fact needs one of these spellings in the file's
-bytes; a file without any of them is only scanned for its imports (which is
-done for every file, filtered or not, so the project graph is the same either way).
+The filter is derived, not listed: every lint rule declares its trigger tokens in its own
+file (``LintRule.triggers``) and the project summary declares its own
+(``project.SUMMARY_TRIGGERS``); a file is parsed when it holds any of them.  A file that
+holds none is only scanned for its imports (as every file is, filtered or not), so the
+project graph is the same either way.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-# what each rule or project fact needs to see in a file's bytes
-_STATS = rb"(?i:mean|var|moving|pop|avg|average|ema|stat)"
-# literal spellings that some rule or project fact needs; `in` on bytes is far faster than one big regex
-_LITERALS = (
-    b"batch_norm",
-    b"BatchNorm",
-    b"normalizer_fn",
-    b"_arg_scope",
-    b"applications",  # BN producers, Keras models
-    b"UPDATE_OPS",
-    b"update_ops",
-    b"Saver",
-    b"GradientTape",  # BN002, BN011, BN003, BN008
-    b"minimize",
-    b"apply_gradients",  # BN001
-    b"assign_moving_average",
-    b".apply(",  # BN007
-)
-_FROZEN = re.compile(rb"trainable\s*=\s*False")  # BN009
-_FLAG = re.compile(rb"train\w*['\"\]]?\s*[:=]\s*True")  # BN006
-_STAT_ASSIGN = re.compile(_STATS + rb"\w*\.assign|assign(?:_add|_sub)?\(\s*[\w.]*" + _STATS)  # BN007
-_WRAPPED = re.compile(rb"(?i:update)")  # a call under control_dependencies(<updates>): the not_wrapped fact
+# every trigger but those marked otherwise needs one of these: rules report only in code that uses them
+FRAMEWORK = (b"tensorflow", b"keras", b"slim")
+
+
+@dataclass(frozen=True)
+class _Check:
+    """One trigger, compiled."""
+
+    literals: tuple[bytes, ...]
+    pattern: re.Pattern[bytes] | None
+    before: int
+    after: int
+    framework: bool
+
+    def __call__(self, data: bytes) -> bool:
+        for literal in self.literals:
+            if literal not in data:
+                return False
+        if self.pattern is None:
+            return True
+        first = self.literals[0]
+        start = data.find(first)
+        while start >= 0:
+            if self.pattern.search(data, max(0, start - self.before), start + len(first) + self.after):
+                return True
+            if start + len(first) + self.after >= len(data):
+                return False  # the window already reached the end of the file
+            start = data.find(first, start + len(first))
+        return False
+
+
+_CHECKS: list[tuple[_Check, ...]] = []  # (checks needing the framework, checks that do not), built once
+
+
+def triggers() -> tuple:
+    """Every trigger of every lint rule and of the project summary (``rulebase.Trigger``)."""
+    import bncheck.lint.rules  # noqa: F401 - registers every lint rule
+    from bncheck.lint.project import SUMMARY_TRIGGERS
+    from bncheck.lint.rulebase import LINT_RULES
+
+    found = [trigger for rule in LINT_RULES.values() for trigger in rule.triggers]
+    return tuple(dict.fromkeys([*found, *SUMMARY_TRIGGERS]))
+
+
+def _compile(trigger) -> _Check:
+    pattern = re.compile(trigger.pattern) if trigger.pattern is not None else None
+    return _Check(trigger.literals, pattern, trigger.window[0], trigger.window[1], trigger.framework)
+
+
+def _checks() -> tuple[tuple[_Check, ...], tuple[_Check, ...]]:
+    if not _CHECKS:
+        compiled = [_compile(trigger) for trigger in triggers()]
+        # plain `in` checks first: they are the cheap ones, and most relevant files hold one
+        compiled.sort(key=lambda check: (check.pattern is not None, len(check.literals)))
+        _CHECKS.append(tuple(check for check in compiled if check.framework))
+        _CHECKS.append(tuple(check for check in compiled if not check.framework))
+    return _CHECKS[0], _CHECKS[1]
 
 
 def may_hold_findings(data: bytes) -> bool:
     """False only when no rule can report anything in, or learn anything from, this file."""
-    if b"tensorflow" not in data and b"keras" not in data and b"slim" not in data:
+    with_framework, without = _checks()
+    for check in without:
+        if check(data):
+            return True
+    if not any(name in data for name in FRAMEWORK):
         return False
-    for literal in _LITERALS:
-        if literal in data:
+    for check in with_framework:
+        if check(data):
             return True
-    if b"False" in data and _FROZEN.search(data) is not None:
-        return True
-    if b"True" in data and _FLAG.search(data) is not None:
-        return True
-    if b"assign" in data and _has_stat_assign(data):
-        return True
-    return b"control_dependencies" in data and _WRAPPED.search(data) is not None
-
-
-def _has_stat_assign(data: bytes) -> bool:
-    """``tf.assign(pop_mean, ...)`` / ``moving_mean.assign(...)`` near some occurrence of ``assign``.
-
-    The regex runs on a small window around each occurrence: a leading case-insensitive
-    alternation over the whole file would cost more than parsing it.
-    """
-    start = 0
-    while True:
-        index = data.find(b"assign", start)
-        if index < 0:
-            return False
-        if _STAT_ASSIGN.search(data, max(0, index - 80), index + 120) is not None:
-            return True
-        start = index + 6
+    return False
 
 
 _FROM_IMPORT = re.compile(

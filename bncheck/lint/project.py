@@ -8,6 +8,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
+from bncheck.lint.rulebase import Trigger
+
 if TYPE_CHECKING:
     from bncheck.lint.rulebase import Candidate
 
@@ -25,6 +27,21 @@ class FileSummary:
     keras_bn_factories: frozenset[str] = frozenset()  # functions/classes returning a Keras model with BN
     wrapped_functions: frozenset[str] = frozenset()  # functions called under a control dependency on updates
 
+
+# what a file's bytes must hold for its summary to carry more than its imports; with the rules'
+# triggers, the byte pre-filter is built from these
+SUMMARY_TRIGGERS = (
+    # update_bn, any_bn, bn_functions: tf.layers / slim BN, normalizer_fn=..., slim nets' arg scopes
+    Trigger((b"batch_norm",)),
+    Trigger((b"BatchNorm",)),  # keras_bn_factories too
+    Trigger((b"normalizer_fn",)),
+    Trigger((b"_arg_scope",)),
+    Trigger((b"applications",)),  # keras_bn_factories: Keras applications with BN
+    Trigger((b"UPDATE_OPS",)),  # update_ops_idiom
+    Trigger((b"update_ops",)),
+    # wrapped_functions: calls under a control dependency on the updates
+    Trigger((b"control_dependencies",), rb"(?i:update)", window=Trigger.EVERYWHERE),
+)
 
 MAX_HOPS = 3  # how many imports apart a train op and the BN it needs may be
 # a fact about a file depends only on files this many imports away, either way (``Project.neighbourhood``)

@@ -11,6 +11,27 @@ from bncheck.lint.facts import Fact
 
 
 @dataclass(frozen=True)
+class Trigger:
+    """Bytes without which a rule reports nothing in a file; the byte pre-filter is built from these.
+
+    A file holds the trigger when it contains every one of ``literals`` (case-sensitive ``in``
+    checks, which are fast) and, when ``pattern`` is given, the pattern matches within ``window``
+    bytes around an occurrence of the first literal (a regex over a whole file can cost more than
+    parsing it).  A trigger must be a necessary condition: a file without it must be a file in
+    which the rule reports nothing, or the pre-filter changes the results.
+    """
+
+    literals: tuple[bytes, ...]
+    pattern: bytes | None = None
+    window: tuple[int, int] = (80, 120)  # bytes before and after the first literal's occurrence
+    # the file must also mention tensorflow, keras or slim (False: the rule reports in files that
+    # only use a model built elsewhere, such as `base.trainable = False` on an imported factory's model)
+    framework: bool = True
+
+    EVERYWHERE: ClassVar[tuple[int, int]] = (1 << 62, 1 << 62)  # ``window`` for a whole-file pattern
+
+
+@dataclass(frozen=True)
 class Candidate:
     """A finding that stands once the project is known: if all of its ``requires`` facts hold,
     and at least one of ``any_of`` when that is given (the facts are in ``bncheck.lint.facts``)."""
@@ -36,6 +57,9 @@ class LintRule:
     good: ClassVar[tuple[str, ...]]
     references: ClassVar[tuple[str, ...]] = ()
     fixable: ClassVar[bool] = False
+    # a file can hold a finding of this rule only if it holds one of these (and mentions tensorflow,
+    # keras or slim); no triggers: the rule reports nothing by itself (BN000 is the engine's)
+    triggers: ClassVar[tuple[Trigger, ...]] = ()
 
     def check(self, context: FileContext) -> Iterable[Candidate]:
         raise NotImplementedError

@@ -248,6 +248,10 @@ def _normalizer_is_bn(context: FileContext, call: CallSite) -> bool:
     return False
 
 
+def _is_false(value: object) -> bool:
+    return isinstance(value, ast.Constant) and value.value is False
+
+
 def is_none(value: object) -> bool:
     """A literal ``None``."""
     return isinstance(value, ast.Constant) and value.value is None
@@ -296,8 +300,14 @@ def update_bn_producers(context: FileContext) -> list[CallSite]:
     if "update_producers" not in context.cache:
         result = []
         for call in bn_producers(context):
-            if call.qualname in TFLAYERS_BN:
-                result.append(call)
+            if call.qualname in TFLAYERS_BN or (
+                call.keyword("normalizer_fn") is not None
+                and context.imports.resolve(call.keyword("normalizer_fn")) in TFLAYERS_BN
+            ):
+                # the function's default is training=False: inference mode builds no update ops
+                training = setting(context, call, "training") if call.qualname != TFLAYERS_BN[1] else UNKNOWN
+                if call.qualname == TFLAYERS_BN[1] or not (training is None or _is_false(training)):
+                    result.append(call)
                 continue
             if is_nets_arg_scope(call):
                 use_bn = call.keyword("use_batch_norm")
@@ -307,7 +317,7 @@ def update_bn_producers(context: FileContext) -> list[CallSite]:
                 result.append(call)
                 continue
             value = setting(context, call, "updates_collections")
-            if value is UNKNOWN or is_none(value):
+            if value is UNKNOWN or is_none(value) or _is_false(setting(context, call, "is_training")):
                 continue
             if value is None and call.function is not None and _scope_sets_in_place(context):
                 continue

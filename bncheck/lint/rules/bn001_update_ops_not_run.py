@@ -9,7 +9,7 @@ from bncheck.findings import Severity
 from bncheck.lint.context import CallSite, FileContext
 from bncheck.lint.aliases import dotted_text
 from bncheck.lint.facts import NotWrapped, ReachesUpdateBN, SharesProgramWithBN
-from bncheck.lint.rulebase import Candidate, LintRule, lint_rule
+from bncheck.lint.rulebase import Candidate, LintRule, Trigger, lint_rule
 from bncheck.lint.semantics import model_from_parameter, runs_updates, under_update_dependencies
 from bncheck.lint.values import collection_key, value_flow
 
@@ -165,6 +165,7 @@ class UpdateOpsNotRun(LintRule):
     code = "BN001"
     title = "train op does not run the BN moving-statistic updates"
     severity = Severity.ERROR
+    triggers = (Trigger((b"minimize",)), Trigger((b"apply_gradients",)))
     fixable = True
     what = (
         "A train op (`optimizer.minimize(...)` or `optimizer.apply_gradients(...)`) built in a program\n"

@@ -9,7 +9,7 @@ from typing import Iterable
 from bncheck.findings import Severity
 from bncheck.lint.context import CallSite, FileContext
 from bncheck.lint.facts import ImportedBNFunction
-from bncheck.lint.rulebase import Candidate, LintRule, lint_rule
+from bncheck.lint.rulebase import Candidate, LintRule, Trigger, lint_rule
 from bncheck.lint.semantics import (
     _imported_origin,
     reads_update_ops,
@@ -54,6 +54,7 @@ class UpdateOpsReadEarly(LintRule):
     code = "BN002"
     title = "UPDATE_OPS read before the BN layers are built"
     severity = Severity.ERROR
+    triggers = (Trigger((b"UPDATE_OPS",)), Trigger((b"update_ops",)))
     what = (
         "`tf.get_collection(tf.GraphKeys.UPDATE_OPS)` called in a scope before the code in the same scope\n"
         "that builds the batch-norm layers (directly or through a function of the project)."

@@ -7,8 +7,8 @@ from typing import Iterable
 from bncheck.findings import Severity
 from bncheck.lint.context import FileContext
 from bncheck.lint.facts import ReachesAnyBN, SharesProgramWithBN
+from bncheck.lint.rulebase import Candidate, LintRule, Trigger, lint_rule
 from bncheck.lint.semantics import model_from_parameter
-from bncheck.lint.rulebase import Candidate, LintRule, lint_rule
 from bncheck.lint.values import Holds, value_flow
 
 
@@ -22,6 +22,7 @@ class SaverDropsMovingStats(LintRule):
     code = "BN003"
     title = "Saver leaves the BN moving statistics out of the checkpoint"
     severity = Severity.ERROR
+    triggers = (Trigger((b"Saver",)),)
     fixable = True
     what = (
         "`tf.train.Saver(var_list=...)` whose list holds only trainable variables\n"

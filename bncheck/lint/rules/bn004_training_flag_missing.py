@@ -8,9 +8,9 @@ from typing import Iterable
 from bncheck.findings import Severity
 from bncheck.lint.aliases import dotted_text
 from bncheck.lint.context import FileContext
-from bncheck.lint.rulebase import Candidate, LintRule, lint_rule
 from bncheck.lint import flags
 from bncheck.lint.facts import ReachesAnyBN
+from bncheck.lint.rulebase import Candidate, LintRule, Trigger, lint_rule
 from bncheck.lint.semantics import (
     NN_BN,
     SLIM_BN,
@@ -69,6 +69,13 @@ class TrainingFlagMissing(LintRule):
     code = "BN004"
     title = "BN layer built without its training flag"
     severity = Severity.ERROR
+    triggers = (
+        Trigger((b"batch_norm",)),  # tf.layers.batch_normalization, slim batch_norm, normalizer_fn=...
+        Trigger((b"BatchNorm",)),
+        Trigger((b"normalizer_fn",)),  # normalizer_fn=bn, bn an alias of a BN function
+        Trigger((b"_arg_scope",)),  # slim nets' arg scopes build BN
+        Trigger((b"placeholder",)),  # a switch placeholder that is dead or only fed False
+    )
     what = (
         "`tf.layers.batch_normalization(...)` without `training=`, or slim/contrib `batch_norm`\n"
         "(directly, as `normalizer_fn` or in an `arg_scope`) without `is_training=`."

@@ -7,7 +7,7 @@ from typing import Iterable
 
 from bncheck.findings import Severity
 from bncheck.lint.context import CallSite, FileContext
-from bncheck.lint.rulebase import Candidate, LintRule, lint_rule
+from bncheck.lint.rulebase import Candidate, LintRule, Trigger, lint_rule
 from bncheck.lint.semantics import (
     SLIM_BN,
     _lists_op,
@@ -24,6 +24,12 @@ class BadMomentum(LintRule):
     code = "BN005"
     title = "BN momentum/decay freezes or discards the moving statistics"
     severity = Severity.ERROR
+    triggers = (
+        Trigger((b"batch_norm",)),  # tf.layers.batch_normalization, slim batch_norm, normalizer_fn=...
+        Trigger((b"BatchNorm",)),
+        Trigger((b"normalizer_fn",)),  # normalizer_fn=bn, bn an alias of a BN function
+        Trigger((b"_arg_scope",)),  # slim nets' arg scopes build BN
+    )
     what = (
         "A batch-norm `momentum` (tf.layers, Keras) or `decay` (slim/contrib, also in `normalizer_params`,\n"
         "an `arg_scope` or a nets arg scope's `batch_norm_decay`) that is a constant equal to 1 (error),\n"

@@ -9,7 +9,7 @@ from typing import Iterable
 from bncheck.findings import Severity
 from bncheck.lint.aliases import dotted_text
 from bncheck.lint.context import CallSite, FileContext
-from bncheck.lint.rulebase import Candidate, LintRule, lint_rule
+from bncheck.lint.rulebase import Candidate, LintRule, Trigger, lint_rule
 from bncheck.lint.semantics import is_true
 
 _FLAG = re.compile(r"^(is_)?train(ing)?(_mode|_phase)?$|^phase_train$|^train_phase$", re.IGNORECASE)
@@ -173,6 +173,16 @@ class TrainingHardcoded(LintRule):
     code = "BN006"
     title = "training=True hard-coded on an evaluation or inference path"
     severity = Severity.ERROR
+    # a flag name, then `=` or `:` and a literal True, maybe parenthesized or after a comment:
+    # `training=(True)`, `feed_dict={model.is_training: True}`, `{'is_training:0': True}`
+    triggers = (
+        Trigger(
+            (b"True",),
+            rb"(?i:(?:is_)?train(?:ing)?(?:_mode|_phase)?|phase_train)(?::\w*)?['\"]?\s*[:=]"
+            rb"(?:\s|\(|\\|#[^\n]*)*True",
+            window=Trigger.EVERYWHERE,
+        ),
+    )
     what = (
         "A call with `training=True` / `is_training=True` (or a `feed_dict` feeding `is_training: True`)\n"
         "in evaluation, prediction, inference or export code: a function named so, a branch for\n"

@@ -9,7 +9,7 @@ from typing import Iterable
 from bncheck.findings import Severity
 from bncheck.lint.aliases import dotted_text
 from bncheck.lint.context import CallSite, FileContext
-from bncheck.lint.rulebase import Candidate, LintRule, lint_rule
+from bncheck.lint.rulebase import Candidate, LintRule, Trigger, lint_rule
 from bncheck.lint.semantics import is_graph_mode
 
 _ASSIGN_FUNCTIONS = ("tf.assign", "tf.assign_add", "tf.assign_sub", "tf.state_ops.assign")
@@ -77,6 +77,17 @@ class UnusedStatAssign(LintRule):
     code = "BN007"
     title = "population-statistics update is created and never run"
     severity = Severity.ERROR
+    triggers = (
+        Trigger((b"assign_moving_average",)),
+        Trigger((b"ExponentialMovingAverage",)),  # ema.apply(...) of an ExponentialMovingAverage
+        # tf.assign(pop_mean, ...) / self.moving_mean.assign(...): a statistics name next to `assign`
+        Trigger(
+            (b"assign",),
+            rb"(?i:mean|var|moving|pop|avg|average|ema|stat)[\w.]*\.assign"
+            rb"|assign(?:_add|_sub)?\((?s:.{0,120}?)(?i:mean|var|moving|pop|avg|average|ema|stat)",
+            window=(200, 200),
+        ),
+    )
     what = (
         "In graph-mode code, an op that updates population statistics (`tf.assign(pop_mean, ...)`,\n"
         "`assign_moving_average`, `moving_mean.assign(...)`, `ema.apply(...)`) whose result is dropped or\n"

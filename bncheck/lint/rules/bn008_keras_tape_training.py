@@ -9,7 +9,7 @@ from bncheck.findings import Severity
 from bncheck.lint.aliases import dotted_text
 from bncheck.lint.context import CallSite, FileContext
 from bncheck.lint.facts import ImportedKerasBNFactory
-from bncheck.lint.rulebase import Candidate, LintRule, lint_rule
+from bncheck.lint.rulebase import Candidate, LintRule, Trigger, lint_rule
 from bncheck.lint.semantics import keras_bn_models
 
 
@@ -36,6 +36,7 @@ class KerasTapeTraining(LintRule):
     code = "BN008"
     title = "Keras model with BN called in a training step without training=True"
     severity = Severity.ERROR
+    triggers = (Trigger((b"GradientTape",)),)
     what = (
         "Inside `with tf.GradientTape() as tape:` of a step that applies gradients, a Keras model that\n"
         "contains BatchNormalization (Sequential or functional with a BN layer, a subclassed model that\n"

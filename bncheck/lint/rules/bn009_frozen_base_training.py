@@ -10,7 +10,7 @@ from bncheck.findings import Severity
 from bncheck.lint.aliases import dotted_text
 from bncheck.lint.context import FileContext
 from bncheck.lint.facts import ImportedKerasBNFactory
-from bncheck.lint.rulebase import Candidate, LintRule, lint_rule
+from bncheck.lint.rulebase import Candidate, LintRule, Trigger, lint_rule
 from bncheck.lint.semantics import keras_bn_models
 
 
@@ -19,6 +19,8 @@ class FrozenBaseTraining(LintRule):
     code = "BN009"
     title = "frozen base model called without training=False"
     severity = Severity.WARNING
+    # the frozen model may come from another file: no TensorFlow spelling needed in this one
+    triggers = (Trigger((b"trainable", b"False"), framework=False),)
     what = (
         "Transfer learning: a Keras model with BN (a `keras.applications` network or a model of the\n"
         "project) frozen with `base.trainable = False` and then called without `training=False`."

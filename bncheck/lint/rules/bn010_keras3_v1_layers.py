@@ -6,7 +6,7 @@ from typing import Iterable
 
 from bncheck.findings import Severity
 from bncheck.lint.context import FileContext
-from bncheck.lint.rulebase import Candidate, LintRule, lint_rule
+from bncheck.lint.rulebase import Candidate, LintRule, Trigger, lint_rule
 from bncheck.lint.semantics import TFLAYERS_BN
 
 
@@ -25,6 +25,7 @@ class Keras3V1Layers(LintRule):
     code = "BN010"
     title = "tf.compat.v1.layers BN raises under Keras 3"
     severity = Severity.ERROR
+    triggers = (Trigger((b"batch_norm",)), Trigger((b"BatchNorm",)))
     what = (
         "`tf.compat.v1.layers.batch_normalization` / `BatchNormalization` when the configured target\n"
         "TensorFlow is 2.16 or newer (`target-version` in the config, or `--target-version`).\n"

@@ -7,7 +7,7 @@ from typing import Iterable
 from bncheck.findings import Severity
 from bncheck.lint.context import FileContext
 from bncheck.lint.facts import UpdateOpsProgram
-from bncheck.lint.rulebase import Candidate, LintRule, lint_rule
+from bncheck.lint.rulebase import Candidate, LintRule, Trigger, lint_rule
 from bncheck.lint.semantics import is_keras_bn
 
 
@@ -24,6 +24,7 @@ class KerasBnUpdateOps(LintRule):
     code = "BN011"
     title = "tf.keras BatchNormalization in a graph-mode UPDATE_OPS program"
     severity = Severity.ERROR
+    triggers = (Trigger((b"BatchNormalization",)),)
     what = (
         "A `tf.keras.layers.BatchNormalization` layer in a graph-mode (`Session`, Estimator) program\n"
         "that runs its BN updates through `tf.get_collection(tf.GraphKeys.UPDATE_OPS)`; the layer may be\n"
