@@ -51,6 +51,15 @@ class SharesProgramWithBN:
 
 
 @dataclass(frozen=True)
+class ReachesKerasBN:
+    """The file imports (up to 3 hops) a project module whose functions or classes build a Keras
+    model with BatchNormalization."""
+
+    def holds(self, project: Project, path: str) -> bool:
+        return path in project.keras_bn_reach
+
+
+@dataclass(frozen=True)
 class UpdateOpsProgram:
     """The file, or a file importing it (up to 3 hops), is a graph-mode program that reads UPDATE_OPS."""
 

@@ -201,6 +201,12 @@ class Project:
         sources = {path for path, summary in self.summaries.items() if summary.any_bn}
         return self._within_hops(sources, forward=False)
 
+    @cached_property
+    def keras_bn_reach(self) -> frozenset[str]:
+        """Files whose functions build a Keras model with BN, and the files importing them (MAX_HOPS)."""
+        sources = {path for path, summary in self.summaries.items() if summary.keras_bn_factories}
+        return self._within_hops(sources, forward=False)
+
     def _imported_by(self, reach: frozenset[str]) -> frozenset[str]:
         edges, _ = self._graph()
         return frozenset(target for source in reach for target in edges.get(source, ()))

@@ -6,9 +6,9 @@ from typing import Iterable
 
 from bncheck.findings import Severity
 from bncheck.lint.context import FileContext
-from bncheck.lint.facts import UpdateOpsProgram
+from bncheck.lint.facts import ReachesKerasBN
 from bncheck.lint.rulebase import Candidate, LintRule, Trigger, lint_rule
-from bncheck.lint.semantics import is_keras_bn
+from bncheck.lint.semantics import is_graph_mode, is_keras_bn, reads_update_ops
 
 
 def runs_layer_updates(context: FileContext) -> bool:
@@ -24,7 +24,7 @@ class KerasBnUpdateOps(LintRule):
     code = "BN011"
     title = "tf.keras BatchNormalization in a graph-mode UPDATE_OPS program"
     severity = Severity.ERROR
-    triggers = (Trigger((b"BatchNormalization",)),)
+    triggers = (Trigger((b"BatchNormalization",)), Trigger((b"UPDATE_OPS",)), Trigger((b"update_ops",)))
     what = (
         "A `tf.keras.layers.BatchNormalization` layer in a graph-mode (`Session`, Estimator) program\n"
         "that runs its BN updates through `tf.get_collection(tf.GraphKeys.UPDATE_OPS)`; the layer may be\n"
@@ -86,18 +86,39 @@ class KerasBnUpdateOps(LintRule):
 
     def check(self, context: FileContext) -> Iterable[Candidate]:
         keras_bn = [call for call in context.calls if is_keras_bn(call)]
+        reads = (
+            [call for call in context.calls if reads_update_ops(context, call.node)]
+            if keras_bn or ("UPDATE_OPS" in context.source or "update_ops" in context.source)
+            else []
+        )
         # asked only when there is something to report: it needs every read of a name in the file
-        if not keras_bn or runs_layer_updates(context):
+        if not (keras_bn or reads) or runs_layer_updates(context):
             return
-        for call in keras_bn:
+        if keras_bn and reads and is_graph_mode(context):
+            for call in keras_bn:
+                yield Candidate(
+                    self.finding(
+                        context,
+                        call,
+                        "tf.keras BatchNormalization does not add its updates to UPDATE_OPS, which this "
+                        "graph-mode program relies on; its moving statistics never update",
+                        fix="run `layer.updates` / `model.updates` under the train op's control dependencies",
+                    )
+                )
+            return
+        if keras_bn:
+            # a module of layers: the program that relies on UPDATE_OPS imports it and is reported there
+            return
+        if not is_graph_mode(context):
+            return
+        for read in reads:
             yield Candidate(
                 self.finding(
                     context,
-                    call,
-                    "tf.keras BatchNormalization does not add its updates to UPDATE_OPS, which this "
-                    "graph-mode "
-                    "program relies on; its moving statistics never update",
-                    fix="run `layer.updates` / `model.updates` under the train op's control dependencies",
+                    read,
+                    "the BN layers this program imports are tf.keras BatchNormalization, which add nothing "
+                    "to UPDATE_OPS: the updates read here are empty and the moving statistics never update",
+                    fix="run the Keras model's `updates` under the train op's control dependencies",
                 ),
-                (UpdateOpsProgram(),),
+                (ReachesKerasBN(),),
             )
