@@ -87,14 +87,17 @@ def eval_context(context: FileContext, call: CallSite) -> str | None:
         text = dotted_text(argument) if isinstance(argument, (ast.Name, ast.Attribute)) else None
         if text and _EVAL_NAME.search(text.rsplit(".", 1)[-1]) and "train" not in text.lower():
             return f"built on `{text}`"
-    for expr in call.withs:
-        for node in ast.walk(expr):
-            if (
-                isinstance(node, ast.Constant)
-                and isinstance(node.value, str)
-                and _EVAL_NAME.search(node.value)
-            ):
-                return f"under scope {node.value!r}"
+    scopes = [
+        node.value
+        for expr in call.withs
+        for node in ast.walk(expr)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+    ]
+    # a model scope named 'inference' under name_scope('train') is the training graph
+    if not any("train" in scope.lower() for scope in scopes):
+        for scope in scopes:
+            if _EVAL_NAME.search(scope) and scope.lower() != "inference":
+                return f"under scope {scope!r}"
     feed = call.keyword("feed_dict")
     if feed is not None:
         for node in ast.walk(feed):
@@ -146,7 +149,8 @@ def _only_trains(context: FileContext, function: ast.AST) -> bool:
 
 
 _DATA_READER = re.compile(
-    r"input|dataset|preprocess|reader|loader|augment|pipeline|queue|^(get_|next_)?batch(es)?$|"
+    r"input|dataset|preprocess|reader|loader|augment|pipeline|queue|^(get_|next_)?batch(es)?$|argparse|"
+    r"parse_arg|config|option|setting|"
     r"^(load|read|get)_?(data|images|batch\w*)$|^data$",
     re.IGNORECASE,
 )
@@ -237,7 +241,7 @@ class TrainingHardcoded(LintRule):
         for call in context.calls:
             flag = hardcoded_flag(call)
             if flag is None or _DATA_READER.search((call.callee or "").rsplit(".", 1)[-1]):
-                continue  # `is_training=True` handed to an input pipeline is not a BN flag
+                continue  # `is_training=True` handed to an input pipeline or a config is not a BN flag
             where = eval_context(context, call)
             if where is None:
                 continue
