@@ -60,6 +60,15 @@ class ReachesKerasBN:
 
 
 @dataclass(frozen=True)
+class UsedByEvaluation:
+    """The file, or a file importing it (up to 3 hops), runs the model in evaluation, test or
+    prediction code (a function named so that runs a session)."""
+
+    def holds(self, project: Project, path: str) -> bool:
+        return path in project.evaluation_reach
+
+
+@dataclass(frozen=True)
 class UpdateOpsProgram:
     """The file, or a file importing it (up to 3 hops), is a graph-mode program that reads UPDATE_OPS."""
 

@@ -673,3 +673,25 @@ def model_from_parameter(context: FileContext, call: CallSite) -> bool:
                 break
     context.cache[key] = result
     return result
+
+
+_EVALUATION_FUNCTION = re.compile(
+    r"^(\w+_)?(test|eval\w*|valid\w*|predict\w*|infer\w*|sample\w*|score)$", re.IGNORECASE
+)
+
+
+def runs_evaluation(context: FileContext) -> bool:
+    """A function named for evaluation, testing or prediction runs a session (``sess.run``, ``x.eval``).
+
+    Unit tests are not evaluation code.  The byte trigger of this fact is ``project.EVALUATION_DEF``.
+    """
+    if ".run(" not in context.source or context.is_test_file:
+        return False
+    for call in context.calls:
+        if call.method != "run" or not isinstance(call.node.func, ast.Attribute):
+            continue
+        for function in call.functions:
+            name = getattr(function, "name", "")
+            if name and "train" not in name.lower() and _EVALUATION_FUNCTION.match(name):
+                return True
+    return False

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import ast
+import re
 from typing import Iterable
 
 from bncheck.findings import Severity
 from bncheck.lint.aliases import dotted_text
 from bncheck.lint.context import FileContext
 from bncheck.lint import flags
-from bncheck.lint.facts import ReachesAnyBN
+from bncheck.lint.facts import ReachesAnyBN, UsedByEvaluation
 from bncheck.lint.rulebase import Candidate, LintRule, Trigger, lint_rule
 from bncheck.lint.semantics import (
     NN_BN,
@@ -51,6 +52,33 @@ def _normalizer_family(context: FileContext, call) -> str | None:
     if value is None:
         return None
     return "tf.layers" if context.imports.resolve(value) in TFLAYERS_BN else "slim"
+
+
+def _moments_names(context: FileContext, function: ast.AST) -> set[str]:
+    """Names bound in ``function`` by ``mean, var = tf.nn.moments(...)``."""
+    names: set[str] = set()
+    for name, bindings in context.bindings.items():
+        for binding in bindings:
+            if (
+                binding.function is function
+                and binding.how == "unpack"
+                and isinstance(binding.value, ast.Call)
+                and (context.imports.resolve(binding.value.func) or "").endswith(
+                    ("moments", "weighted_moments")
+                )
+            ):
+                names.add(name)
+    return names
+
+
+def _keeps_population_statistics(context: FileContext, function: ast.AST) -> bool:
+    """The function (or its file) keeps or switches to population statistics somewhere."""
+    text = context.text(function)
+    if re.search(r"assign|moving_average|ExponentialMovingAverage|trainable\s*=\s*False|\bcond\(", text):
+        return True
+    args = function.args
+    parameters = [a.arg for a in args.posonlyargs + args.args + args.kwonlyargs]
+    return any(flags.FLAG_NAME.search(parameter) for parameter in parameters)
 
 
 def _tests_training_flag(test: ast.expr) -> bool:
@@ -148,6 +176,33 @@ class TrainingFlagMissing(LintRule):
                 )
         yield from self._switches(context)
         yield from self._bn_only_when_training(context)
+        yield from self._batch_moments_only(context)
+
+    def _batch_moments_only(self, context: FileContext) -> Iterable[Candidate]:
+        """``tf.nn.batch_normalization(x, *tf.nn.moments(x))`` in a function that keeps no population
+        statistics and takes no mode: BN has no inference mode at all."""
+        for call in context.calls_named(*NN_BN):
+            function = call.function
+            if function is None or isinstance(function, ast.Lambda) or call.ifs or len(call.node.args) < 3:
+                continue
+            moments = _moments_names(context, function)
+            used = [dotted_text(arg) for arg in call.node.args[1:3]]
+            if not moments or not all(name in moments for name in used):
+                continue
+            if _keeps_population_statistics(context, function):
+                continue
+            yield Candidate(
+                self.finding(
+                    context,
+                    call,
+                    f"`{function.name}` always normalizes with the moments of the current batch: it keeps "
+                    "no population statistics and takes no training flag, so evaluation and inference "
+                    "depend on the batch they run on",
+                    fix="keep moving averages of the moments (or use tf.layers.batch_normalization) and "
+                    "switch on a training flag",
+                ),
+                (UsedByEvaluation(),),  # a GAN that never evaluates loses nothing
+            )
 
     def _switches(self, context: FileContext) -> Iterable[Candidate]:
         for switch in flags.switches(context):
