@@ -133,6 +133,7 @@ def _analyze_tree(path: str, source: str, parsed: Parsed, imports, options: dict
         keras_bn_factories=frozenset(semantics.bn_factories(context)),
         wrapped_functions=wrapped,
         evaluates=semantics.runs_evaluation(context),
+        always_training_bn=semantics.always_training_bn(context),
     )
     return FileResult(path, summary, tuple(candidates), parsed=True, python2=parsed.python2)
 

@@ -60,6 +60,15 @@ class ReachesKerasBN:
 
 
 @dataclass(frozen=True)
+class ReachesAlwaysTrainingBN:
+    """The file imports (up to 3 hops) a project module whose BN is fixed in training mode
+    (slim/contrib batch_norm without is_training, or a literal training=True)."""
+
+    def holds(self, project: Project, path: str) -> bool:
+        return path in project.always_training_reach
+
+
+@dataclass(frozen=True)
 class UsedByEvaluation:
     """The file, or a file importing it (up to 3 hops), runs the model in evaluation, test or
     prediction code (a function named so that runs a session)."""

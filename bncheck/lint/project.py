@@ -27,6 +27,7 @@ class FileSummary:
     keras_bn_factories: frozenset[str] = frozenset()  # functions/classes returning a Keras model with BN
     wrapped_functions: frozenset[str] = frozenset()  # functions called under a control dependency on updates
     evaluates: bool = False  # runs a session in evaluation, test or prediction code
+    always_training_bn: bool = False  # builds BN whose mode is training whatever the caller does
 
 
 EVALUATION_DEF = rb"def\s+(\w+_)?(test|eval\w*|valid\w*|predict\w*|infer\w*|sample\w*|score)\s*\("
@@ -210,6 +211,12 @@ class Project:
     def keras_bn_reach(self) -> frozenset[str]:
         """Files whose functions build a Keras model with BN, and the files importing them (MAX_HOPS)."""
         sources = {path for path, summary in self.summaries.items() if summary.keras_bn_factories}
+        return self._within_hops(sources, forward=False)
+
+    @cached_property
+    def always_training_reach(self) -> frozenset[str]:
+        """Files that build BN fixed in training mode, and the files importing them (up to MAX_HOPS)."""
+        sources = {path for path, summary in self.summaries.items() if summary.always_training_bn}
         return self._within_hops(sources, forward=False)
 
     @cached_property

@@ -690,8 +690,52 @@ def runs_evaluation(context: FileContext) -> bool:
     for call in context.calls:
         if call.method != "run" or not isinstance(call.node.func, ast.Attribute):
             continue
-        for function in call.functions:
-            name = getattr(function, "name", "")
-            if name and "train" not in name.lower() and _EVALUATION_FUNCTION.match(name):
-                return True
+        if any(is_evaluation_function(function) for function in call.functions):
+            return True
     return False
+
+
+def is_evaluation_function(function: ast.AST) -> bool:
+    """``test``, ``evaluate``, ``predict_masks``, ``sample``... (not ``train_and_eval``)."""
+    name = getattr(function, "name", "")
+    return bool(name) and "train" not in name.lower() and bool(_EVALUATION_FUNCTION.match(name))
+
+
+def always_training_bn(context: FileContext) -> bool:
+    """The file builds BN fixed in training mode: slim/contrib ``batch_norm`` that gets no
+    ``is_training`` (its default is True) or a literal True, or tf.layers BN with ``training=True``."""
+    if "always_training" not in context.cache:
+        result = False
+        for call in bn_producers(context):
+            if is_nets_arg_scope(call) or call.qualname == TFLAYERS_BN[1]:
+                continue
+            if call.qualname == TFLAYERS_BN[0]:
+                value = setting(context, call, "training")
+                result = is_true(value)
+            else:
+                value = setting(context, call, "is_training")
+                result = is_true(value) or (value is None and not _file_sets_is_training(context))
+            if result:
+                break
+        context.cache["always_training"] = result
+    return context.cache["always_training"]
+
+
+def _file_sets_is_training(context: FileContext) -> bool:
+    """Some arg_scope (or normalizer_params) in this file gives batch_norm its is_training."""
+    if "sets_is_training" not in context.cache:
+        result = False
+        for call in context.calls:
+            if not (call.method or "").endswith("arg_scope") or not call.node.args:
+                continue
+            if _lists_op(context, call.node, SLIM_BN):
+                found = _keywords_with_spreads(context, call.node)
+                if "is_training" in found or "*" in found:
+                    result = True
+            params = call.keyword("normalizer_params")
+            if params is not None:
+                items = dict_items(context, params)
+                if items is None or "is_training" in items:
+                    result = True
+        context.cache["sets_is_training"] = result
+    return context.cache["sets_is_training"]

@@ -173,7 +173,9 @@ class UpdateOpsNotRun(LintRule):
         "`normalizer_fn` and `arg_scope`) put their moving-statistic updates in `tf.GraphKeys.UPDATE_OPS`,\n"
         "with no control dependency on those updates and no other way for them to run (grouped with the\n"
         "train op, fetched in the same `sess.run`, or a helper such as slim's `create_train_op`).\n"
-        "The BN layers may live in another file of the same project."
+        "The BN layers may live in another file of the same project, also when this file is only handed\n"
+        "the model (`policy(...)`). A dependency list counts by what it holds, not by its name: a list\n"
+        "called `update_ops` that holds the trainable variables runs no update."
     )
     why = (
         "Nothing runs the ops in UPDATE_OPS unless the train op depends on them. `moving_mean` and\n"
@@ -217,6 +219,13 @@ class UpdateOpsNotRun(LintRule):
         "tf.train.get_global_step())  # expect: BN001\n"
         "    return tf.estimator.EstimatorSpec(mode, loss=loss, train_op=train_op)\n",
     )
+    bad += (
+        "import tensorflow.compat.v1 as tf\n"
+        "h = tf.layers.batch_normalization(tf.zeros([2, 3]), training=True)\n"
+        "update_ops = tf.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES, scope='head')\n"
+        "with tf.control_dependencies(update_ops):\n"
+        "    train_op = tf.train.AdamOptimizer().minimize(tf.reduce_sum(h))  # expect: BN001\n",
+    )
     good = (
         "import tensorflow.compat.v1 as tf\n"
         "x = tf.placeholder(tf.float32, [None, 4])\n"
@@ -239,6 +248,15 @@ class UpdateOpsNotRun(LintRule):
         "update_ops = tf.get_collection(tf.GraphKeys.UPDATE_OPS)\n"
         "with tf.Session() as sess:\n"
         "    sess.run([train_op, update_ops])\n",
+    )
+
+    good += (
+        "import tensorflow.compat.v1 as tf\n"
+        "h = tf.layers.batch_normalization(tf.zeros([2, 3]), training=True)\n"
+        "loss = tf.reduce_sum(h)\n"
+        "update_ops = tf.get_collection(tf.GraphKeys.UPDATE_OPS)\n"
+        "update_ops.append(tf.train.AdamOptimizer().minimize(loss))\n"
+        "train_op = tf.group(*update_ops)\n",
     )
 
     def check(self, context: FileContext) -> Iterable[Candidate]:

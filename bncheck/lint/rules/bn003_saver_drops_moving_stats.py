@@ -25,9 +25,10 @@ class SaverDropsMovingStats(LintRule):
     triggers = (Trigger((b"Saver",)),)
     fixable = True
     what = (
-        "`tf.train.Saver(var_list=...)` whose list holds only trainable variables\n"
-        "(`tf.trainable_variables()`, directly, through a variable or a comprehension), in a project\n"
-        "that builds batch-norm layers."
+        "`tf.train.Saver(var_list=...)` whose list holds only trainable variables, followed as a value\n"
+        "(`tf.trainable_variables()` through names, comprehensions and filters, plus extras such as the\n"
+        "global step), in a project that builds batch-norm layers whose moving statistics are not put\n"
+        "in TRAINABLE_VARIABLES (`variables_collections`). Restore-only Savers count too."
     )
     why = (
         "`moving_mean` and `moving_variance` are not trainable, so the checkpoint does not contain\n"
@@ -51,6 +52,12 @@ class SaverDropsMovingStats(LintRule):
         "layer = tf.keras.layers.BatchNormalization()\n"
         "saver = tf.compat.v1.train.Saver({v.op.name: v for v in tf.compat.v1.trainable_variables()})  "
         "# expect: BN003\n",
+    )
+    bad += (
+        "import tensorflow.compat.v1 as tf\n"
+        "h = tf.layers.batch_normalization(tf.zeros([2, 3]), training=True)\n"
+        "step = tf.train.get_or_create_global_step()\n"
+        "saver = tf.train.Saver([v for v in tf.trainable_variables()] + [step])  # expect: BN003\n",
     )
     good = (
         "import tensorflow.compat.v1 as tf\n"

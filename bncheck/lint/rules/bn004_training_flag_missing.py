@@ -14,35 +14,12 @@ from bncheck.lint.facts import ReachesAnyBN, UsedByEvaluation
 from bncheck.lint.rulebase import Candidate, LintRule, Trigger, lint_rule
 from bncheck.lint.semantics import (
     NN_BN,
-    SLIM_BN,
     TFLAYERS_BN,
-    _keywords_with_spreads,
-    _lists_op,
+    _file_sets_is_training,
     bn_producers,
-    dict_items,
     is_nets_arg_scope,
     setting,
 )
-
-
-def _file_sets_is_training(context: FileContext) -> bool:
-    """Some arg_scope (or normalizer_params) in this file gives batch_norm its is_training."""
-    if "sets_is_training" not in context.cache:
-        result = False
-        for call in context.calls:
-            if not (call.method or "").endswith("arg_scope") or not call.node.args:
-                continue
-            if _lists_op(context, call.node, SLIM_BN):
-                found = _keywords_with_spreads(context, call.node)
-                if "is_training" in found or "*" in found:
-                    result = True
-            params = call.keyword("normalizer_params")
-            if params is not None:
-                items = dict_items(context, params)
-                if items is None or "is_training" in items:
-                    result = True
-        context.cache["sets_is_training"] = result
-    return context.cache["sets_is_training"]
 
 
 def _normalizer_family(context: FileContext, call) -> str | None:
@@ -106,7 +83,11 @@ class TrainingFlagMissing(LintRule):
     )
     what = (
         "`tf.layers.batch_normalization(...)` without `training=`, or slim/contrib `batch_norm`\n"
-        "(directly, as `normalizer_fn` or in an `arg_scope`) without `is_training=`."
+        "(directly, as `normalizer_fn` or in an `arg_scope`) without `is_training=`. Also the switch\n"
+        "followed as a value: a training placeholder that is fed but read by nothing else (a dead\n"
+        "switch), one that a training program only ever feeds False, BN built only under\n"
+        "`if is_training:` (the inference graph has none), and a hand-written BN that always uses the\n"
+        "batch moments in a model that the project evaluates."
     )
     why = (
         "The two APIs have opposite defaults. `tf.layers.batch_normalization` defaults to\n"
@@ -130,6 +111,16 @@ class TrainingFlagMissing(LintRule):
         "def net(x):\n"
         "    return slim.conv2d(x, 16, 3, normalizer_fn=slim.batch_norm, normalizer_params={'decay': "
         "0.99})  # expect: BN004\n",
+    )
+    bad += (
+        "import tensorflow.compat.v1 as tf\n"
+        "def model(x, training=True):\n"
+        "    return tf.layers.batch_normalization(x, training=training)\n"
+        "is_training = tf.placeholder(tf.bool, name='is_training')  # expect: BN004\n"
+        "x = tf.placeholder(tf.float32, [None, 4])\n"
+        "y = model(x)\n"
+        "with tf.Session() as sess:\n"
+        "    sess.run(y, feed_dict={x: [[0.0] * 4], is_training: False})\n",
     )
     good = (
         "import tensorflow.compat.v1 as tf\n"

@@ -33,7 +33,8 @@ class BadMomentum(LintRule):
     what = (
         "A batch-norm `momentum` (tf.layers, Keras) or `decay` (slim/contrib, also in `normalizer_params`,\n"
         "an `arg_scope` or a nets arg scope's `batch_norm_decay`) that is a constant equal to 1 (error),\n"
-        "0 (warning) or outside [0, 1] (error)."
+        "0 (warning), below 0.5 (warning: PyTorch's momentum convention, 0.1 for 0.9) or outside [0, 1]\n"
+        "(error). A parameter's default counts when no call site of the file overrides it."
     )
     why = (
         "`moving = moving * decay + batch * (1 - decay)`. With decay 1 the moving statistics stay at\n"

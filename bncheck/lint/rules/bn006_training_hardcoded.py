@@ -10,6 +10,9 @@ from bncheck.findings import Severity
 from bncheck.lint.aliases import dotted_text
 from bncheck.lint.context import CallSite, FileContext
 from bncheck.lint.rulebase import Candidate, LintRule, Trigger, lint_rule
+from bncheck.lint import flags, semantics
+from bncheck.lint.facts import ReachesAlwaysTrainingBN
+from bncheck.lint.project import EVALUATION_DEF
 from bncheck.lint.semantics import is_true
 
 _FLAG = re.compile(r"^(is_)?train(ing)?(_mode|_phase)?$|^phase_train$|^train_phase$", re.IGNORECASE)
@@ -156,6 +159,26 @@ _DATA_READER = re.compile(
 )
 
 
+def _asks_for_a_mode(context: FileContext) -> bool:
+    """Some call of the file passes a training flag that is not the literal True (a variable, False)."""
+    for call in context.calls:
+        for keyword in call.node.keywords:
+            if keyword.arg and _FLAG.match(keyword.arg) and not is_true(keyword.value):
+                return True
+        if any(isinstance(arg, ast.Constant) and arg.value is False for arg in call.node.args):
+            return True
+    return False
+
+
+def _fetches_model_output(call: CallSite) -> bool:
+    """``sess.run(x)`` fetches something other than an initializer or a saver op."""
+    fetched = call.node.args[0]
+    text = dotted_text(fetched) or ""
+    if isinstance(fetched, ast.Call):
+        text = dotted_text(fetched.func) or ""
+    return not re.search(r"init|initializer|restore|iterator|summary", text, re.IGNORECASE)
+
+
 def hardcoded_flag(call: CallSite) -> str | None:
     """``training=True`` (or a feed of ``is_training: True``) given to the call, as text; else None."""
     for keyword in call.node.keywords:
@@ -186,12 +209,18 @@ class TrainingHardcoded(LintRule):
             rb"(?:\s|\(|\\|#[^\n]*)*True",
             window=Trigger.EVERYWHERE,
         ),
+        # a test/predict function that runs a graph whose BN is fixed in training mode
+        Trigger((b".run(",), EVALUATION_DEF, window=Trigger.EVERYWHERE),
     )
     what = (
         "A call with `training=True` / `is_training=True` (or a `feed_dict` feeding `is_training: True`)\n"
         "in evaluation, prediction, inference or export code: a function named so, a branch for\n"
-        "`ModeKeys.EVAL`/`PREDICT`, a result named `eval_*`/`test_*`/`val_*`, test or validation data\n"
-        "in the feed, or an Estimator `model_fn` that serves every mode with one hard-coded flag."
+        "`ModeKeys.EVAL`/`PREDICT`, a result named `eval_*`/`test_*`/`*_val`, validation inputs, test or\n"
+        "validation data in the feed, an inference script (`predict_*.py`, `eval_*.py`), or an Estimator\n"
+        "`model_fn` that serves every mode with one hard-coded flag. Also a test or predict function\n"
+        "that runs the one graph of a program whose BN (in another module) is fixed in training mode.\n"
+        "Not a BN flag: `is_training=True` handed to a data reader or a config; unit tests are not\n"
+        "inference code."
     )
     why = (
         "In training mode BN normalizes each batch with its own statistics, so predictions depend on\n"
@@ -254,3 +283,32 @@ class TrainingHardcoded(LintRule):
                     fix="pass `training=False` (or the mode) on evaluation and inference paths",
                 )
             )
+        yield from self._evaluates_training_graph(context)
+
+    def _evaluates_training_graph(self, context: FileContext) -> Iterable[Candidate]:
+        """A test/predict function runs the one graph of a program whose BN (in another module) is fixed
+        in training mode, and nothing in this file ever asks for another mode."""
+        if not semantics.runs_evaluation(context) or semantics.always_training_bn(context):
+            return
+        if flags.switches(context) or _asks_for_a_mode(context):
+            return
+        for call in context.calls:
+            if call.method != "run" or not isinstance(call.node.func, ast.Attribute) or not call.node.args:
+                continue
+            function = next(
+                (f for f in reversed(call.functions) if semantics.is_evaluation_function(f)), None
+            )
+            if function is None or not _fetches_model_output(call):
+                continue
+            yield Candidate(
+                self.finding(
+                    context,
+                    call,
+                    f"`{function.name}` runs the model built by this program, whose BN layers are fixed in "
+                    "training mode (no `is_training`/`training` switch reaches them): evaluation uses the "
+                    "statistics of each batch, not the moving averages",
+                    fix="build the evaluation graph with `is_training=False` (or feed a mode placeholder)",
+                ),
+                (ReachesAlwaysTrainingBN(),),
+            )
+            return  # one finding per file: the root cause is the graph, not each run

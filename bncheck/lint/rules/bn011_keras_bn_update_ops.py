@@ -27,8 +27,8 @@ class KerasBnUpdateOps(LintRule):
     triggers = (Trigger((b"BatchNormalization",)), Trigger((b"UPDATE_OPS",)), Trigger((b"update_ops",)))
     what = (
         "A `tf.keras.layers.BatchNormalization` layer in a graph-mode (`Session`, Estimator) program\n"
-        "that runs its BN updates through `tf.get_collection(tf.GraphKeys.UPDATE_OPS)`; the layer may be\n"
-        "built in another file of the project."
+        "that runs its BN updates through `tf.get_collection(tf.GraphKeys.UPDATE_OPS)`; when the layer is\n"
+        "built in another module of the project, the finding is at the program's UPDATE_OPS read."
     )
     why = (
         "Keras layers do not put their moving-statistic updates in UPDATE_OPS (tensorflow#23873,\n"
