@@ -58,6 +58,23 @@ def _keeps_population_statistics(context: FileContext, function: ast.AST) -> boo
     return any(flags.FLAG_NAME.search(parameter) for parameter in parameters)
 
 
+def _returned_arg_scope(call) -> bool:
+    """An ``arg_scope(...)`` whose scope the enclosing function returns (slim nets' ``*_arg_scope``):
+    ``with slim.arg_scope(...) as sc: return sc``, possibly nested in further arg_scopes."""
+    if not (call.method or "").endswith("arg_scope") or call.function is None:
+        return False
+    scopes: set[str] = set()
+    returned: set[str] = set()
+    for node in ast.walk(call.function):
+        if isinstance(node, ast.With):
+            scopes |= {
+                item.optional_vars.id for item in node.items if isinstance(item.optional_vars, ast.Name)
+            }
+        elif isinstance(node, ast.Return) and isinstance(node.value, ast.Name):
+            returned.add(node.value.id)
+    return bool(scopes & returned)
+
+
 def _tests_training_flag(test: ast.expr) -> bool:
     """``if is_training:`` or ``if FLAGS.enable_bn and is_train:`` (a flag tested as true)."""
     parts = test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) else [test]
@@ -136,9 +153,14 @@ class TrainingFlagMissing(LintRule):
     )
 
     def check(self, context: FileContext) -> Iterable[Candidate]:
+        if context.is_test_file:
+            return  # a unit test builds BN in whatever mode it tests
         for call in bn_producers(context):
             if is_nets_arg_scope(call) or call.qualname == "tf.layers.BatchNormalization":
                 continue  # nets take is_training themselves; the class gets `training` when applied
+            if _returned_arg_scope(call):
+                continue  # `def net_arg_scope(): with arg_scope(...) as sc: return sc` configures layers
+                # built elsewhere, under the network's own arg_scope that passes is_training
             if (
                 call.qualname == "tf.layers.batch_normalization"
                 or _normalizer_family(context, call) == "tf.layers"

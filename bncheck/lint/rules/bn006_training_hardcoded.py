@@ -265,8 +265,8 @@ class TrainingHardcoded(LintRule):
     )
 
     def check(self, context: FileContext) -> Iterable[Candidate]:
-        if not context.imports.uses_tensorflow:
-            return
+        if not context.imports.uses_tensorflow or context.is_test_file:
+            return  # unit tests are not evaluation or inference code
         for call in context.calls:
             flag = hardcoded_flag(call)
             if flag is None or _DATA_READER.search((call.callee or "").rsplit(".", 1)[-1]):
