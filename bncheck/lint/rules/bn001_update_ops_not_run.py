@@ -269,6 +269,8 @@ class UpdateOpsNotRun(LintRule):
                 continue
             if _gradients_wait_for_updates(context, call):
                 continue
+            if any(getattr(function, "name", "") in _TRAIN_METHODS for function in call.functions):
+                continue  # an optimizer wrapper delegating `apply_gradients` builds no train op itself
             if _eager_step(context, call):
                 continue  # TF2: the step runs eagerly (or as a tf.function) and Keras runs the updates
             requires = [

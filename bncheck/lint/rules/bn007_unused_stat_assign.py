@@ -33,7 +33,8 @@ def _is_stat_assign(context: FileContext, call: CallSite) -> bool:
             if isinstance(value, ast.Call) and (context.imports.resolve(value.func) or "").endswith(
                 "ExponentialMovingAverage"
             ):
-                return True
+                # averages of batch moments, not of losses or weights (cifar10's loss averages)
+                return not node.args or bool(_STATS.search(context.text(node.args[0])))
     return False
 
 

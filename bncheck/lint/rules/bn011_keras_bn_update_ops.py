@@ -8,7 +8,7 @@ from bncheck.findings import Severity
 from bncheck.lint.context import FileContext
 from bncheck.lint.facts import ReachesKerasBN
 from bncheck.lint.rulebase import Candidate, LintRule, Trigger, lint_rule
-from bncheck.lint.semantics import is_graph_mode, is_keras_bn, reads_update_ops
+from bncheck.lint.semantics import bn_factories, is_graph_mode, is_keras_bn, reads_update_ops
 
 
 def runs_layer_updates(context: FileContext) -> bool:
@@ -109,8 +109,8 @@ class KerasBnUpdateOps(LintRule):
         if keras_bn:
             # a module of layers: the program that relies on UPDATE_OPS imports it and is reported there
             return
-        if not is_graph_mode(context):
-            return
+        if not is_graph_mode(context) or bn_factories(context):
+            return  # a Keras model of its own (an application): the layers it imports are not the question
         for read in reads:
             yield Candidate(
                 self.finding(
