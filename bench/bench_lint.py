@@ -6,7 +6,11 @@ floor of reading and `ast.parse`-ing every file in one Python process.  Then
 `bncheck lint` on one small file against the start-up of a bare Python.
 Prints a markdown table of wall times and ratios (best of --repeat runs).
 
-    .venv/bin/python bench/bench_lint.py [--repeat 2] [--skip-flake8]
+    .venv/bin/python bench/bench_lint.py [--repeat 2] [--skip-flake8] [--baseline REF]
+
+``--baseline REF`` also runs the bncheck of a git commit (its ``bncheck/`` package, from
+``git archive``) on the same inputs, interleaved with this one, and prints this/baseline ratios:
+the way to compare speeds on a loaded machine.
 """
 
 from __future__ import annotations
@@ -66,14 +70,80 @@ def wall(command: list[str], repeat: int) -> float:
     return best
 
 
+def baseline_package(ref: str, folder: Path) -> dict[str, str]:
+    """Unpack ``bncheck/`` of git commit ``ref`` into ``folder``; the environment that runs it."""
+    root = Path(__file__).resolve().parent.parent
+    archive = subprocess.run(
+        ["git", "-C", str(root), "archive", ref, "bncheck"], capture_output=True, check=False
+    )
+    if archive.returncode != 0:
+        reason = archive.stderr.decode(errors="replace").strip()
+        raise SystemExit(f"bench_lint: cannot read {ref!r}: {reason}")
+    import io
+    import tarfile
+
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        tar.extractall(folder, filter="data")
+    return {**os.environ, "PYTHONPATH": str(folder)}
+
+
+def interleaved(commands: list[tuple[list[str], dict | None]], repeat: int, cwd: str) -> list[float]:
+    """Best wall time of each command, the commands taking turns so that they share the load."""
+    best = [float("inf")] * len(commands)
+    for _ in range(repeat):
+        for index, (command, env) in enumerate(commands):
+            start = time.perf_counter()
+            completed = subprocess.run(
+                command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env, cwd=cwd
+            )
+            elapsed = time.perf_counter() - start
+            if completed.returncode not in (0, 1):
+                reason = completed.stderr.strip()[-300:]
+                raise SystemExit(f"bench_lint: {' '.join(command[:4])} failed: {reason}")
+            best[index] = min(best[index], elapsed)
+    return best
+
+
+def compare_with_baseline(ref: str, trees: list[str], repeat: int) -> None:
+    """This bncheck against the one of commit ``ref``, on the same inputs, interleaved."""
+    bncheck = [sys.executable, "-m", "bncheck", "lint", "--exit-zero"]
+    with tempfile.TemporaryDirectory() as folder:
+        env = baseline_package(ref, Path(folder) / "baseline")
+        small = Path(folder) / "train.py"
+        small.write_text(SMALL_FILE, encoding="utf-8")
+        # run from a neutral folder: `python -m` puts the working folder first on sys.path
+        cwd = folder
+        rows = []
+        for name, arguments, times in (
+            ("default (-j: one process per CPU from 100 files on)", trees, repeat),
+            ("-j 1", ["-j", "1", *trees], repeat),
+            ("one small file", [str(small)], max(5, repeat)),
+        ):
+            commands = [([*bncheck, *arguments], None), ([*bncheck, *arguments], env)]
+            current, base = interleaved(commands, times, cwd)
+            rows.append((name, current, base))
+    print(f"\nAgainst the baseline {ref} (same inputs, runs interleaved, best of each)\n")
+    print(f"| bncheck lint | this, s | {ref}, s | this / {ref} |")
+    print("| --- | ---: | ---: | ---: |")
+    for name, current, base in rows:
+        print(f"| {name} | {current:.3f} | {base:.3f} | {current / base:.2f} |")
+
+
 def main() -> int:
     """Run every measurement and print the markdown tables."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--skip-flake8", action="store_true", help="flake8 is by far the slowest row")
+    parser.add_argument("--baseline", metavar="REF", help="also compare with the bncheck of this git commit")
+    parser.add_argument("--baseline-only", action="store_true", help="only the comparison with --baseline")
     args = parser.parse_args()
+    if args.baseline_only and not args.baseline:
+        parser.error("--baseline-only needs --baseline REF")
 
     trees = [str(source_tree("tensorflow")), str(source_tree("tf_keras"))]
+    if args.baseline_only:
+        compare_with_baseline(args.baseline, trees, args.repeat)
+        return 0
     files = sum(1 for root in trees for _ in Path(root).rglob("*.py"))
     cpus = os.cpu_count() or 1
     bncheck = [sys.executable, "-m", "bncheck", "lint", "--exit-zero"]
@@ -141,6 +211,8 @@ def main() -> int:
         ("ruff check train.py", ruff_one),
     ):
         print(f"| {name} | {seconds:.3f} | {seconds / python:.2f} |")
+    if args.baseline:
+        compare_with_baseline(args.baseline, trees, args.repeat)
     return 0
 
 

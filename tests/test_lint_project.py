@@ -139,7 +139,7 @@ def test_project_model_resolves_in_python_order() -> None:
     assert project.resolve_module(train, "tensorflow") == []
 
 
-def test_project_root_is_the_nearest_marker_else_the_outermost_package(tmp_path: Path) -> None:
+def test_project_root_is_the_nearest_marker_else_the_outermost_package(tmp_path: Path, monkeypatch) -> None:
     write(tmp_path, "repo/.git/HEAD", "ref: refs/heads/main\n")
     write(tmp_path, "repo/a/b/train.py", "")
     assert project_root(tmp_path / "repo" / "a" / "b" / "train.py") == tmp_path / "repo"
@@ -148,6 +148,11 @@ def test_project_root_is_the_nearest_marker_else_the_outermost_package(tmp_path:
     write(tmp_path, "loose/pkg/inner/model.py", "")
     if project_root(tmp_path / "loose") == tmp_path / "loose":  # no marker above tmp_path
         assert project_root(tmp_path / "loose" / "pkg" / "inner" / "model.py") == tmp_path / "loose" / "pkg"
+    # a home folder under version control is not a project root
+    write(tmp_path, "home/.git/HEAD", "ref: refs/heads/main\n")
+    write(tmp_path, "home/scratch/train.py", "")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert project_root(tmp_path / "home" / "scratch" / "train.py") == tmp_path / "home" / "scratch"
     # an installed package is its own root: nothing above site-packages is searched
     write(tmp_path, "repo/.venv/lib/site-packages/lib/__init__.py", "")
     write(tmp_path, "repo/.venv/lib/site-packages/lib/mod.py", "")

@@ -222,15 +222,34 @@ class ImportMap:
 def bound_names(tree: ast.AST) -> set[str]:
     """Every name the module binds anywhere: assignments, parameters, definitions and imports."""
     bound: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
-            bound.add(node.id)
-        elif isinstance(node, ast.arg):
-            bound.add(node.arg)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            bound.add(node.name)
-        elif isinstance(node, ast.alias) and node.name != "*":
-            bound.add((node.asname or node.name).split(".", 1)[0])
-        elif isinstance(node, ast.ExceptHandler) and node.name:
-            bound.add(node.name)
+    stack = [tree]
+    pop, push, add = stack.pop, stack.append, bound.add
+    name_type, arg_type, alias_type, handler_type = ast.Name, ast.arg, ast.alias, ast.ExceptHandler
+    definitions = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+    leaves = (ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop, ast.Constant)
+    while stack:
+        node = pop()
+        kind = type(node)
+        if kind is name_type:
+            if type(node.ctx) is not ast.Load:
+                add(node.id)
+            continue
+        if kind is arg_type:
+            add(node.arg)
+        elif kind is alias_type:
+            if node.name != "*":
+                add((node.asname or node.name).split(".", 1)[0])
+            continue
+        elif kind is handler_type and node.name:
+            add(node.name)
+        elif isinstance(node, definitions):
+            add(node.name)
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if type(value) is list:
+                for child in value:
+                    if isinstance(child, ast.AST) and not isinstance(child, leaves):
+                        push(child)
+            elif isinstance(value, ast.AST) and not isinstance(value, leaves):
+                push(value)
     return bound

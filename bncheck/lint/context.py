@@ -527,7 +527,11 @@ def build_context(path: str, source: str, tree: ast.Module, options: dict | None
     collector.visit(tree)
     if context.imports.star_modules:
         used = {callee.partition(".")[0] for call in context.calls if (callee := dotted_text(call.node.func))}
-        context.imports.bind_star_names(used | context.imports.pending_alias_roots, bound_names(tree))
+        used |= context.imports.pending_alias_roots
+        # names bound in the obvious places first: the walk for every binding is for what is left
+        used -= {*context.functions, *context.classes, *context.assignments, *context.imports.names}
+        if used - context.imports.origins.keys():
+            context.imports.bind_star_names(used, bound_names(tree))
     context.imports.finish()
     raw = context.imports.raw_text
     for call in context.calls:

@@ -26,6 +26,7 @@ class _Check:
     before: int
     after: int
     framework: bool
+    lower: bool
 
     def __call__(self, data: bytes) -> bool:
         for literal in self.literals:
@@ -33,7 +34,11 @@ class _Check:
                 return False
         if self.pattern is None:
             return True
-        first = self.literals[0]
+        if self.lower:
+            data = data.lower()
+        if self.before >= len(data) and self.after >= len(data):
+            return self.pattern.search(data) is not None
+        first = self.literals[0].lower() if self.lower else self.literals[0]
         start = data.find(first)
         while start >= 0:
             if self.pattern.search(data, max(0, start - self.before), start + len(first) + self.after):
@@ -44,7 +49,8 @@ class _Check:
         return False
 
 
-_CHECKS: list[tuple[_Check, ...]] = []  # (checks needing the framework, checks that do not), built once
+# built once: (single literals, the other checks needing the framework, checks that do not)
+_PLAN: list[tuple] = []
 
 
 def triggers() -> tuple:
@@ -59,28 +65,45 @@ def triggers() -> tuple:
 
 def _compile(trigger) -> _Check:
     pattern = re.compile(trigger.pattern) if trigger.pattern is not None else None
-    return _Check(trigger.literals, pattern, trigger.window[0], trigger.window[1], trigger.framework)
+    before, after = trigger.window
+    return _Check(trigger.literals, pattern, before, after, trigger.framework, trigger.ignore_case)
 
 
-def _checks() -> tuple[tuple[_Check, ...], tuple[_Check, ...]]:
-    if not _CHECKS:
+def _plan() -> tuple:
+    if not _PLAN:
         compiled = [_compile(trigger) for trigger in triggers()]
-        # plain `in` checks first: they are the cheap ones, and most relevant files hold one
-        compiled.sort(key=lambda check: (check.pattern is not None, len(check.literals)))
-        _CHECKS.append(tuple(check for check in compiled if check.framework))
-        _CHECKS.append(tuple(check for check in compiled if not check.framework))
-    return _CHECKS[0], _CHECKS[1]
+        # a trigger that is one plain literal is one `in` check with no call around it: most relevant
+        # files hold one of these, so they come first
+        literals = tuple(
+            check.literals[0]
+            for check in compiled
+            if check.framework and check.pattern is None and len(check.literals) == 1
+        )
+        others = tuple(
+            sorted(
+                (c for c in compiled if c.framework and (c.pattern is not None or len(c.literals) > 1)),
+                key=lambda check: check.pattern is not None,
+            )
+        )
+        _PLAN.extend((literals, others, tuple(check for check in compiled if not check.framework)))
+    return _PLAN[0], _PLAN[1], _PLAN[2]
 
 
 def may_hold_findings(data: bytes) -> bool:
     """False only when no rule can report anything in, or learn anything from, this file."""
-    with_framework, without = _checks()
-    for check in without:
+    literals, others, without_framework = _plan()
+    for check in without_framework:
         if check(data):
             return True
-    if not any(name in data for name in FRAMEWORK):
+    for name in FRAMEWORK:
+        if name in data:
+            break
+    else:
         return False
-    for check in with_framework:
+    for literal in literals:
+        if literal in data:
+            return True
+    for check in others:
         if check(data):
             return True
     return False

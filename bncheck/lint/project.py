@@ -62,15 +62,18 @@ _ENVIRONMENT_FOLDERS = ("site-packages", "dist-packages")
 def project_root(path: Path) -> Path:
     """The root of the project ``path`` belongs to, as an absolute path.
 
-    The nearest folder with a pyproject.toml, setup.cfg, setup.py or .git (not searched above an
-    installed package's site-packages); without one, the outermost package folder around the
-    file (folders with ``__init__.py``), else the file's own folder.
+    The nearest folder with a pyproject.toml, setup.cfg, setup.py or .git (not searched up to the
+    home folder or the file system's root, nor above an installed package's site-packages);
+    without one, the outermost package folder around the file (folders with ``__init__.py``),
+    else the file's own folder.
     """
     start = Path(os.path.abspath(path))
     if not start.is_dir():
         start = start.parent
+    # a home folder or the file system's root under version control (dotfiles) is not a project
+    too_wide = {Path(os.path.abspath(os.path.expanduser("~"))), Path(start.anchor or os.sep)}
     for folder in (start, *start.parents):
-        if folder.name in _ENVIRONMENT_FOLDERS:
+        if folder.name in _ENVIRONMENT_FOLDERS or folder in too_wide:
             break
         if any(os.path.exists(folder / marker) for marker in ROOT_MARKERS):
             return folder
@@ -78,6 +81,9 @@ def project_root(path: Path) -> Path:
     while (top / "__init__.py").is_file() and (top.parent / "__init__.py").is_file():
         top = top.parent
     return top
+
+
+_INIT = os.sep + "__init__.py"
 
 
 def _key(path: str) -> str:
@@ -99,33 +105,37 @@ class Project:
                 folder for root in roots for folder in (_key(root), os.path.join(_key(root), "src"))
             )
         )
+        # the module each file is, by the path it is imported as: `a/b.py` and `a/b/__init__.py` are `a/b`
+        self._modules: dict[str, str] = {}
+        for path in self.summaries:
+            if path.endswith(_INIT):
+                self._modules.setdefault(path[: -len(_INIT)], path)
+        for path in self.summaries:
+            if path.endswith(".py") and not path.endswith(_INIT):
+                self._modules[path[:-3]] = path
         self._search: dict[str, tuple[str, ...]] = {}
-        self._resolved: dict[tuple[str, str, str], tuple[str, ...]] = {}  # (folder, module, name)
+        self._at_root: dict[tuple[str, str, str], str | None] = {}  # (root, module, name) -> file or None
         self._edges: dict[str, set[str]] | None = None
         self._reverse: dict[str, set[str]] | None = None
         self._wrapped: dict[str, frozenset[str]] = {}
 
-    def _search_roots(self, importer: str) -> tuple[str, ...]:
-        """Where ``import m`` in ``importer`` finds ``m``, in order: the importer's own folder (a script's
+    def _search_roots(self, folder: str) -> tuple[str, ...]:
+        """Where ``import m`` in a file of ``folder`` finds ``m``, in order: that folder (a script's
         folder is on sys.path; Python 2 also imported siblings implicitly), the folder above its
         outermost package, then the project roots."""
-        folder = os.path.dirname(importer)
-        if folder not in self._search:
+        roots = self._search.get(folder)
+        if roots is None:
             top = folder
-            while os.path.join(top, "__init__.py") in self.summaries and os.path.dirname(top) != top:
+            while top + _INIT in self.summaries and os.path.dirname(top) != top:
                 top = os.path.dirname(top)
-            self._search[folder] = tuple(dict.fromkeys((folder, top, *self.roots)))
-        return self._search[folder]
-
-    def _module_file(self, base: str) -> str | None:
-        for candidate in (base + ".py", os.path.join(base, "__init__.py")):
-            if candidate in self.summaries:
-                return candidate
-        return None
+            roots = self._search[folder] = tuple(dict.fromkeys((folder, top, *self.roots)))
+        return roots
 
     def resolve_module(self, importer: str, module: str, name: str = "") -> list[str]:
         """Files of the project that ``from module import name`` in ``importer`` refers to."""
-        importer = _key(importer)
+        return self._resolve(_key(importer), module, name)
+
+    def _resolve(self, importer: str, module: str, name: str) -> list[str]:
         if module.startswith("."):
             level = len(module) - len(module.lstrip("."))
             base = Path(importer).parent
@@ -140,33 +150,41 @@ class Project:
                 [folder / "__init__.py", folder.with_suffix(".py")] if rest else [folder / "__init__.py"]
             )
             return [str(path) for path in candidates if str(path) in self.summaries][:1]
-        folder = os.path.dirname(importer)
-        key = (folder, module, name)
-        if key not in self._resolved:
-            self._resolved[key] = self._resolve_absolute(importer, module, name)
-        return list(self._resolved[key])
+        return self._resolve_absolute(self._search_roots(os.path.dirname(importer)), module, name)
 
-    def _resolve_absolute(self, importer: str, module: str, name: str) -> tuple[str, ...]:
-        parts = module.split(".")
-        for root in self._search_roots(importer):
-            base = os.path.join(root, *parts)
-            submodule = self._module_file(os.path.join(base, name)) if name else None
-            if submodule is not None:
-                return (submodule,)
-            found = self._module_file(base)
+    def _resolve_absolute(self, roots: tuple[str, ...], module: str, name: str) -> list[str]:
+        at_root = self._at_root
+        for root in roots:
+            key = (root, module, name)
+            found = at_root.get(key, False)
+            if found is False:
+                found = at_root[key] = self._resolve_at(root, module, name)
             if found is not None:
-                return (found,)
-        return ()
+                return [found]
+        return []
+
+    def _resolve_at(self, root: str, module: str, name: str) -> str | None:
+        """``from module import name`` with ``root`` on sys.path: the submodule ``name`` if there is one."""
+        base = root + os.sep + module.replace(".", os.sep)
+        if name:
+            submodule = self._modules.get(base + os.sep + name)
+            if submodule is not None:
+                return submodule
+        return self._modules.get(base)
 
     def _graph(self) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
         if self._edges is None:
             edges: dict[str, set[str]] = {path: set() for path in self.summaries}
             reverse: dict[str, set[str]] = {path: set() for path in self.summaries}
             for path, summary in self.summaries.items():
+                roots = self._search_roots(os.path.dirname(path)) if summary.imports else ()
                 for module, names in summary.imports:
                     targets: list[str] = []
                     for name in names or ("",):
-                        targets += self.resolve_module(path, module, name)
+                        if module.startswith("."):
+                            targets += self._resolve(path, module, name)
+                        else:
+                            targets += self._resolve_absolute(roots, module, name)
                     for target in targets:
                         if target != path:
                             edges[path].add(target)

@@ -205,9 +205,9 @@ class TrainingHardcoded(LintRule):
     triggers = (
         Trigger(
             (b"True",),
-            rb"(?i:(?:is_)?train(?:ing)?(?:_mode|_phase)?|phase_train)(?::\w*)?['\"]?\s*[:=]"
-            rb"(?:\s|\(|\\|#[^\n]*)*True",
+            rb"train(?:ing)?(?:_mode|_phase)?(?::\w*)?['\"]?\s*[:=][\s(\\]*(?:#[^\n]*\n[\s(\\]*)*true",
             window=Trigger.EVERYWHERE,
+            ignore_case=True,
         ),
         # a test/predict function that runs a graph whose BN is fixed in training mode
         Trigger((b".run(",), EVALUATION_DEF, window=Trigger.EVERYWHERE),
