@@ -711,10 +711,12 @@ def always_training_bn(context: FileContext) -> bool:
                 continue
             if call.qualname == TFLAYERS_BN[0]:
                 value = setting(context, call, "training")
-                result = is_true(value)
+                result = _always_true(context, call, value)
             else:
                 value = setting(context, call, "is_training")
-                result = is_true(value) or (value is None and not _file_sets_is_training(context))
+                result = _always_true(context, call, value) or (
+                    value is None and not _file_sets_is_training(context)
+                )
             if result:
                 break
         context.cache["always_training"] = result
@@ -739,3 +741,26 @@ def _file_sets_is_training(context: FileContext) -> bool:
                     result = True
         context.cache["sets_is_training"] = result
     return context.cache["sets_is_training"]
+
+
+def literal_training_bn(context: FileContext) -> bool:
+    """The file builds BN with a literal ``training=True`` / ``is_training=True``."""
+    for call in bn_producers(context):
+        if is_nets_arg_scope(call) or call.qualname == TFLAYERS_BN[1]:
+            continue
+        key = "training" if call.qualname == TFLAYERS_BN[0] else "is_training"
+        if _always_true(context, call, setting(context, call, key)):
+            return True
+    return False
+
+
+def _always_true(context: FileContext, call: CallSite, value: object) -> bool:
+    """The flag is the literal True, or a value that only ever holds True (a parameter every call
+    site of the file passes True, with no default to fall back on but True)."""
+    if is_true(value):
+        return True
+    if not isinstance(value, ast.expr) or isinstance(value, ast.Constant):
+        return False
+    from bncheck.lint.values import Holds, value_flow
+
+    return value_flow(context).holds(value, call.function) == Holds.TRUE

@@ -14,6 +14,7 @@ from bncheck.lint import flags, semantics
 from bncheck.lint.facts import ReachesAlwaysTrainingBN
 from bncheck.lint.project import EVALUATION_DEF
 from bncheck.lint.semantics import is_true
+from bncheck.lint.values import Holds, value_flow
 
 _FLAG = re.compile(r"^(is_)?train(ing)?(_mode|_phase)?$|^phase_train$|^train_phase$", re.IGNORECASE)
 _EVAL_FUNCTION = re.compile(
@@ -160,11 +161,14 @@ _DATA_READER = re.compile(
 
 
 def _asks_for_a_mode(context: FileContext) -> bool:
-    """Some call of the file passes a training flag that is not the literal True (a variable, False)."""
+    """Some call of the file passes a training flag that may be something else than True (a
+    placeholder, False, an unknown value), followed as a value."""
+    flow = value_flow(context)
     for call in context.calls:
         for keyword in call.node.keywords:
             if keyword.arg and _FLAG.match(keyword.arg) and not is_true(keyword.value):
-                return True
+                if flow.holds(keyword.value, call.function) != Holds.TRUE:
+                    return True
         if any(isinstance(arg, ast.Constant) and arg.value is False for arg in call.node.args):
             return True
     return False
@@ -287,11 +291,17 @@ class TrainingHardcoded(LintRule):
 
     def _evaluates_training_graph(self, context: FileContext) -> Iterable[Candidate]:
         """A test/predict function runs the one graph of a program whose BN (in another module) is fixed
-        in training mode, and nothing in this file ever asks for another mode."""
-        if not semantics.runs_evaluation(context) or semantics.always_training_bn(context):
+        in training mode, and nothing in this file ever asks for another mode.  In the BN's own file this
+        is a literal ``training=True`` shared by training and evaluation (a missing flag is BN004's)."""
+        if not semantics.runs_evaluation(context):
             return
         if flags.switches(context) or _asks_for_a_mode(context):
             return
+        facts: tuple = (ReachesAlwaysTrainingBN(),)
+        if semantics.always_training_bn(context):
+            if not semantics.literal_training_bn(context):
+                return
+            facts = ()
         for call in context.calls:
             if call.method != "run" or not isinstance(call.node.func, ast.Attribute) or not call.node.args:
                 continue
@@ -309,6 +319,6 @@ class TrainingHardcoded(LintRule):
                     "statistics of each batch, not the moving averages",
                     fix="build the evaluation graph with `is_training=False` (or feed a mode placeholder)",
                 ),
-                (ReachesAlwaysTrainingBN(),),
+                facts,
             )
             return  # one finding per file: the root cause is the graph, not each run
