@@ -11,6 +11,7 @@ from bncheck.lint.aliases import dotted_text
 from bncheck.lint.context import FileContext
 from bncheck.lint import flags
 from bncheck.lint.facts import ReachesAnyBN, UsedByEvaluation
+from bncheck.lint.values import Holds, value_flow
 from bncheck.lint.rulebase import Candidate, LintRule, Trigger, lint_rule
 from bncheck.lint.semantics import (
     NN_BN,
@@ -103,8 +104,8 @@ class TrainingFlagMissing(LintRule):
         "(directly, as `normalizer_fn` or in an `arg_scope`) without `is_training=`. Also the switch\n"
         "followed as a value: a training placeholder that is fed but read by nothing else (a dead\n"
         "switch), one that a training program only ever feeds False, BN built only under\n"
-        "`if is_training:` (the inference graph has none), and a hand-written BN that always uses the\n"
-        "batch moments in a model that the project evaluates."
+        "`if is_training:` (the inference graph has none), a Python `if` on the placeholder itself, and\n"
+        "a hand-written BN that always uses the batch moments in a model that the project evaluates."
     )
     why = (
         "The two APIs have opposite defaults. `tf.layers.batch_normalization` defaults to\n"
@@ -190,6 +191,37 @@ class TrainingFlagMissing(LintRule):
         yield from self._switches(context)
         yield from self._bn_only_when_training(context)
         yield from self._batch_moments_only(context)
+        yield from self._python_if_on_placeholder(context)
+
+    def _python_if_on_placeholder(self, context: FileContext) -> Iterable[Candidate]:
+        """``if is_training:`` where ``is_training`` is the placeholder: Python decides once, while the
+        graph is built, and the fed value never switches anything."""
+        if "placeholder" not in context.source:
+            return
+        flow = value_flow(context)
+        seen: set[int] = set()
+        for call in context.calls:
+            for test, _ in call.ifs:
+                if id(test) in seen:
+                    continue
+                seen.add(id(test))
+                condition = test.test.operand if isinstance(test.test, ast.UnaryOp) else test.test
+                text = dotted_text(condition) if isinstance(condition, (ast.Name, ast.Attribute)) else None
+                if text is None or not flags.FLAG_NAME.search(text.rsplit(".", 1)[-1]):
+                    continue
+                if not flow.holds(condition, call.function) & Holds.PLACEHOLDER:
+                    continue
+                yield Candidate(
+                    self.finding(
+                        context,
+                        None,
+                        f"a Python `if` on the placeholder `{text}` is decided once, while the graph is "
+                        "built, not by what is fed: BN keeps one mode for training and evaluation",
+                        fix=f"pass `{text}` to the BN layer (`training={text}`) or branch with `tf.cond`",
+                        node=test,
+                    ),
+                    (ReachesAnyBN(),),
+                )
 
     def _batch_moments_only(self, context: FileContext) -> Iterable[Candidate]:
         """``tf.nn.batch_normalization(x, *tf.nn.moments(x))`` in a function that keeps no population
