@@ -79,7 +79,7 @@ def switches(context: FileContext) -> list[Switch]:
             if origin is not None:
                 candidates.setdefault(name, origin[0])
                 inner_reads.setdefault(name, origin[1])
-    parents = context.parents
+    parents = context.parents if candidates else {}
     for name, call in candidates.items():
         attribute = name.split(".", 1)[1] if name.startswith("self.") and name.count(".") == 1 else None
         if name.count(".") and attribute is None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 import enum
 import re
+import weakref
 
 from bncheck.lint.aliases import dotted_text
 from bncheck.lint.context import CallSite, FileContext
@@ -102,7 +103,9 @@ class ValueFlow:
     """Answers "what may this expression hold" for one file; memoised (one per FileContext)."""
 
     def __init__(self, context: FileContext) -> None:
-        self.context = context
+        # a proxy, not a reference: the context keeps this object in its cache, and a reference cycle
+        # would keep every file's tree alive until the cyclic collector runs (the engine turns it off)
+        self.context = weakref.proxy(context)
         self._memo: dict[tuple[int, int], Holds] = {}
         self._active: set[tuple[int, int]] = set()
         self._call_sites: dict[int, CallSite] | None = None
@@ -110,6 +113,7 @@ class ValueFlow:
         self._calls_by_name: dict[str, list[CallSite]] | None = None
         self._function_of: dict[int, ast.AST | None] | None = None
         self._added: dict[str, list[tuple[ast.expr, ast.AST | None]]] | None = None
+        self._dependencies: dict[tuple[int, int], bool] = {}  # (with expression, function) -> holds updates
 
     # ---- entry points
 
@@ -144,9 +148,18 @@ class ValueFlow:
     def under_dependencies(self, call: CallSite, depth: int = 0) -> bool:
         """The call sits in ``with control_dependencies(X)`` where X may hold update ops."""
         for expr in call.withs:
-            if isinstance(expr, ast.Call) and (dotted_text(expr.func) or "").endswith("control_dependencies"):
-                if expr.args and self.may_hold_updates(expr.args[0], call.function, depth):
-                    return True
+            key = (id(expr), id(call.function))
+            known = self._dependencies.get(key)
+            if known is None:
+                known = (
+                    isinstance(expr, ast.Call)
+                    and (dotted_text(expr.func) or "").endswith("control_dependencies")
+                    and bool(expr.args)
+                    and self.may_hold_updates(expr.args[0], call.function, depth)
+                )
+                self._dependencies[key] = known
+            if known:
+                return True
         return False
 
     def may_hold_updates(self, node: ast.AST, function: ast.AST | None, depth: int = 0) -> bool:
@@ -356,19 +369,16 @@ class ValueFlow:
                     if func.value.id in ("self", "cls"):
                         self._calls_by_name.setdefault(func.attr, []).append(call)
         name = getattr(function, "name", "")
+        sites = self._calls_by_name.get(name, [])
         # a name defined more than once, or passed around as a value, cannot be followed
-        if len(self.context.functions.get(name, ())) != 1 or self._passed_as_value(name):
+        if not sites or len(self.context.functions.get(name, ())) != 1 or self._passed_as_value(name, sites):
             return []
-        return self._calls_by_name.get(name, [])
+        return sites
 
-    def _passed_as_value(self, name: str) -> bool:
+    def _passed_as_value(self, name: str, sites: list[CallSite]) -> bool:
         """``name`` is read other than as a callee (``Estimator(model_fn=model_fn)``): unknown callers."""
-        parents = self.context.parents
-        for load in self.context.loads.get(name, ()):
-            parent = parents.get(load)
-            if not (isinstance(parent, ast.Call) and parent.func is load):
-                return True
-        return False
+        called = sum(1 for call in sites if isinstance(call.node.func, ast.Name))
+        return len(self.context.loads.get(name, ())) > called
 
     def _returns(self, function: ast.AST) -> list[ast.expr]:
         key = ("returns", id(function))

@@ -97,7 +97,8 @@ class TrainingFlagMissing(LintRule):
         Trigger((b"BatchNorm",)),
         Trigger((b"normalizer_fn",)),  # normalizer_fn=bn, bn an alias of a BN function
         Trigger((b"_arg_scope",)),  # slim nets' arg scopes build BN
-        Trigger((b"placeholder",)),  # a switch placeholder that is dead or only fed False
+        # a switch placeholder (named like one: flags.FLAG_NAME) that is dead, only fed False, or tested by `if`
+        Trigger((b"placeholder",), rb"(?i:train|phase|mode)", window=(100, 0)),
     )
     what = (
         "`tf.layers.batch_normalization(...)` without `training=`, or slim/contrib `batch_norm`\n"
@@ -230,6 +231,8 @@ class TrainingFlagMissing(LintRule):
             function = call.function
             if function is None or isinstance(function, ast.Lambda) or call.ifs or len(call.node.args) < 3:
                 continue
+            if "train" in function.name.lower():
+                continue  # the training-mode half of a BN (Keras' normalize_batch_in_training)
             moments = _moments_names(context, function)
             used = [dotted_text(arg) for arg in call.node.args[1:3]]
             if not moments or not all(name in moments for name in used):
