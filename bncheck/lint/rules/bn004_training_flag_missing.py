@@ -97,7 +97,7 @@ class TrainingFlagMissing(LintRule):
         Trigger((b"BatchNorm",)),
         Trigger((b"normalizer_fn",)),  # normalizer_fn=bn, bn an alias of a BN function
         Trigger((b"_arg_scope",)),  # slim nets' arg scopes build BN
-        # a switch placeholder (named like one: flags.FLAG_NAME) that is dead, only fed False, or tested by `if`
+        # a switch placeholder (named like one, flags.FLAG_NAME): dead, only fed False, or tested by `if`
         Trigger((b"placeholder",), rb"(?i:train|phase|mode)", window=(100, 0)),
     )
     what = (
