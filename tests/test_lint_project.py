@@ -244,7 +244,7 @@ _PARTS = {
 }
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_generated_projects_give_each_file_alone_the_findings_of_the_whole(tmp_path_factory, data) -> None:
     root = tmp_path_factory.mktemp("generated")
@@ -272,3 +272,38 @@ def test_generated_projects_give_each_file_alone_the_findings_of_the_whole(tmp_p
             assert alone == [key for key in whole if key[0] == f"m{i}.py"], i
     finally:
         os.chdir(previous)
+
+
+def test_a_train_op_helper_linted_alone_sees_the_bn_script_that_imports_it(tmp_path: Path) -> None:
+    write(tmp_path, ".git/HEAD", "ref: refs/heads/main\n")
+    write(
+        tmp_path,
+        "utils.py",
+        "import tensorflow.compat.v1 as tf\n\ndef make_train_op(loss):\n"
+        "    return tf.train.AdamOptimizer().minimize(loss)\n",
+    )
+    write(
+        tmp_path,
+        "train.py",
+        "import tensorflow.compat.v1 as tf\nimport utils\n"
+        "h = tf.layers.batch_normalization(tf.zeros([2, 3]), training=True)\n"
+        "op = utils.make_train_op(tf.reduce_sum(h))\n",
+    )
+    write(
+        tmp_path,
+        "wrapped.py",
+        "import tensorflow.compat.v1 as tf\nfrom helpers import make_op\n"
+        "h = tf.layers.batch_normalization(tf.zeros([2, 3]), training=True)\n"
+        "with tf.control_dependencies(tf.get_collection(tf.GraphKeys.UPDATE_OPS)):\n"
+        "    op = make_op(tf.reduce_sum(h))\n",
+    )
+    write(
+        tmp_path,
+        "helpers.py",
+        "import tensorflow.compat.v1 as tf\n\ndef make_op(loss):\n"
+        "    return tf.train.AdamOptimizer().minimize(loss)\n",
+    )
+    findings = lint_paths([tmp_path / "utils.py"]).findings
+    alone = [(Path(f.location.path).name, f.location.line, f.code) for f in findings]
+    assert alone == [("utils.py", 4, "BN001")]  # the script importing it builds the BN
+    assert lint_paths([tmp_path / "helpers.py"]).findings == []  # its only caller wraps it in the updates

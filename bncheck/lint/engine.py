@@ -309,7 +309,11 @@ def analyze_project(
     roots = tuple(dict.fromkeys(str(project_root(path)) for path in paths))
     results = analyze_all(files, options, config.jobs)
     # only candidates that wait on project facts depend on other files: without one, nothing to read
-    waiting = [result.path for result in results if any(c.requires or c.any_of for c in result.candidates)]
+    waiting = {
+        result.path: {fact for c in result.candidates for fact in (*c.requires, *c.any_of)}
+        for result in results
+    }
+    waiting = {path: facts for path, facts in waiting.items() if facts}
     if not waiting:
         return results, roots
     reported = {os.path.abspath(path) for path in files}
@@ -337,7 +341,7 @@ def analyze_project(
         [result.summary for result in results] + [FileSummary(path, imp) for path, imp in imports.items()],
         roots,
     )
-    needed = project.neighbourhood(waiting)
+    needed = frozenset().union(*(project.reads(path, facts) for path, facts in waiting.items()))
     context_options = {**options, "summary_only": True}
     wanted = [path for path in imports if os.path.abspath(path) in needed]
     summaries = {

@@ -16,7 +16,12 @@ if TYPE_CHECKING:
 
 @runtime_checkable
 class Fact(Protocol):
-    """A condition on the project, seen from one of its files."""
+    """A condition on the project, seen from one of its files.
+
+    A fact may also say which files' summaries it reads, ``reads(project, path)``: a file linted
+    alone then reads only those from the rest of its project (``Project.reads``; without it,
+    every file up to ``NEIGHBOURHOOD_HOPS`` imports away).
+    """
 
     def holds(self, project: Project, path: str) -> bool: ...
 
@@ -29,6 +34,9 @@ class ReachesUpdateBN:
     def holds(self, project: Project, path: str) -> bool:
         return path in project.update_bn_reach
 
+    def reads(self, project: Project, path: str) -> frozenset[str]:
+        return project.imported(path) | project.importers(path, hops=1)
+
 
 @dataclass(frozen=True)
 class ReachesAnyBN:
@@ -36,6 +44,9 @@ class ReachesAnyBN:
 
     def holds(self, project: Project, path: str) -> bool:
         return path in project.any_bn_reach
+
+    def reads(self, project: Project, path: str) -> frozenset[str]:
+        return project.imported(path)
 
 
 @dataclass(frozen=True)
@@ -84,6 +95,9 @@ class UpdateOpsProgram:
     def holds(self, project: Project, path: str) -> bool:
         return path in project.idiom_reach
 
+    def reads(self, project: Project, path: str) -> frozenset[str]:
+        return project.importers(path)
+
 
 @dataclass(frozen=True)
 class NotWrapped:
@@ -95,6 +109,9 @@ class NotWrapped:
     def holds(self, project: Project, path: str) -> bool:
         return self.name not in project.wrapped_functions(path)
 
+    def reads(self, project: Project, path: str) -> frozenset[str]:
+        return project.importers(path)
+
 
 @dataclass(frozen=True)
 class ImportedBNFunction:
@@ -105,6 +122,9 @@ class ImportedBNFunction:
 
     def holds(self, project: Project, path: str) -> bool:
         return project.imported_name_has(path, self.module, self.name, lambda summary: summary.bn_functions)
+
+    def reads(self, project: Project, path: str) -> frozenset[str]:
+        return _imported_files(project, path, self.module, self.name)
 
 
 @dataclass(frozen=True)
@@ -118,3 +138,11 @@ class ImportedKerasBNFactory:
         return project.imported_name_has(
             path, self.module, self.name, lambda summary: summary.keras_bn_factories
         )
+
+    def reads(self, project: Project, path: str) -> frozenset[str]:
+        return _imported_files(project, path, self.module, self.name)
+
+
+def _imported_files(project: Project, path: str, module: str, name: str) -> frozenset[str]:
+    """The files ``from module import name`` in ``path`` may refer to (``Project.imported_name_has``)."""
+    return frozenset(project.resolve_module(path, module, name) + project.resolve_module(path, module))

@@ -192,8 +192,16 @@ class Project:
             self._edges, self._reverse = edges, reverse
         return self._edges, self._reverse
 
-    def _within_hops(self, sources: set[str], forward: bool) -> frozenset[str]:
-        """Files at most ``MAX_HOPS`` imports away from ``sources``.
+    def imported(self, path: str, hops: int = MAX_HOPS) -> frozenset[str]:
+        """``path`` and the files it imports, directly or through up to ``hops`` imports."""
+        return self._within_hops({_key(path)}, forward=True, hops=hops)
+
+    def importers(self, path: str, hops: int = MAX_HOPS) -> frozenset[str]:
+        """``path`` and the files importing it, directly or through up to ``hops`` imports."""
+        return self._within_hops({_key(path)}, forward=False, hops=hops)
+
+    def _within_hops(self, sources: set[str], forward: bool, hops: int = MAX_HOPS) -> frozenset[str]:
+        """Files at most ``hops`` imports away from ``sources``.
 
         ``forward=False`` walks to importers: the files that import a source (directly or
         through up to MAX_HOPS modules).  The bound keeps a huge, fully connected
@@ -203,7 +211,7 @@ class Project:
         step = edges if forward else reverse
         seen = set(sources)
         frontier = set(sources)
-        for _ in range(MAX_HOPS):
+        for _ in range(hops):
             frontier = {other for path in frontier for other in step.get(path, ()) if other not in seen}
             if not frontier:
                 break
@@ -272,6 +280,18 @@ class Project:
                 *(self.summaries[caller].wrapped_functions for caller in callers if caller in self.summaries)
             )
         return self._wrapped[path]
+
+    def reads(self, path: str, facts) -> frozenset[str]:
+        """The files whose summaries can change whether ``facts`` hold for ``path``.
+
+        A fact that says which files it reads (``reads(project, path)``) gets those; any other
+        fact, every file up to NEIGHBOURHOOD_HOPS imports away (``neighbourhood``).
+        """
+        needed: set[str] = {_key(path)}
+        for fact in facts:
+            reads = getattr(fact, "reads", None)
+            needed |= reads(self, _key(path)) if reads is not None else self.neighbourhood([path])
+        return frozenset(needed)
 
     def neighbourhood(self, paths: list[str]) -> frozenset[str]:
         """The files whose summaries can change a fact about ``paths`` (keys of ``summaries``).

@@ -19,8 +19,16 @@ class FrozenBaseTraining(LintRule):
     code = "BN009"
     title = "frozen base model called without training=False"
     severity = Severity.WARNING
-    # the frozen model may come from another file: no TensorFlow spelling needed in this one
-    triggers = (Trigger((b"trainable", b"False"), framework=False),)
+    # `base.trainable = False` (maybe annotated or parenthesized); the frozen model may come from
+    # another file: no TensorFlow spelling needed in this one
+    triggers = (
+        Trigger(
+            (b"trainable", b"False"),
+            rb"trainable\s*(?::[^=\n]*)?=[\s(\\]*False",
+            window=(0, 160),
+            framework=False,
+        ),
+    )
     what = (
         "Transfer learning: a Keras model with BN (a `keras.applications` network or a model of the\n"
         "project) frozen with `base.trainable = False` and then called without `training=False`."
