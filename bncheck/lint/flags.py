@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from bncheck.lint.aliases import dotted_text
 from bncheck.lint.context import FileContext
-from bncheck.lint.values import Holds, value_flow
+from bncheck.lint.values import value_flow
 
 # names of a BN mode switch (the placeholder, the argument, the feed key)
 FLAG_NAME = re.compile(
@@ -51,8 +51,8 @@ def _placeholder_call(context: FileContext, value: ast.AST) -> ast.Call | None:
     return None
 
 
-def _is_flag_placeholder(context: FileContext, call: ast.Call, name: str) -> bool:
-    """A placeholder named like a BN switch (a boolean one named ``tst`` or ``mask`` is something else)."""
+def _switch_name(name: str) -> bool:
+    """Named like a BN switch (a boolean placeholder named ``tst`` or ``mask`` is something else)."""
     return bool(FLAG_NAME.search(name.rsplit(".", 1)[-1]))
 
 
@@ -69,7 +69,7 @@ def switches(context: FileContext) -> list[Switch]:
     for name, assignments in context.assignments.items():
         for assignment in assignments:
             call = _placeholder_call(context, assignment.value)
-            if call is not None and _is_flag_placeholder(context, call, name):
+            if call is not None and _switch_name(name):
                 candidates.setdefault(name, call)
     for name, bindings in context.bindings.items():
         for binding in bindings:
@@ -173,8 +173,3 @@ def fed_only_false(context: FileContext, switch: Switch) -> bool:
         return False
     default = switch.created.args[0] if switch.created.args else None
     return constant_bool(default) is not True
-
-
-def holds_placeholder(context: FileContext, node: ast.AST) -> bool:
-    flow = value_flow(context)
-    return bool(flow.holds_at(node) & Holds.PLACEHOLDER)

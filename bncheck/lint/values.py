@@ -342,7 +342,7 @@ class ValueFlow:
         if not sites:
             return Holds.UNKNOWN
         value = Holds.NOTHING
-        method = _is_method(self.context, function)
+        method = _is_method(function)
         for site in sites:
             passed = site.keyword(name)
             if passed is None:
@@ -599,7 +599,7 @@ def _parameter(function: ast.AST, name: str) -> tuple[int, ast.expr | None] | No
     return None
 
 
-def _is_method(context: FileContext, function: ast.AST) -> bool:
+def _is_method(function: ast.AST) -> bool:
     args = getattr(function, "args", None)
     return bool(args and args.args and args.args[0].arg in ("self", "cls"))
 
