@@ -159,3 +159,24 @@ def test_fix_leaves_a_python2_file_unchanged_and_reports_its_findings(tmp_path: 
 def test_windows_and_old_mac_line_ends_give_the_same_findings(ending: str) -> None:
     findings = lint_source(PYTHON2_TRAIN.replace("\n", ending), "train.py")
     assert _findings(findings) == [(7, 7, "BN005"), (19, 16, "BN001"), (20, 13, "BN003")]
+
+
+def test_a_file_with_no_python2_spelling_is_not_handed_to_the_python2_parser(monkeypatch) -> None:
+    from bncheck.lint import parse
+
+    def no_parser(print_statement: bool):
+        raise AssertionError("the Python 2 parser was asked")
+
+    monkeypatch.setattr(parse, "_driver", no_parser)
+    broken = "import tensorflow as tf\n" + "x = tf.layers.batch_normalization(x)\n" * 1000 + "def f(:\n"
+    assert parse_python2(broken, "x.py") is None
+    assert [f.code for f in lint_source(broken)] == ["BN000"]
+
+
+def test_a_python2_file_above_the_size_limit_is_one_bn000(monkeypatch) -> None:
+    from bncheck.lint import parse
+
+    monkeypatch.setattr(parse, "MAX_PYTHON2_CHARS", len(PYTHON2_TRAIN) - 1)
+    assert [f.code for f in lint_source(PYTHON2_TRAIN)] == ["BN000"]
+    monkeypatch.setattr(parse, "MAX_PYTHON2_CHARS", len(PYTHON2_TRAIN))
+    assert [f.code for f in lint_source(PYTHON2_TRAIN)] == ["BN005", "BN001", "BN003"]

@@ -66,38 +66,55 @@ def parse_source(source: str, path: str) -> Parsed:
         return Parsed(tree, python2=True)
 
 
+# fissix parses about 0.2 MB a second: a larger file that Python 3 rejects is not tried as Python 2
+MAX_PYTHON2_CHARS = 2_000_000
+
+# Spellings that only Python 2 accepts, loosely: a source that holds none of them cannot parse after
+# the rewrite either (the rewrite changes only these), so fissix is not asked.  Each must match
+# whatever the rewrite acts on (more is harmless: fissix then says no).
+_PYTHON2_HINT = re.compile(
+    r"\b(?:print|exec)\b(?![ \t]*(?:[(=.,:)\]};#\n]|$))"  # print x, print >>f, exec code
+    r"|\b(?:except|raise)\b[^\n]*(?:,|[(\[{\\][^)\]}\n]*$)"  # except E, e: / raise E, V (maybe over lines)
+    r"|`|<>|\b0\d|\d[lL]\b|\b0[xX][0-9a-fA-F]+[lL]\b|\b[uU][rR][\'\"]"  # backticks, <>, 0777, 10L, ur''
+    r"|\bdef\s+\w+\s*\([^)]*\(|\blambda\b[^:\n]*\("  # tuple parameters
+    r"|^[ ]*\t|\b(?:async|await|nonlocal)\b",  # tab indentation, Python 3 keywords as names
+    re.MULTILINE,
+)
+_PRINT_FUNCTION = re.compile(r"^\s*from\s+__future__\s+import\b[^\n]*\bprint_function\b", re.MULTILINE)
+
+
 def parse_python2(source: str, path: str) -> ast.Module | None:
     """The tree of a Python 2 source, positions as in ``source``; None when it is not Python 2 either."""
-    if "\x00" in source:
-        return None  # both grammars reject it
+    if "\x00" in source or len(source) > MAX_PYTHON2_CHARS or _PYTHON2_HINT.search(source) is None:
+        return None  # NUL: both grammars reject it
     # ast reads CR LF and a lone CR as line ends; fissix only LF: the same lines and columns for both
     text = source.replace("\r\n", "\n").replace("\r", "\n") if "\r" in source else source
     text = text if text.endswith("\n") else text + "\n"
-    for driver in _drivers():
-        try:
-            cst = driver.parse_string(text)
-        except Exception:  # noqa: BLE001 - any failure of the fallback grammar only means "not Python 2"
-            continue
-        edits = list(_python2_edits(cst))
-        rewritten = _apply(text, edits)
-        try:
-            tree = parse_python3(rewritten, path)
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            continue
-        _map_positions(tree, text, rewritten, edits)
-        return tree
-    return None
+    # as lib2to3 does: `from __future__ import print_function` makes print a name
+    driver = _driver(print_statement=_PRINT_FUNCTION.search(text) is None)
+    try:
+        cst = driver.parse_string(text)
+    except Exception:  # noqa: BLE001 - any failure of the fallback grammar only means "not Python 2"
+        return None
+    edits = list(_python2_edits(cst))
+    rewritten = _apply(text, edits)
+    try:
+        tree = parse_python3(rewritten, path)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    _map_positions(tree, text, rewritten, edits)
+    return tree
 
 
-def _drivers() -> list:
-    """fissix parsers for Python 2 with the print statement, then without (``print_function`` files)."""
+def _driver(print_statement: bool):
+    """The fissix parser for Python 2 with the print statement, or without (``print_function`` files)."""
     if not _DRIVERS:
         from fissix import pygram, pytree
         from fissix.pgen2 import driver
 
         for grammar in (pygram.python_grammar, pygram.python_grammar_no_print_statement):
             _DRIVERS.append(driver.Driver(grammar, convert=pytree.convert))
-    return _DRIVERS
+    return _DRIVERS[0] if print_statement else _DRIVERS[1]
 
 
 _LONG = re.compile(r"(0[xX][0-9a-fA-F]+|0[bB][01]+|0[oO][0-7]+|[0-9]+)[lL]")

@@ -11,6 +11,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bncheck.lint.rulebase import Trigger
 
 # every trigger but those marked otherwise needs one of these: rules report only in code that uses them
 # (`import *` from a project module can bring `tf` along: `from hyper_parameters import *`)
@@ -53,7 +57,7 @@ class _Check:
 _PLAN: list[tuple] = []
 
 
-def triggers() -> tuple:
+def triggers() -> tuple[Trigger, ...]:
     """Every trigger of every lint rule and of the project summary (``rulebase.Trigger``)."""
     import bncheck.lint.rules  # noqa: F401 - registers every lint rule
     from bncheck.lint.project import SUMMARY_TRIGGERS
@@ -63,7 +67,7 @@ def triggers() -> tuple:
     return tuple(dict.fromkeys([*found, *SUMMARY_TRIGGERS]))
 
 
-def _compile(trigger) -> _Check:
+def _compile(trigger: Trigger) -> _Check:
     pattern = re.compile(trigger.pattern) if trigger.pattern is not None else None
     before, after = trigger.window
     return _Check(trigger.literals, pattern, before, after, trigger.framework, trigger.ignore_case)

@@ -6,11 +6,12 @@ import os
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from bncheck.lint.rulebase import Trigger
 
 if TYPE_CHECKING:
+    from bncheck.lint.facts import Fact
     from bncheck.lint.rulebase import Candidate
 
 
@@ -281,7 +282,7 @@ class Project:
             )
         return self._wrapped[path]
 
-    def reads(self, path: str, facts) -> frozenset[str]:
+    def reads(self, path: str, facts: Iterable[Fact]) -> frozenset[str]:
         """The files whose summaries can change whether ``facts`` hold for ``path``.
 
         A fact that says which files it reads (``reads(project, path)``) gets those; any other
