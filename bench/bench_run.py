@@ -44,9 +44,7 @@ def main() -> int:
     print(f"| `python -c 'import tensorflow'` (baseline) | {base:.2f} | 1.00 |")
     print(f"| `bncheck run --all --device cpu` | {run:.2f} | {run / base:.2f} |")
     print()
-    print(
-        f"target <= 3.00x: {'met' if run / base <= 3.0 else 'NOT met'} ({args.repeat} runs each, alternating)"
-    )
+    print(f"target <= 3.00x: {'met' if run / base <= 3.0 else 'NOT met'} ({args.repeat} runs each, alternating)")
     return 0
 
 
