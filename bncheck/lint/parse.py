@@ -18,6 +18,7 @@ import ast
 import re
 import warnings
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterator
 
 # Python 2 parsing is the rare path: fissix (and its grammar pickles) load only when it is needed
@@ -72,26 +73,33 @@ MAX_PYTHON2_CHARS = 2_000_000
 # Spellings that only Python 2 accepts, loosely: a source that holds none of them cannot parse after
 # the rewrite either (the rewrite changes only these), so fissix is not asked.  Each must match
 # whatever the rewrite acts on (more is harmless: fissix then says no).
-_PYTHON2_HINT = re.compile(
+_PYTHON2_HINT_PATTERN = (
     r"\b(?:print|exec)\b(?![ \t]*(?:[(=.,:)\]};#\n]|$))"  # print x, print >>f, exec code
     r"|\b(?:except|raise)\b[^\n]*(?:,|[(\[{\\][^)\]}\n]*$)"  # except E, e: / raise E, V (maybe over lines)
     r"|`|<>|\b0\d|\d[lL]\b|\b0[xX][0-9a-fA-F]+[lL]\b|\b[uU][rR][\'\"]"  # backticks, <>, 0777, 10L, ur''
     r"|\bdef\s+\w+\s*\([^)]*\(|\blambda\b[^:\n]*\("  # tuple parameters
-    r"|^[ ]*\t|\b(?:async|await|nonlocal)\b",  # tab indentation, Python 3 keywords as names
-    re.MULTILINE,
+    r"|^[ ]*\t|\b(?:async|await|nonlocal)\b"  # tab indentation, Python 3 keywords as names
 )
-_PRINT_FUNCTION = re.compile(r"^\s*from\s+__future__\s+import\b[^\n]*\bprint_function\b", re.MULTILINE)
+_PRINT_FUNCTION_PATTERN = r"^\s*from\s+__future__\s+import\b[^\n]*\bprint_function\b"
+
+
+@lru_cache(maxsize=None)
+def _pattern(pattern: str) -> re.Pattern[str]:
+    # compiled on first use: most runs never meet a file that Python 3 rejects
+    return re.compile(pattern, re.MULTILINE)
 
 
 def parse_python2(source: str, path: str) -> ast.Module | None:
     """The tree of a Python 2 source, positions as in ``source``; None when it is not Python 2 either."""
-    if "\x00" in source or len(source) > MAX_PYTHON2_CHARS or _PYTHON2_HINT.search(source) is None:
+    if "\x00" in source or len(source) > MAX_PYTHON2_CHARS:
         return None  # NUL: both grammars reject it
+    if _pattern(_PYTHON2_HINT_PATTERN).search(source) is None:
+        return None
     # ast reads CR LF and a lone CR as line ends; fissix only LF: the same lines and columns for both
     text = source.replace("\r\n", "\n").replace("\r", "\n") if "\r" in source else source
     text = text if text.endswith("\n") else text + "\n"
     # as lib2to3 does: `from __future__ import print_function` makes print a name
-    driver = _driver(print_statement=_PRINT_FUNCTION.search(text) is None)
+    driver = _driver(print_statement=_pattern(_PRINT_FUNCTION_PATTERN).search(text) is None)
     try:
         cst = driver.parse_string(text)
     except Exception:  # noqa: BLE001 - any failure of the fallback grammar only means "not Python 2"
