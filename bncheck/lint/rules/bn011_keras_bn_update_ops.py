@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Iterable
 
 from bncheck.findings import Severity
+from bncheck.lint.aliases import canonical, is_tf_name
 from bncheck.lint.context import FileContext
 from bncheck.lint.facts import ReachesKerasBN
 from bncheck.lint.rulebase import Candidate, LintRule, Trigger, lint_rule
@@ -17,6 +19,33 @@ def runs_layer_updates(context: FileContext) -> bool:
         any(name == "updates" or name.endswith(".updates") for name in context.loads)
         or "get_updates_for" in context.source
     )
+
+
+_NOT_PROJECT = frozenset(sys.stdlib_module_names) | {
+    "numpy",
+    "scipy",
+    "absl",
+    "six",
+    "cv2",
+    "PIL",
+    "matplotlib",
+    "sklearn",
+    "pandas",
+    "h5py",
+    "tqdm",
+    "yaml",
+}
+
+
+def _imports_project_modules(context: FileContext) -> bool:
+    """Some import is neither TensorFlow nor the standard library nor a common third-party package."""
+    for module, _ in context.imports.origins.values():
+        root = module.lstrip(".").split(".", 1)[0]
+        if module.startswith(".") or (
+            root and root not in _NOT_PROJECT and not is_tf_name(canonical(module))
+        ):
+            return True
+    return False
 
 
 @lint_rule
@@ -109,8 +138,8 @@ class KerasBnUpdateOps(LintRule):
         if keras_bn:
             # a module of layers: the program that relies on UPDATE_OPS imports it and is reported there
             return
-        if not is_graph_mode(context) or bn_factories(context):
-            return  # a Keras model of its own (an application): the layers it imports are not the question
+        if not is_graph_mode(context) or bn_factories(context) or not _imports_project_modules(context):
+            return  # a Keras model of its own (an application), or nothing of the project imported
         for read in reads:
             yield Candidate(
                 self.finding(
