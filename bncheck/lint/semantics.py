@@ -248,8 +248,16 @@ def _normalizer_is_bn(context: FileContext, call: CallSite) -> bool:
     return False
 
 
-def _is_false(value: object) -> bool:
-    return isinstance(value, ast.Constant) and value.value is False
+def _always_false(context: FileContext, call: CallSite, value: object) -> bool:
+    """The flag is the literal False, or a value that only ever holds False (a parameter defaulting to
+    False that no call of the file passes)."""
+    if isinstance(value, ast.Constant):
+        return value.value is False
+    if not isinstance(value, ast.expr):
+        return False
+    from bncheck.lint.values import Holds, value_flow
+
+    return value_flow(context).holds(value, call.function) == Holds.FALSE
 
 
 def is_none(value: object) -> bool:
@@ -306,7 +314,9 @@ def update_bn_producers(context: FileContext) -> list[CallSite]:
             ):
                 # the function's default is training=False: inference mode builds no update ops
                 training = setting(context, call, "training") if call.qualname != TFLAYERS_BN[1] else UNKNOWN
-                if call.qualname == TFLAYERS_BN[1] or not (training is None or _is_false(training)):
+                if call.qualname == TFLAYERS_BN[1] or not (
+                    training is None or _always_false(context, call, training)
+                ):
                     result.append(call)
                 continue
             if is_nets_arg_scope(call):
@@ -317,7 +327,11 @@ def update_bn_producers(context: FileContext) -> list[CallSite]:
                 result.append(call)
                 continue
             value = setting(context, call, "updates_collections")
-            if value is UNKNOWN or is_none(value) or _is_false(setting(context, call, "is_training")):
+            if (
+                value is UNKNOWN
+                or is_none(value)
+                or _always_false(context, call, setting(context, call, "is_training"))
+            ):
                 continue
             if value is None and call.function is not None and _scope_sets_in_place(context):
                 continue

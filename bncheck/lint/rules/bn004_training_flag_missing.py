@@ -59,6 +59,32 @@ def _keeps_population_statistics(context: FileContext, function: ast.AST) -> boo
     return any(flags.FLAG_NAME.search(parameter) for parameter in parameters)
 
 
+def _never_set_false_default(context: FileContext, call, value: object) -> str | None:
+    """The flag is a wrapper's parameter that defaults to False and that no call passes: its BN never
+    trains.  Only where every caller is in this file: a private function or a script's function."""
+    function = call.function
+    if not isinstance(value, ast.Name) or function is None or isinstance(function, ast.Lambda):
+        return None
+    name = function.name
+    script = "__main__" in context.source
+    if not (name.startswith("_") or script):
+        return None
+    args = function.args
+    positional = [a.arg for a in args.posonlyargs + args.args]
+    defaults = dict(zip(positional[len(positional) - len(args.defaults) :], args.defaults))
+    defaults.update({a.arg: d for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None})
+    default = defaults.get(value.id)
+    if not (isinstance(default, ast.Constant) and default.value is False):
+        return None
+    if value_flow(context).holds(value, function) != Holds.FALSE:
+        return None  # some call passes it (or nobody calls it here)
+    return (
+        f"`{name}`'s `{value.id}` defaults to False and no call passes it: this BN always runs in "
+        "inference mode, so it never uses batch statistics while training and never updates its moving "
+        "statistics"
+    )
+
+
 def _returned_arg_scope(call) -> bool:
     """An ``arg_scope(...)`` whose scope the enclosing function returns (slim nets' ``*_arg_scope``):
     ``with slim.arg_scope(...) as sc: return sc``, possibly nested in further arg_scopes."""
@@ -105,8 +131,10 @@ class TrainingFlagMissing(LintRule):
         "(directly, as `normalizer_fn` or in an `arg_scope`) without `is_training=`. Also the switch\n"
         "followed as a value: a training placeholder that is fed but read by nothing else (a dead\n"
         "switch), one that a training program only ever feeds False, BN built only under\n"
-        "`if is_training:` (the inference graph has none), a Python `if` on the placeholder itself, and\n"
-        "a hand-written BN that always uses the batch moments in a model that the project evaluates."
+        "`if is_training:` (the inference graph has none), a Python `if` on the placeholder itself, a\n"
+        "wrapper whose `phase_train`/`training` defaults to False and that no caller sets (for a private\n"
+        "helper or a script, whose callers are all in the file), and a hand-written BN that always uses\n"
+        "the batch moments in a model that the project evaluates."
     )
     why = (
         "The two APIs have opposite defaults. `tf.layers.batch_normalization` defaults to\n"
@@ -167,7 +195,14 @@ class TrainingFlagMissing(LintRule):
                 call.qualname == "tf.layers.batch_normalization"
                 or _normalizer_family(context, call) == "tf.layers"
             ):
-                if setting(context, call, "training") is None:
+                training = setting(context, call, "training")
+                never = _never_set_false_default(context, call, training)
+                if never is not None:
+                    yield Candidate(
+                        self.finding(context, call, never, fix="pass the mode to it from every caller")
+                    )
+                    continue
+                if training is None:
                     yield Candidate(
                         self.finding(
                             context,
@@ -179,6 +214,12 @@ class TrainingFlagMissing(LintRule):
                     )
                 continue
             value = setting(context, call, "is_training")
+            never = _never_set_false_default(context, call, value)
+            if never is not None:
+                yield Candidate(
+                    self.finding(context, call, never, fix="pass the mode to it from every caller")
+                )
+                continue
             if value is None and not _file_sets_is_training(context):
                 yield Candidate(
                     self.finding(
