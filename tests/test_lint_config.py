@@ -12,8 +12,9 @@ from bncheck.lint.config import LintConfig, discover_config, load_config
 
 SCRIPT = (
     "import tensorflow.compat.v1 as tf\n"
-    "h = tf.layers.batch_normalization(x, momentum=1.0)\n"
-    "op = tf.train.AdamOptimizer().minimize(tf.reduce_sum(h))\n"
+    "h = tf.layers.batch_normalization(x, momentum=1.0, training=True)\n"
+    "g = tf.layers.batch_normalization(h)\n"
+    "op = tf.train.AdamOptimizer().minimize(tf.reduce_sum(g))\n"
     "saver = tf.train.Saver(tf.trainable_variables())\n"
 )
 

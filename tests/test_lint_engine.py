@@ -480,7 +480,10 @@ def test_default_jobs_runs_a_large_project_in_parallel_with_the_same_findings(tm
     for index in range(engine.AUTO_PARALLEL_FILES):
         write(tmp_path, f"pkg/m{index:03d}.py", "import os\n")
     write(
-        tmp_path, "pkg/model.py", "import tensorflow.compat.v1 as tf\nh = tf.layers.batch_normalization(x)\n"
+        tmp_path,
+        "pkg/model.py",
+        "import tensorflow.compat.v1 as tf\nh = tf.layers.batch_normalization(x, training=True)\n"
+        "g = tf.layers.batch_normalization(h)\n",
     )
     write(tmp_path, "pkg/train.py", "import tensorflow.compat.v1 as tf\nimport model\n" + BARE_MINIMIZE)
     assert LintConfig().jobs is None

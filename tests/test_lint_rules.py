@@ -1,8 +1,16 @@
-"""Every lint rule's own examples: each bad one is reported by that rule, no good one is."""
+"""Every lint rule's own examples: each bad one is reported by that rule exactly where its
+``# expect: BNxxx`` markers say, and no good one is."""
 
 from __future__ import annotations
 
+import io
+import pkgutil
+import re
+import tokenize
+
 import pytest
+
+import bncheck.lint.rules as rules_package
 
 from bncheck.findings import all_rules, get_rule
 from bncheck.lint.api import lint_source
@@ -17,10 +25,32 @@ CASES_BAD = [(code, index) for code, rule in sorted(LINT_RULES.items()) for inde
 CASES_GOOD = [(code, index) for code, rule in sorted(LINT_RULES.items()) for index in range(len(rule.good))]
 
 
-def test_every_rule_bn000_to_bn011_is_registered_with_three_examples_each_way() -> None:
-    codes = [f"BN{number:03d}" for number in range(0, 12)]
-    assert sorted(LINT_RULES) == codes
+_EXPECT = re.compile(r"#\s*expect:\s*(BN\d{3}(?:\s*,\s*BN\d{3})*)")
+
+
+def expected_findings(source: str) -> set[tuple[int, str]]:
+    """The ``(line, code)`` pairs that an example's ``# expect:`` comments name."""
+    expected: set[tuple[int, str]] = set()
+    lines = source.splitlines()
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+        comments = [(token.start[0], token.string) for token in tokens if token.type == tokenize.COMMENT]
+    except (tokenize.TokenError, SyntaxError):
+        # a BN000 example does not tokenize: its markers are read from the text of each line
+        comments = [(number, line[line.index("#") :]) for number, line in enumerate(lines, 1) if "#" in line]
+    for line, text in comments:
+        match = _EXPECT.search(text)
+        if match:
+            expected |= {(line, code.strip()) for code in match.group(1).split(",")}
+    return expected
+
+
+def test_every_rule_module_registers_one_rule_with_three_examples_each_way() -> None:
+    modules = [info.name for info in pkgutil.iter_modules(rules_package.__path__)]
+    codes = sorted(LINT_RULES)
+    assert len(codes) == len(modules), (codes, modules)
     for code in codes:
+        assert any(module.startswith(code.lower() + "_") for module in modules), code
         rule = get_rule(code)
         assert rule is not None and rule.face == "lint"
         assert len(rule.examples_bad) >= 3 and len(rule.examples_good) >= 3, code
@@ -29,10 +59,12 @@ def test_every_rule_bn000_to_bn011_is_registered_with_three_examples_each_way() 
 
 
 @pytest.mark.parametrize(("code", "index"), CASES_BAD, ids=[f"{c}-bad{i}" for c, i in CASES_BAD])
-def test_bad_example_is_reported_by_its_rule(code: str, index: int) -> None:
+def test_bad_example_is_reported_by_its_rule_on_its_marked_lines(code: str, index: int) -> None:
     source = LINT_RULES[code].bad[index]
+    expected = {(line, marked) for line, marked in expected_findings(source) if marked == code}
+    assert expected, f"{code} bad example {index} marks no line with `# expect: {code}`"
     findings = lint_source(source, path="example.py", config=CONFIG)
-    assert code in [finding.code for finding in findings], findings
+    assert {(f.location.line, f.code) for f in findings if f.code == code} == expected, findings
     for finding in findings:
         assert finding.location.path == "example.py"
         assert 1 <= finding.location.line <= source.count("\n") + 1

@@ -109,6 +109,10 @@ def dotted_text(node: ast.AST) -> str | None:
     return None
 
 
+# what a project module re-exports through `import *` when it imported these names the usual way
+_CONVENTIONAL_ALIASES = {"tf": "tensorflow", "slim": "tensorflow.contrib.slim"}
+
+
 class ImportMap:
     """Local names -> fully qualified names, from imports and simple alias assignments."""
 
@@ -174,6 +178,9 @@ class ImportMap:
             module = self.star_modules[-1]
             if not module.startswith(".") and is_tf_name(canonical(module)):
                 self.names[name] = f"{module}.{name}"
+            elif name in _CONVENTIONAL_ALIASES:
+                # `from hyper_parameters import *` where that module did `import tensorflow as tf`
+                self.names[name] = _CONVENTIONAL_ALIASES[name]
             else:
                 self.origins[name] = (module, name)
 

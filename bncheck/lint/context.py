@@ -74,6 +74,22 @@ class Assignment:
 
 
 @dataclass(eq=False)
+class Binding:
+    """A name bound other than by ``name = value``: unpacking, ``for``, ``with ... as``, ``+=``.
+
+    ``how`` is ``"unpack"`` (element ``index`` of ``value``), ``"iterate"`` (an element of
+    ``value``), ``"enter"`` (what ``with value as name`` gives) or ``"augment"`` (``name += value``).
+    """
+
+    target: str
+    value: ast.expr
+    function: ast.AST | None
+    statement: ast.stmt
+    how: str
+    index: int = 0
+
+
+@dataclass(eq=False)
 class FileContext:
     """Everything the rules know about one file."""
 
@@ -83,6 +99,8 @@ class FileContext:
     imports: ImportMap
     calls: list[CallSite] = field(default_factory=list)
     assignments: dict[str, list[Assignment]] = field(default_factory=dict)
+    bindings: dict[str, list[Binding]] = field(default_factory=dict)  # the other ways of binding a name
+    enclosing: dict[ast.AST, ast.AST | None] = field(default_factory=dict)  # function -> enclosing function
     functions: dict[str, list[ast.AST]] = field(default_factory=dict)
     classes: dict[str, ast.ClassDef] = field(default_factory=dict)
     options: dict = field(default_factory=dict)  # config values the rules read (target_version, ...)
@@ -133,10 +151,18 @@ class FileContext:
 
     @property
     def is_test_file(self) -> bool:
-        """A test module (test_*.py, *_test.py, under tests/): its test functions are not evaluation code."""
-        name = re.split(r"[\\/]", self.path)[-1]
-        return (
-            name.startswith("test_") or name.endswith("_test.py") or "/tests/" in self.path.replace("\\", "/")
+        """A test module: test_*.py, *_test.py, or a module of a tests/ folder that uses a test framework.
+
+        Its test functions are not evaluation code.  A folder name alone is not enough: the project
+        itself may live under some ``tests`` folder of the machine.
+        """
+        parts = re.split(r"[\\/]", self.path)
+        name = parts[-1]
+        if name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py":
+            return True
+        in_tests = any(part in ("tests", "test") for part in parts[:-1])
+        return in_tests and bool(
+            re.search(r"^\s*(import|from)\s+(unittest|pytest)\b|tf\.test\.", self.source, re.M)
         )
 
 
@@ -247,6 +273,7 @@ class _Collector:
     def _function(self, node: ast.AST) -> None:
         if not isinstance(node, ast.Lambda):
             self.context.functions.setdefault(node.name, []).append(node)
+        self.context.enclosing[node] = self.functions[-1] if self.functions else None
         self.functions.append(node)
         saved_withs, saved_ifs = self.withs, self.ifs
         # a function body runs where it is called, not where it is defined
@@ -268,6 +295,7 @@ class _Collector:
             self.visit_child(item.context_expr)
             if item.optional_vars is not None:
                 self.visit_child(item.optional_vars)
+                self._record_binding(item.optional_vars, item.context_expr, node, "enter")
         self.withs.extend(item.context_expr for item in node.items)
         for child in node.body:
             self.visit_child(child)
@@ -298,10 +326,54 @@ class _Collector:
             ):
                 self.context.imports.add_alias_candidate(target.id, value.args[0])
 
+    def _record_binding(
+        self, target: ast.AST, value: ast.expr, node: ast.stmt, how: str, index: int = 0
+    ) -> None:
+        function = self.functions[-1] if self.functions else None
+        if isinstance(target, (ast.Tuple, ast.List)):
+            if (
+                how == "unpack"
+                and isinstance(value, (ast.Tuple, ast.List))
+                and len(value.elts) == len(target.elts)
+            ):
+                for element, part in zip(target.elts, value.elts):
+                    if not isinstance(part, ast.Starred):
+                        self._record_assignment_or_binding(element, part, node)
+                return
+            for position, element in enumerate(target.elts):
+                self._record_binding(element, value, node, "unpack" if how == "unpack" else how, position)
+            return
+        if isinstance(target, ast.Starred):
+            target = target.value
+        text = dotted_text(target)
+        if text is not None:
+            self.context.bindings.setdefault(text, []).append(
+                Binding(text, value, function, node, how, index)
+            )
+
+    def _record_assignment_or_binding(self, target: ast.AST, value: ast.expr, node: ast.stmt) -> None:
+        if isinstance(target, (ast.Tuple, ast.List, ast.Starred)):
+            self._record_binding(target, value, node, "unpack")
+        else:
+            self._record_assignment(target, value, node)
+
     def visit_Assign(self, node: ast.Assign) -> None:
         for target in node.targets:
-            self._record_assignment(target, node.value, node)
+            if isinstance(target, (ast.Tuple, ast.List)):
+                self._record_binding(target, node.value, node, "unpack")
+            else:
+                self._record_assignment(target, node.value, node)
         self.walk_expression(node)
+
+    def visit_AugAssign(self, node: ast.AugAssign) -> None:
+        self._record_binding(node.target, node.value, node, "augment")
+        self.walk_expression(node)
+
+    def _for(self, node: ast.For | ast.AsyncFor) -> None:
+        self._record_binding(node.target, node.iter, node, "iterate")
+        self.visit_fields(node)
+
+    visit_For = visit_AsyncFor = _for
 
     def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
         if node.value is not None:

@@ -131,6 +131,8 @@ def _analyze_tree(path: str, source: str, parsed: Parsed, imports, options: dict
         bn_functions=frozenset(semantics.update_bn_functions(context)),
         keras_bn_factories=frozenset(semantics.bn_factories(context)),
         wrapped_functions=wrapped,
+        evaluates=semantics.runs_evaluation(context),
+        always_training_bn=semantics.always_training_bn(context),
     )
     return FileResult(path, summary, tuple(candidates), parsed=True, python2=parsed.python2)
 

@@ -50,6 +50,45 @@ class ReachesAnyBN:
 
 
 @dataclass(frozen=True)
+class SharesProgramWithBN:
+    """A file that imports this one also builds or imports BN (``update=True``: BN that registers in
+    UPDATE_OPS): the model object this file's code is handed (``policy(...)``, ``self.model``) is
+    likely that BN model, as in ``train.py`` importing both ``policies.py`` and ``ppo2.py``."""
+
+    update: bool = True
+
+    def holds(self, project: Project, path: str) -> bool:
+        return path in (project.update_bn_siblings if self.update else project.any_bn_siblings)
+
+
+@dataclass(frozen=True)
+class ReachesKerasBN:
+    """The file imports (up to 3 hops) a project module whose functions or classes build a Keras
+    model with BatchNormalization."""
+
+    def holds(self, project: Project, path: str) -> bool:
+        return path in project.keras_bn_reach
+
+
+@dataclass(frozen=True)
+class ReachesAlwaysTrainingBN:
+    """The file imports (up to 3 hops) a project module whose BN is fixed in training mode
+    (slim/contrib batch_norm without is_training, or a literal training=True)."""
+
+    def holds(self, project: Project, path: str) -> bool:
+        return path in project.always_training_reach
+
+
+@dataclass(frozen=True)
+class UsedByEvaluation:
+    """The file, or a file importing it (up to 3 hops), runs the model in evaluation, test or
+    prediction code (a function named so that runs a session)."""
+
+    def holds(self, project: Project, path: str) -> bool:
+        return path in project.evaluation_reach
+
+
+@dataclass(frozen=True)
 class UpdateOpsProgram:
     """The file, or a file importing it (up to 3 hops), is a graph-mode program that reads UPDATE_OPS."""
 

@@ -17,7 +17,8 @@ if TYPE_CHECKING:
     from bncheck.lint.rulebase import Trigger
 
 # every trigger but those marked otherwise needs one of these: rules report only in code that uses them
-FRAMEWORK = (b"tensorflow", b"keras", b"slim")
+# (`import *` from a project module can bring `tf` along: `from hyper_parameters import *`)
+FRAMEWORK = (b"tensorflow", b"keras", b"slim", b"import *")
 
 
 @dataclass(frozen=True)

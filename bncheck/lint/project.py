@@ -27,7 +27,11 @@ class FileSummary:
     bn_functions: frozenset[str] = frozenset()  # functions/classes building UPDATE_OPS BN
     keras_bn_factories: frozenset[str] = frozenset()  # functions/classes returning a Keras model with BN
     wrapped_functions: frozenset[str] = frozenset()  # functions called under a control dependency on updates
+    evaluates: bool = False  # runs a session in evaluation, test or prediction code
+    always_training_bn: bool = False  # builds BN whose mode is training whatever the caller does
 
+
+EVALUATION_DEF = rb"def\s+(\w+_)?(test|eval\w*|valid\w*|predict\w*|infer\w*|sample\w*|score)\s*\("
 
 # what a file's bytes must hold for its summary to carry more than its imports; with the rules'
 # triggers, the byte pre-filter is built from these
@@ -42,6 +46,8 @@ SUMMARY_TRIGGERS = (
     Trigger((b"update_ops",)),
     # wrapped_functions: calls under a control dependency on the updates
     Trigger((b"control_dependencies",), rb"(?i:update)", window=Trigger.EVERYWHERE),
+    # evaluates: a `.run(` in a function named for evaluation (semantics.runs_evaluation)
+    Trigger((b".run(",), EVALUATION_DEF, window=Trigger.EVERYWHERE),
 )
 
 MAX_HOPS = 3  # how many imports apart a train op and the BN it needs may be
@@ -227,6 +233,38 @@ class Project:
         """Files that build BN with moving statistics or import (up to MAX_HOPS) one that does."""
         sources = {path for path, summary in self.summaries.items() if summary.any_bn}
         return self._within_hops(sources, forward=False)
+
+    @cached_property
+    def keras_bn_reach(self) -> frozenset[str]:
+        """Files whose functions build a Keras model with BN, and the files importing them (MAX_HOPS)."""
+        sources = {path for path, summary in self.summaries.items() if summary.keras_bn_factories}
+        return self._within_hops(sources, forward=False)
+
+    @cached_property
+    def always_training_reach(self) -> frozenset[str]:
+        """Files that build BN fixed in training mode, and the files importing them (up to MAX_HOPS)."""
+        sources = {path for path, summary in self.summaries.items() if summary.always_training_bn}
+        return self._within_hops(sources, forward=False)
+
+    @cached_property
+    def evaluation_reach(self) -> frozenset[str]:
+        """Files that evaluate a model, and the files they import (up to MAX_HOPS)."""
+        sources = {path for path, summary in self.summaries.items() if summary.evaluates}
+        return self._within_hops(sources, forward=True)
+
+    def _imported_by(self, reach: frozenset[str]) -> frozenset[str]:
+        edges, _ = self._graph()
+        return frozenset(target for source in reach for target in edges.get(source, ()))
+
+    @cached_property
+    def update_bn_siblings(self) -> frozenset[str]:
+        """Files imported directly by a file that builds or imports UPDATE_OPS BN."""
+        return self._imported_by(self.update_bn_reach)
+
+    @cached_property
+    def any_bn_siblings(self) -> frozenset[str]:
+        """Files imported directly by a file that builds or imports BN with moving statistics."""
+        return self._imported_by(self.any_bn_reach)
 
     @cached_property
     def idiom_reach(self) -> frozenset[str]:

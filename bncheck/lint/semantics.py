@@ -125,13 +125,33 @@ def _keywords_with_spreads(context: FileContext, call: ast.Call) -> dict[str, ob
 
 
 def _partial_keywords(context: FileContext, call: CallSite) -> dict[str, object]:
-    func = call.node.func
-    if not isinstance(func, ast.Name):
-        return {}
-    for value in context.values_of(func.id):
-        if isinstance(value, ast.Call) and dotted_text(value.func) in ("partial", "functools.partial"):
-            return _keywords_with_spreads(context, value)
-    return {}
+    return partial_chain_keywords(context, call.node.func)
+
+
+def partial_chain_keywords(context: FileContext, func: ast.AST) -> dict[str, object]:
+    """The keywords bound by a chain of ``partial``s: ``bn = partial(batch_norm, is_training=t)`` where
+    ``batch_norm = partial(slim.batch_norm, updates_collections=None)`` binds both (the nearest wins)."""
+    found: dict[str, object] = {}
+    for _ in range(4):
+        if not isinstance(func, ast.Name):
+            break
+        values = context.values_of(func.id)
+        partial = next(
+            (
+                value
+                for value in values
+                if isinstance(value, ast.Call)
+                and dotted_text(value.func) in ("partial", "functools.partial")
+                and value.args
+            ),
+            None,
+        )
+        if partial is None:
+            break
+        for key, value in _keywords_with_spreads(context, partial).items():
+            found.setdefault(key, value)
+        func = partial.args[0]
+    return found
 
 
 def _arg_scopes(context: FileContext, call: CallSite) -> list[ast.Call]:
@@ -195,6 +215,12 @@ def setting(context: FileContext, call: CallSite, key: str) -> object | None:
                 if "normalizer_params" in scoped or "*" in scoped:
                     params_node = scoped.get("normalizer_params", UNKNOWN)
                     break
+        if params_node is None:
+            # normalizer_fn=bn with `bn = partial(slim.batch_norm, is_training=...)`
+            bound = partial_chain_keywords(context, call.keyword("normalizer_fn"))
+            value = _lookup(bound, key)
+            if value is not None:
+                return value
         if params_node is UNKNOWN:
             return UNKNOWN
         if params_node is not None:
@@ -220,6 +246,18 @@ def _normalizer_is_bn(context: FileContext, call: CallSite) -> bool:
     if name in SLIM_BN or name in TFLAYERS_BN:
         return True
     return False
+
+
+def _always_false(context: FileContext, call: CallSite, value: object) -> bool:
+    """The flag is the literal False, or a value that only ever holds False (a parameter defaulting to
+    False that no call of the file passes)."""
+    if isinstance(value, ast.Constant):
+        return value.value is False
+    if not isinstance(value, ast.expr):
+        return False
+    from bncheck.lint.values import Holds, value_flow
+
+    return value_flow(context).holds(value, call.function) == Holds.FALSE
 
 
 def is_none(value: object) -> bool:
@@ -270,8 +308,16 @@ def update_bn_producers(context: FileContext) -> list[CallSite]:
     if "update_producers" not in context.cache:
         result = []
         for call in bn_producers(context):
-            if call.qualname in TFLAYERS_BN:
-                result.append(call)
+            if call.qualname in TFLAYERS_BN or (
+                call.keyword("normalizer_fn") is not None
+                and context.imports.resolve(call.keyword("normalizer_fn")) in TFLAYERS_BN
+            ):
+                # the function's default is training=False: inference mode builds no update ops
+                training = setting(context, call, "training") if call.qualname != TFLAYERS_BN[1] else UNKNOWN
+                if call.qualname == TFLAYERS_BN[1] or not (
+                    training is None or _always_false(context, call, training)
+                ):
+                    result.append(call)
                 continue
             if is_nets_arg_scope(call):
                 use_bn = call.keyword("use_batch_norm")
@@ -281,7 +327,11 @@ def update_bn_producers(context: FileContext) -> list[CallSite]:
                 result.append(call)
                 continue
             value = setting(context, call, "updates_collections")
-            if value is UNKNOWN or is_none(value):
+            if (
+                value is UNKNOWN
+                or is_none(value)
+                or _always_false(context, call, setting(context, call, "is_training"))
+            ):
                 continue
             if value is None and call.function is not None and _scope_sets_in_place(context):
                 continue
@@ -293,7 +343,7 @@ def update_bn_producers(context: FileContext) -> list[CallSite]:
 def keeps_moving_stats(context: FileContext) -> bool:
     """This file builds BN that keeps moving statistics (any API, manual wrappers included)."""
     if "keeps_stats" not in context.cache:
-        result = bool(bn_producers(context)) or any(
+        result = any(not _stats_are_trainable(context, call) for call in bn_producers(context)) or any(
             is_keras_bn(call) or is_bn_application(call) for call in context.calls
         )
         if not result and context.calls_named(*NN_BN):
@@ -301,6 +351,43 @@ def keeps_moving_stats(context: FileContext) -> bool:
             result = "trainable=False" in context.source.replace(" ", "")
         context.cache["keeps_stats"] = result
     return context.cache["keeps_stats"]
+
+
+def _stats_are_trainable(context: FileContext, call: CallSite) -> bool:
+    """slim BN with ``variables_collections=[tf.GraphKeys.TRAINABLE_VARIABLES]``: its moving statistics
+    are in the trainable list, so a Saver of the trainable variables keeps them."""
+    if call.qualname in TFLAYERS_BN or is_nets_arg_scope(call):
+        return False
+    value = setting(context, call, "variables_collections")
+    if value is None and call.function is not None:
+        # an arg_scope function of this file (`def net_arg_scope(): with arg_scope([batch_norm], ...)`)
+        # that sets it for the layers it is applied to
+        return _scope_sets_trainable_stats(context)
+    return value is not UNKNOWN and _names_trainable(value)
+
+
+def _names_trainable(value: object) -> bool:
+    return isinstance(value, ast.AST) and any(
+        (isinstance(node, ast.Attribute) and node.attr == "TRAINABLE_VARIABLES")
+        or (isinstance(node, ast.Constant) and node.value == "trainable_variables")
+        for node in ast.walk(value)
+    )
+
+
+def _scope_sets_trainable_stats(context: FileContext) -> bool:
+    """Some arg_scope over batch_norm in this file puts the BN variables in TRAINABLE_VARIABLES."""
+    if "scope_trainable_stats" not in context.cache:
+        result = False
+        for call in context.calls:
+            if (call.method or "").endswith("arg_scope") and call.node.args:
+                if _lists_op(context, call.node, SLIM_BN):
+                    found = _keywords_with_spreads(context, call.node)
+                    result = result or _names_trainable(found.get("variables_collections"))
+                params = dict_items(context, call.keyword("normalizer_params"))
+                if params is not None:
+                    result = result or _names_trainable(params.get("variables_collections"))
+        context.cache["scope_trainable_stats"] = result
+    return context.cache["scope_trainable_stats"]
 
 
 def is_graph_mode(context: FileContext) -> bool:
@@ -335,43 +422,24 @@ def is_update_ops_key(node: ast.AST) -> bool:
     return isinstance(node, ast.Constant) and node.value == "update_ops"
 
 
-_UPDATE_WORD = re.compile(r"update|UPDATE", re.IGNORECASE)
+def runs_updates(context: FileContext, node: ast.AST) -> bool:
+    """The expression holds the BN update ops or runs after them (by what flows into it).
 
+    A value that cannot be followed (an attribute of an object built elsewhere) counts when its
+    spelling says updates (``model.update_ops``).
+    """
+    from bncheck.lint.values import value_flow
 
-def mentions_updates(context: FileContext, node: ast.AST, depth: int = 0) -> bool:
-    """The expression refers to update ops: UPDATE_OPS, a model's ``updates``, or a name that holds them."""
-    key = ("mentions_updates", id(node), depth)
-    cache = context.cache
-    if key not in cache:
-        cache[key] = _mentions_updates(context, node, depth)
-    return cache[key]
-
-
-def _mentions_updates(context: FileContext, node: ast.AST, depth: int) -> bool:
-    for sub in ast.walk(node):
-        if isinstance(sub, ast.Attribute) and _UPDATE_WORD.search(sub.attr):
-            return True
-        if isinstance(sub, ast.Constant) and isinstance(sub.value, str) and _UPDATE_WORD.search(sub.value):
-            return True
-        if isinstance(sub, ast.Name):
-            if _UPDATE_WORD.search(sub.id):
-                return True
-            if depth < 3:
-                for value in context.values_of(sub.id):
-                    if mentions_updates(context, value, depth + 1):
-                        return True
-    return False
+    return value_flow(context).may_hold_updates(node, value_flow(context).function_of(node))
 
 
 def under_update_dependencies(context: FileContext, call: CallSite) -> bool:
-    """The call sits inside ``with control_dependencies(<update ops>):``."""
+    """The call sits inside ``with control_dependencies(X):`` where X may hold the update ops."""
     if not call.withs:
         return False
-    for expr in call.withs:
-        if isinstance(expr, ast.Call) and (dotted_text(expr.func) or "").endswith("control_dependencies"):
-            if expr.args and mentions_updates(context, expr.args[0]):
-                return True
-    return False
+    from bncheck.lint.values import value_flow
+
+    return value_flow(context).under_dependencies(call)
 
 
 def constant_number(context: FileContext, node: object) -> float | None:
@@ -379,6 +447,15 @@ def constant_number(context: FileContext, node: object) -> float | None:
     if not isinstance(node, ast.expr):
         return None
     node = resolve_value(context, node)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.Div)):
+        left, right = constant_number(context, node.left), constant_number(context, node.right)
+        if left is None or right is None or (isinstance(node.op, ast.Div) and right == 0):
+            return None
+        if isinstance(node.op, ast.Add):
+            return left + right
+        if isinstance(node.op, ast.Sub):
+            return left - right
+        return left * right if isinstance(node.op, ast.Mult) else left / right
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
         inner = constant_number(context, node.operand)
         if inner is None:
@@ -565,3 +642,139 @@ def update_bn_functions(context: FileContext) -> set[str]:
                 changed = True
     context.cache["bn_functions"] = direct
     return direct
+
+
+def model_from_parameter(context: FileContext, call: CallSite) -> bool:
+    """The code around ``call`` builds its model from an object it is handed: the enclosing function
+    calls a parameter (``policy(sess, ...)``) or a method of one, or its class keeps a parameter
+    (``self.model = model``) and calls it (``self.model.create_model(...)``)."""
+    key = ("model_from_parameter", id(call.function), id(call.classes[-1]) if call.classes else 0)
+    if key in context.cache:
+        return context.cache[key]
+    parameters: set[str] = set()
+    for function in call.functions:
+        if not isinstance(function, ast.Lambda):
+            args = function.args
+            parameters |= {a.arg for a in args.posonlyargs + args.args + args.kwonlyargs} - {"self", "cls"}
+    kept: set[str] = set()  # self.<attr> bound to a parameter somewhere in the class
+    cls = call.classes[-1] if call.classes else None
+    if cls is not None:
+        for name, assignments in context.assignments.items():
+            if not name.startswith("self.") or name.count(".") != 1:
+                continue
+            for assignment in assignments:
+                function = assignment.function
+                if (
+                    isinstance(assignment.value, ast.Name)
+                    and function is not None
+                    and not isinstance(function, ast.Lambda)
+                    and cls.lineno <= function.lineno <= (cls.end_lineno or function.lineno)
+                    and assignment.value.id in {a.arg for a in function.args.args + function.args.kwonlyargs}
+                ):
+                    kept.add(name)
+    result = False
+    for other in context.calls:
+        callee = other.callee
+        if callee is None or other.qualname is not None:
+            continue
+        root = callee.split(".", 1)[0]
+        if root in parameters and other.function is call.function:
+            result = True
+            break
+        if kept and any(callee == name or callee.startswith(name + ".") for name in kept):
+            if other.classes and other.classes[-1] is cls:
+                result = True
+                break
+    context.cache[key] = result
+    return result
+
+
+_EVALUATION_FUNCTION = re.compile(
+    r"^(\w+_)?(test|eval\w*|valid\w*|predict\w*|infer\w*|sample\w*|score)$", re.IGNORECASE
+)
+
+
+def runs_evaluation(context: FileContext) -> bool:
+    """A function named for evaluation, testing or prediction runs a session (``sess.run``, ``x.eval``).
+
+    Unit tests are not evaluation code.  The byte trigger of this fact is ``project.EVALUATION_DEF``.
+    """
+    if ".run(" not in context.source or context.is_test_file:
+        return False
+    for call in context.calls:
+        if call.method != "run" or not isinstance(call.node.func, ast.Attribute):
+            continue
+        if any(is_evaluation_function(function) for function in call.functions):
+            return True
+    return False
+
+
+def is_evaluation_function(function: ast.AST) -> bool:
+    """``test``, ``evaluate``, ``predict_masks``, ``sample``... (not ``train_and_eval``)."""
+    name = getattr(function, "name", "")
+    return bool(name) and "train" not in name.lower() and bool(_EVALUATION_FUNCTION.match(name))
+
+
+def always_training_bn(context: FileContext) -> bool:
+    """The file builds BN fixed in training mode: slim/contrib ``batch_norm`` that gets no
+    ``is_training`` (its default is True) or a literal True, or tf.layers BN with ``training=True``."""
+    if "always_training" not in context.cache:
+        result = False
+        for call in bn_producers(context):
+            if is_nets_arg_scope(call) or call.qualname == TFLAYERS_BN[1]:
+                continue
+            if call.qualname == TFLAYERS_BN[0]:
+                value = setting(context, call, "training")
+                result = _always_true(context, call, value)
+            else:
+                value = setting(context, call, "is_training")
+                result = _always_true(context, call, value) or (
+                    value is None and not _file_sets_is_training(context)
+                )
+            if result:
+                break
+        context.cache["always_training"] = result
+    return context.cache["always_training"]
+
+
+def _file_sets_is_training(context: FileContext) -> bool:
+    """Some arg_scope (or normalizer_params) in this file gives batch_norm its is_training."""
+    if "sets_is_training" not in context.cache:
+        result = False
+        for call in context.calls:
+            if not (call.method or "").endswith("arg_scope") or not call.node.args:
+                continue
+            if _lists_op(context, call.node, SLIM_BN):
+                found = _keywords_with_spreads(context, call.node)
+                if "is_training" in found or "*" in found:
+                    result = True
+            params = call.keyword("normalizer_params")
+            if params is not None:
+                items = dict_items(context, params)
+                if items is None or "is_training" in items:
+                    result = True
+        context.cache["sets_is_training"] = result
+    return context.cache["sets_is_training"]
+
+
+def literal_training_bn(context: FileContext) -> bool:
+    """The file builds BN with a literal ``training=True`` / ``is_training=True``."""
+    for call in bn_producers(context):
+        if is_nets_arg_scope(call) or call.qualname == TFLAYERS_BN[1]:
+            continue
+        key = "training" if call.qualname == TFLAYERS_BN[0] else "is_training"
+        if _always_true(context, call, setting(context, call, key)):
+            return True
+    return False
+
+
+def _always_true(context: FileContext, call: CallSite, value: object) -> bool:
+    """The flag is the literal True, or a value that only ever holds True (a parameter every call
+    site of the file passes True, with no default to fall back on but True)."""
+    if is_true(value):
+        return True
+    if not isinstance(value, ast.expr) or isinstance(value, ast.Constant):
+        return False
+    from bncheck.lint.values import Holds, value_flow
+
+    return value_flow(context).holds(value, call.function) == Holds.TRUE

@@ -19,9 +19,9 @@ class UnparsableFile(LintRule):
     why = "A file that is skipped silently could hide every other finding; the CI job should say so."
     fix = "Fix the syntax error or the file's encoding (bncheck reads UTF-8 and PEP 263 coding lines)."
     bad = (
-        "import tensorflow as tf\ndef f(:\n    return tf.layers.batch_normalization(x)\n",
-        "import tensorflow as tf\ntrain_op = opt.minimize(loss\n",
-        "import tf_slim as slim\nclass A\n    net = slim.batch_norm(x)\n",
+        "import tensorflow as tf\ndef f(:  # expect: BN000\n    return tf.layers.batch_normalization(x)\n",
+        "import tensorflow as tf\ntrain_op = opt.minimize(loss  # expect: BN000\n",
+        "import tf_slim as slim\nclass A  # expect: BN000\n    net = slim.batch_norm(x)\n",
     )
     good = (
         "import tensorflow as tf\ndef f(x):\n    return tf.layers.batch_normalization(x, training=True)\n",

@@ -7,53 +7,157 @@ from typing import Iterable
 
 from bncheck.findings import Severity
 from bncheck.lint.context import CallSite, FileContext
-from bncheck.lint.facts import NotWrapped, ReachesUpdateBN
+from bncheck.lint.aliases import dotted_text
+from bncheck.lint.facts import NotWrapped, ReachesUpdateBN, SharesProgramWithBN
 from bncheck.lint.rulebase import Candidate, LintRule, Trigger, lint_rule
-from bncheck.lint.semantics import mentions_updates, under_update_dependencies
+from bncheck.lint.semantics import model_from_parameter, runs_updates, under_update_dependencies
+from bncheck.lint.values import collection_key, value_flow
 
 _TRAIN_METHODS = ("minimize", "apply_gradients")
 _CONTAINERS = (ast.Call, ast.List, ast.Tuple, ast.BinOp, ast.Set, ast.Dict, ast.Starred)
+_MAX_HOPS = 4  # assignments and returns followed from the train op to where it is fetched
 
 
-def _next_to_updates(context: FileContext, node: ast.AST) -> bool:
-    """``node`` sits in a call, list or sum next to update ops (tf.group, sess.run, [a] + b)."""
-    child = node
-    parent = context.parents.get(child)
+def _siblings(parent: ast.AST, child: ast.AST) -> list[ast.AST]:
+    """The other values next to ``child`` in a container (a call's arguments, not its callee)."""
+    if isinstance(parent, ast.Call):
+        values = list(parent.args) + [
+            keyword.value for keyword in parent.keywords if keyword.arg != "feed_dict"
+        ]
+    else:
+        values = [node for node in ast.iter_child_nodes(parent) if isinstance(node, ast.expr)]
+    return [value for value in values if value is not child]
+
+
+def _fetched_with_updates(context: FileContext, node: ast.AST, hops: int, seen: set[int]) -> bool:
+    """The value of ``node`` ends up next to the update ops: grouped, listed or fetched with them.
+
+    Follows the value up through its containers, then through the names it is assigned to
+    (``self.train_op = ...`` too) and through ``return`` to the callers of the function.
+    """
+    if id(node) in seen:
+        return False
+    seen.add(id(node))
+    parents = context.parents
+    child, parent = node, parents.get(node)
+    flow = value_flow(context)
     while parent is not None and not isinstance(parent, ast.stmt):
+        if isinstance(parent, ast.keyword):
+            child, parent = parent, parents.get(parent)
+            continue
         if isinstance(parent, _CONTAINERS):
-            for sibling in ast.iter_child_nodes(parent):
-                if sibling is not child and mentions_updates(context, sibling):
+            inner = child.value if isinstance(child, ast.keyword) else child
+            if any(runs_updates(context, sibling) for sibling in _siblings(parent, inner)):
+                return True
+            if (
+                isinstance(parent, ast.Call)
+                and isinstance(parent.func, ast.Attribute)
+                and parent.func.attr in ("append", "extend", "insert")
+                and any(arg is inner for arg in parent.args)
+            ):
+                # `update_ops.append(train_op)`: the train op joins the list it is put in
+                owner = parent.func.value
+                if runs_updates(context, owner):
                     return True
-        child, parent = parent, context.parents.get(parent)
+                text = dotted_text(owner)
+                if text is not None and hops < _MAX_HOPS:
+                    for load in context.loads.get(text, ()):
+                        if load is not owner and _fetched_with_updates(context, load, hops + 1, seen):
+                            return True
+            if (
+                isinstance(parent, ast.Call)
+                and (dotted_text(parent.func) or "").endswith("add_to_collection")
+                and len(parent.args) >= 2
+                and parent.args[1] is inner
+                and hops < _MAX_HOPS
+            ):
+                # `tf.add_to_collection('train_op', train_op)` ... `tf.get_collection('train_op')[0]`
+                key = collection_key(parent.args[0])
+                for read in flow.collection_reads(key) if key else ():
+                    if _fetched_with_updates(context, read, hops + 1, seen):
+                        return True
+        if isinstance(parent, ast.withitem) and _body_runs_after_updates(context, parent):
+            # `with control_dependencies([train_op]):` inside `with control_dependencies(update_ops):`
+            return True
+        child, parent = parent, parents.get(parent)
+    if hops >= _MAX_HOPS or parent is None:
+        return False
+    if isinstance(parent, (ast.Assign, ast.AnnAssign)) and child is parent.value:
+        targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+        for target in targets:
+            for name_node in ast.walk(target):
+                text = dotted_text(name_node) if isinstance(name_node, (ast.Name, ast.Attribute)) else None
+                if text is None:
+                    continue
+                for load in context.loads.get(text, ()):
+                    if _fetched_with_updates(context, load, hops + 1, seen):
+                        return True
+                break
+    elif isinstance(parent, ast.Return):
+        function = value_flow(context).function_of(parent)
+        if function is not None:
+            for call in context.calls:
+                func = call.node.func
+                called = (
+                    func.id
+                    if isinstance(func, ast.Name)
+                    else (
+                        func.attr
+                        if isinstance(func, ast.Attribute) and dotted_text(func.value) in ("self", "cls")
+                        else None
+                    )
+                )
+                if called == function.name and _fetched_with_updates(context, call.node, hops + 1, seen):
+                    return True
     return False
 
 
-def _train_op_names(call: CallSite) -> list[str]:
-    statement = call.statement
-    targets: list[ast.AST] = []
-    if isinstance(statement, ast.Assign):
-        targets = statement.targets
-    elif isinstance(statement, ast.AnnAssign):
-        targets = [statement.target]
-    names = []
-    for target in targets:
-        for node in ast.walk(target):
-            if isinstance(node, (ast.Name, ast.Attribute)):
-                text = ast.unparse(node)
-                names.append(text)
-                break
-    return names
+def _body_runs_after_updates(context: FileContext, item: ast.withitem) -> bool:
+    """Ops built in the body of ``with control_dependencies([train_op]):`` also wait for the updates."""
+    flow = value_flow(context)
+    return any(
+        flow.under_dependencies(call)
+        for call in context.calls
+        if call.withs and any(expr is item.context_expr for expr in call.withs)
+    )
+
+
+def _gradients_wait_for_updates(context: FileContext, call: CallSite) -> bool:
+    """The gradients of this program are computed under the updates (``with control_dependencies(
+    update_ops): grads = opt.compute_gradients(loss)``), in the same class or function: whatever
+    applies or accumulates them runs the updates first."""
+    owner = call.classes[-1] if call.classes else call.function
+    for other in context.calls:
+        if other.method not in ("compute_gradients", "gradients") or not other.withs:
+            continue
+        other_owner = other.classes[-1] if other.classes else other.function
+        if other_owner is owner and under_update_dependencies(context, other):
+            return True
+    return False
+
+
+_GRAPH_MODE_SWITCHES = ("disable_eager_execution", "disable_v2_behavior")
+
+
+def _eager_step(context: FileContext, call: CallSite) -> bool:
+    """A TF2 training step: in a ``tf.function`` or next to a ``GradientTape``, in a file that does not
+    switch TF2 behaviour off."""
+    if any(switch in context.source for switch in _GRAPH_MODE_SWITCHES):
+        return False
+    for function in call.functions:
+        for decorator in getattr(function, "decorator_list", ()):
+            target = decorator.func if isinstance(decorator, ast.Call) else decorator
+            if (dotted_text(target) or "").split(".")[-1] == "function":
+                return True
+    scope = call.function
+    return any(
+        other.function is scope and (other.callee or "").endswith("GradientTape") for other in context.calls
+    )
 
 
 def updates_run_otherwise(context: FileContext, call: CallSite) -> bool:
     """The updates run by another route: grouped with or fetched next to the train op."""
-    if _next_to_updates(context, call.node):
-        return True
-    for name in _train_op_names(call):
-        for load in context.loads.get(name, ()):
-            if _next_to_updates(context, load):
-                return True
-    return False
+    return _fetched_with_updates(context, call.node, 0, set())
 
 
 @lint_rule
@@ -69,7 +173,9 @@ class UpdateOpsNotRun(LintRule):
         "`normalizer_fn` and `arg_scope`) put their moving-statistic updates in `tf.GraphKeys.UPDATE_OPS`,\n"
         "with no control dependency on those updates and no other way for them to run (grouped with the\n"
         "train op, fetched in the same `sess.run`, or a helper such as slim's `create_train_op`).\n"
-        "The BN layers may live in another file of the same project."
+        "The BN layers may live in another file of the same project, also when this file is only handed\n"
+        "the model (`policy(...)`). A dependency list counts by what it holds, not by its name: a list\n"
+        "called `update_ops` that holds the trainable variables runs no update."
     )
     why = (
         "Nothing runs the ops in UPDATE_OPS unless the train op depends on them. `moving_mean` and\n"
@@ -93,7 +199,7 @@ class UpdateOpsNotRun(LintRule):
         "x = tf.placeholder(tf.float32, [None, 4])\n"
         "h = tf.layers.batch_normalization(x, training=True)\n"
         "loss = tf.reduce_mean(h)\n"
-        "train_op = tf.train.AdamOptimizer().minimize(loss)\n",
+        "train_op = tf.train.AdamOptimizer().minimize(loss)  # expect: BN001\n",
         "import tensorflow as tf\n"
         "slim = tf.contrib.slim\n"
         "def build(x, is_training):\n"
@@ -103,14 +209,22 @@ class UpdateOpsNotRun(LintRule):
         "loss = tf.reduce_mean(build(tf.zeros([1, 8, 8, 3]), True))\n"
         "opt = tf.train.MomentumOptimizer(0.1, 0.9)\n"
         "grads = opt.compute_gradients(loss)\n"
-        "train_op = opt.apply_gradients(grads)\n",
+        "train_op = opt.apply_gradients(grads)  # expect: BN001\n",
         "from tensorflow.layers import batch_normalization as bn\n"
         "import tensorflow as tf\n"
         "def model_fn(features, labels, mode):\n"
         "    net = bn(features, training=mode == tf.estimator.ModeKeys.TRAIN)\n"
         "    loss = tf.losses.mean_squared_error(labels, net)\n"
-        "    train_op = tf.train.GradientDescentOptimizer(0.1).minimize(loss, tf.train.get_global_step())\n"
+        "    train_op = tf.train.GradientDescentOptimizer(0.1).minimize(loss, "
+        "tf.train.get_global_step())  # expect: BN001\n"
         "    return tf.estimator.EstimatorSpec(mode, loss=loss, train_op=train_op)\n",
+    )
+    bad += (
+        "import tensorflow.compat.v1 as tf\n"
+        "h = tf.layers.batch_normalization(tf.zeros([2, 3]), training=True)\n"
+        "update_ops = tf.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES, scope='head')\n"
+        "with tf.control_dependencies(update_ops):\n"
+        "    train_op = tf.train.AdamOptimizer().minimize(tf.reduce_sum(h))  # expect: BN001\n",
     )
     good = (
         "import tensorflow.compat.v1 as tf\n"
@@ -136,6 +250,15 @@ class UpdateOpsNotRun(LintRule):
         "    sess.run([train_op, update_ops])\n",
     )
 
+    good += (
+        "import tensorflow.compat.v1 as tf\n"
+        "h = tf.layers.batch_normalization(tf.zeros([2, 3]), training=True)\n"
+        "loss = tf.reduce_sum(h)\n"
+        "update_ops = tf.get_collection(tf.GraphKeys.UPDATE_OPS)\n"
+        "update_ops.append(tf.train.AdamOptimizer().minimize(loss))\n"
+        "train_op = tf.group(*update_ops)\n",
+    )
+
     def check(self, context: FileContext) -> Iterable[Candidate]:
         if not context.imports.uses_tensorflow:
             return
@@ -144,10 +267,20 @@ class UpdateOpsNotRun(LintRule):
                 continue
             if under_update_dependencies(context, call) or updates_run_otherwise(context, call):
                 continue
-            requires = [ReachesUpdateBN()]
-            for function in call.functions:
-                if not isinstance(function, ast.Lambda):
-                    requires.append(NotWrapped(function.name))
+            if _gradients_wait_for_updates(context, call):
+                continue
+            if any(getattr(function, "name", "") in _TRAIN_METHODS for function in call.functions):
+                continue  # an optimizer wrapper delegating `apply_gradients` builds no train op itself
+            if _eager_step(context, call):
+                continue  # TF2: the step runs eagerly (or as a tf.function) and Keras runs the updates
+            requires = [
+                NotWrapped(function.name)
+                for function in call.functions
+                if not isinstance(function, ast.Lambda)
+            ]
+            any_of: tuple = (ReachesUpdateBN(),)
+            if model_from_parameter(context, call):
+                any_of += (SharesProgramWithBN(update=True),)
             finding = self.finding(
                 context,
                 call,
@@ -155,4 +288,4 @@ class UpdateOpsNotRun(LintRule):
                 "moving_mean/moving_variance will stay at 0/1",
                 fix="wrap it in `with tf.control_dependencies(tf.get_collection(tf.GraphKeys.UPDATE_OPS)):`",
             )
-            yield Candidate(finding, tuple(requires))
+            yield Candidate(finding, tuple(requires), any_of)

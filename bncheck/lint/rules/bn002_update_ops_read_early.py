@@ -69,7 +69,7 @@ class UpdateOpsReadEarly(LintRule):
     bad = (
         "import tensorflow.compat.v1 as tf\n"
         "x = tf.placeholder(tf.float32, [None, 4])\n"
-        "update_ops = tf.get_collection(tf.GraphKeys.UPDATE_OPS)\n"
+        "update_ops = tf.get_collection(tf.GraphKeys.UPDATE_OPS)  # expect: BN002\n"
         "h = tf.layers.batch_normalization(x, training=True)\n"
         "with tf.control_dependencies(update_ops):\n"
         "    train_op = tf.train.AdamOptimizer().minimize(tf.reduce_sum(h))\n",
@@ -77,13 +77,13 @@ class UpdateOpsReadEarly(LintRule):
         "def model(x, training):\n"
         "    return tf.layers.batch_normalization(x, training=training)\n"
         "def main():\n"
-        "    extra = tf.get_collection(tf.GraphKeys.UPDATE_OPS)\n"
+        "    extra = tf.get_collection(tf.GraphKeys.UPDATE_OPS)  # expect: BN002\n"
         "    loss = tf.reduce_sum(model(tf.zeros([2, 3]), True))\n"
         "    with tf.control_dependencies(extra):\n"
         "        return tf.train.AdamOptimizer().minimize(loss)\n",
         "import tensorflow as tf\n"
         "from tensorflow.contrib import slim\n"
-        "ops = tf.get_collection(tf.GraphKeys.UPDATE_OPS)\n"
+        "ops = tf.get_collection(tf.GraphKeys.UPDATE_OPS)  # expect: BN002\n"
         "net = slim.batch_norm(tf.zeros([2, 3]), is_training=True)\n"
         "train_op = tf.group(tf.train.AdamOptimizer().minimize(tf.reduce_sum(net)), *ops)\n",
     )

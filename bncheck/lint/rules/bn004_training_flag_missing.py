@@ -2,40 +2,115 @@
 
 from __future__ import annotations
 
+import ast
+import re
 from typing import Iterable
 
 from bncheck.findings import Severity
+from bncheck.lint.aliases import dotted_text
 from bncheck.lint.context import FileContext
+from bncheck.lint import flags
+from bncheck.lint.facts import ReachesAnyBN, UsedByEvaluation
+from bncheck.lint.values import Holds, value_flow
 from bncheck.lint.rulebase import Candidate, LintRule, Trigger, lint_rule
 from bncheck.lint.semantics import (
-    SLIM_BN,
-    _keywords_with_spreads,
-    _lists_op,
+    NN_BN,
+    TFLAYERS_BN,
+    _file_sets_is_training,
     bn_producers,
-    dict_items,
     is_nets_arg_scope,
     setting,
 )
 
 
-def _file_sets_is_training(context: FileContext) -> bool:
-    """Some arg_scope (or normalizer_params) in this file gives batch_norm its is_training."""
-    if "sets_is_training" not in context.cache:
-        result = False
-        for call in context.calls:
-            if not (call.method or "").endswith("arg_scope") or not call.node.args:
-                continue
-            if _lists_op(context, call.node, SLIM_BN):
-                found = _keywords_with_spreads(context, call.node)
-                if "is_training" in found or "*" in found:
-                    result = True
-            params = call.keyword("normalizer_params")
-            if params is not None:
-                items = dict_items(context, params)
-                if items is None or "is_training" in items:
-                    result = True
-        context.cache["sets_is_training"] = result
-    return context.cache["sets_is_training"]
+def _normalizer_family(context: FileContext, call) -> str | None:
+    """``"tf.layers"`` for ``normalizer_fn=tf.layers.batch_normalization``, else ``"slim"`` (None: no
+    normalizer_fn)."""
+    value = call.keyword("normalizer_fn")
+    if value is None:
+        return None
+    return "tf.layers" if context.imports.resolve(value) in TFLAYERS_BN else "slim"
+
+
+def _moments_names(context: FileContext, function: ast.AST) -> set[str]:
+    """Names bound in ``function`` by ``mean, var = tf.nn.moments(...)``."""
+    names: set[str] = set()
+    for name, bindings in context.bindings.items():
+        for binding in bindings:
+            if (
+                binding.function is function
+                and binding.how == "unpack"
+                and isinstance(binding.value, ast.Call)
+                and (context.imports.resolve(binding.value.func) or "").endswith(
+                    ("moments", "weighted_moments")
+                )
+            ):
+                names.add(name)
+    return names
+
+
+def _keeps_population_statistics(context: FileContext, function: ast.AST) -> bool:
+    """The function (or its file) keeps or switches to population statistics somewhere."""
+    text = context.text(function)
+    if re.search(r"assign|moving_average|ExponentialMovingAverage|trainable\s*=\s*False|\bcond\(", text):
+        return True
+    args = function.args
+    parameters = [a.arg for a in args.posonlyargs + args.args + args.kwonlyargs]
+    return any(flags.FLAG_NAME.search(parameter) for parameter in parameters)
+
+
+def _never_set_false_default(context: FileContext, call, value: object) -> str | None:
+    """The flag is a wrapper's parameter that defaults to False and that no call passes: its BN never
+    trains.  Only where every caller is in this file: a private function or a script's function."""
+    function = call.function
+    if not isinstance(value, ast.Name) or function is None or isinstance(function, ast.Lambda):
+        return None
+    name = function.name
+    script = "__main__" in context.source
+    if not (name.startswith("_") or script):
+        return None
+    args = function.args
+    positional = [a.arg for a in args.posonlyargs + args.args]
+    defaults = dict(zip(positional[len(positional) - len(args.defaults) :], args.defaults))
+    defaults.update({a.arg: d for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None})
+    default = defaults.get(value.id)
+    if not (isinstance(default, ast.Constant) and default.value is False):
+        return None
+    if value_flow(context).holds(value, function) != Holds.FALSE:
+        return None  # some call passes it (or nobody calls it here)
+    return (
+        f"`{name}`'s `{value.id}` defaults to False and no call passes it: this BN always runs in "
+        "inference mode, so it never uses batch statistics while training and never updates its moving "
+        "statistics"
+    )
+
+
+def _returned_arg_scope(call) -> bool:
+    """An ``arg_scope(...)`` whose scope the enclosing function returns (slim nets' ``*_arg_scope``):
+    ``with slim.arg_scope(...) as sc: return sc``, possibly nested in further arg_scopes."""
+    if not (call.method or "").endswith("arg_scope") or call.function is None:
+        return False
+    scopes: set[str] = set()
+    returned: set[str] = set()
+    for node in ast.walk(call.function):
+        if isinstance(node, ast.With):
+            scopes |= {
+                item.optional_vars.id for item in node.items if isinstance(item.optional_vars, ast.Name)
+            }
+        elif isinstance(node, ast.Return) and isinstance(node.value, ast.Name):
+            returned.add(node.value.id)
+    return bool(scopes & returned)
+
+
+def _tests_training_flag(test: ast.expr) -> bool:
+    """``if is_training:`` or ``if FLAGS.enable_bn and is_train:`` (a flag tested as true)."""
+    parts = test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) else [test]
+    for part in parts:
+        text = dotted_text(part) if isinstance(part, (ast.Name, ast.Attribute)) else None
+        last = text.rsplit(".", 1)[-1] if text is not None else ""
+        if flags.FLAG_NAME.search(last) and "mode" not in last.lower():
+            return True
+    return False
 
 
 @lint_rule
@@ -48,10 +123,18 @@ class TrainingFlagMissing(LintRule):
         Trigger((b"BatchNorm",)),
         Trigger((b"normalizer_fn",)),  # normalizer_fn=bn, bn an alias of a BN function
         Trigger((b"_arg_scope",)),  # slim nets' arg scopes build BN
+        # a switch placeholder (named like one, flags.FLAG_NAME): dead, only fed False, or tested by `if`
+        Trigger((b"placeholder",), rb"(?i:train|phase|mode)", window=(100, 0)),
     )
     what = (
         "`tf.layers.batch_normalization(...)` without `training=`, or slim/contrib `batch_norm`\n"
-        "(directly, as `normalizer_fn` or in an `arg_scope`) without `is_training=`."
+        "(directly, as `normalizer_fn` or in an `arg_scope`) without `is_training=`. Also the switch\n"
+        "followed as a value: a training placeholder that is fed but read by nothing else (a dead\n"
+        "switch), one that a training program only ever feeds False, BN built only under\n"
+        "`if is_training:` (the inference graph has none), a Python `if` on the placeholder itself, a\n"
+        "wrapper whose `phase_train`/`training` defaults to False and that no caller sets (for a private\n"
+        "helper or a script, whose callers are all in the file), and a hand-written BN that always uses\n"
+        "the batch moments in a model that the project evaluates."
     )
     why = (
         "The two APIs have opposite defaults. `tf.layers.batch_normalization` defaults to\n"
@@ -66,12 +149,25 @@ class TrainingFlagMissing(LintRule):
     )
     references = ("https://github.com/tensorflow/tensorflow/issues/10118",)
     bad = (
-        "import tensorflow.compat.v1 as tf\nh = tf.layers.batch_normalization(tf.zeros([2, 3]))\n",
-        "from tensorflow.contrib import slim\ndef net(x):\n    return slim.batch_norm(x, decay=0.9)\n",
+        "import tensorflow.compat.v1 as tf\n"
+        "h = tf.layers.batch_normalization(tf.zeros([2, 3]))  # expect: BN004\n",
+        "from tensorflow.contrib import slim\n"
+        "def net(x):\n"
+        "    return slim.batch_norm(x, decay=0.9)  # expect: BN004\n",
         "import tf_slim as slim\n"
         "def net(x):\n"
-        "    return slim.conv2d(x, 16, 3, normalizer_fn=slim.batch_norm, "
-        "normalizer_params={'decay': 0.99})\n",
+        "    return slim.conv2d(x, 16, 3, normalizer_fn=slim.batch_norm, normalizer_params={'decay': "
+        "0.99})  # expect: BN004\n",
+    )
+    bad += (
+        "import tensorflow.compat.v1 as tf\n"
+        "def model(x, training=True):\n"
+        "    return tf.layers.batch_normalization(x, training=training)\n"
+        "is_training = tf.placeholder(tf.bool, name='is_training')  # expect: BN004\n"
+        "x = tf.placeholder(tf.float32, [None, 4])\n"
+        "y = model(x)\n"
+        "with tf.Session() as sess:\n"
+        "    sess.run(y, feed_dict={x: [[0.0] * 4], is_training: False})\n",
     )
     good = (
         "import tensorflow.compat.v1 as tf\n"
@@ -87,11 +183,26 @@ class TrainingFlagMissing(LintRule):
     )
 
     def check(self, context: FileContext) -> Iterable[Candidate]:
+        if context.is_test_file:
+            return  # a unit test builds BN in whatever mode it tests
         for call in bn_producers(context):
             if is_nets_arg_scope(call) or call.qualname == "tf.layers.BatchNormalization":
                 continue  # nets take is_training themselves; the class gets `training` when applied
-            if call.qualname == "tf.layers.batch_normalization":
-                if setting(context, call, "training") is None:
+            if _returned_arg_scope(call):
+                continue  # `def net_arg_scope(): with arg_scope(...) as sc: return sc` configures layers
+                # built elsewhere, under the network's own arg_scope that passes is_training
+            if (
+                call.qualname == "tf.layers.batch_normalization"
+                or _normalizer_family(context, call) == "tf.layers"
+            ):
+                training = setting(context, call, "training")
+                never = _never_set_false_default(context, call, training)
+                if never is not None:
+                    yield Candidate(
+                        self.finding(context, call, never, fix="pass the mode to it from every caller")
+                    )
+                    continue
+                if training is None:
                     yield Candidate(
                         self.finding(
                             context,
@@ -103,6 +214,12 @@ class TrainingFlagMissing(LintRule):
                     )
                 continue
             value = setting(context, call, "is_training")
+            never = _never_set_false_default(context, call, value)
+            if never is not None:
+                yield Candidate(
+                    self.finding(context, call, never, fix="pass the mode to it from every caller")
+                )
+                continue
             if value is None and not _file_sets_is_training(context):
                 yield Candidate(
                     self.finding(
@@ -111,5 +228,120 @@ class TrainingFlagMissing(LintRule):
                         "slim/contrib batch_norm without `is_training=`: it stays in training mode at test "
                         "time",
                         fix="pass `is_training=is_training` (or set it in an arg_scope)",
+                    )
+                )
+        yield from self._switches(context)
+        yield from self._bn_only_when_training(context)
+        yield from self._batch_moments_only(context)
+        yield from self._python_if_on_placeholder(context)
+
+    def _python_if_on_placeholder(self, context: FileContext) -> Iterable[Candidate]:
+        """``if is_training:`` where ``is_training`` is the placeholder: Python decides once, while the
+        graph is built, and the fed value never switches anything."""
+        if "placeholder" not in context.source:
+            return
+        flow = value_flow(context)
+        seen: set[int] = set()
+        for call in context.calls:
+            for test, _ in call.ifs:
+                if id(test) in seen:
+                    continue
+                seen.add(id(test))
+                condition = test.test.operand if isinstance(test.test, ast.UnaryOp) else test.test
+                text = dotted_text(condition) if isinstance(condition, (ast.Name, ast.Attribute)) else None
+                if text is None or not flags.FLAG_NAME.search(text.rsplit(".", 1)[-1]):
+                    continue
+                if not flow.holds(condition, call.function) & Holds.PLACEHOLDER:
+                    continue
+                yield Candidate(
+                    self.finding(
+                        context,
+                        None,
+                        f"a Python `if` on the placeholder `{text}` is decided once, while the graph is "
+                        "built, not by what is fed: BN keeps one mode for training and evaluation",
+                        fix=f"pass `{text}` to the BN layer (`training={text}`) or branch with `tf.cond`",
+                        node=test,
+                    ),
+                    (ReachesAnyBN(),),
+                )
+
+    def _batch_moments_only(self, context: FileContext) -> Iterable[Candidate]:
+        """``tf.nn.batch_normalization(x, *tf.nn.moments(x))`` in a function that keeps no population
+        statistics and takes no mode: BN has no inference mode at all."""
+        for call in context.calls_named(*NN_BN):
+            function = call.function
+            if function is None or isinstance(function, ast.Lambda) or call.ifs or len(call.node.args) < 3:
+                continue
+            if "train" in function.name.lower():
+                continue  # the training-mode half of a BN (Keras' normalize_batch_in_training)
+            moments = _moments_names(context, function)
+            used = [dotted_text(arg) for arg in call.node.args[1:3]]
+            if not moments or not all(name in moments for name in used):
+                continue
+            if _keeps_population_statistics(context, function):
+                continue
+            yield Candidate(
+                self.finding(
+                    context,
+                    call,
+                    f"`{function.name}` always normalizes with the moments of the current batch: it keeps "
+                    "no population statistics and takes no training flag, so evaluation and inference "
+                    "depend on the batch they run on",
+                    fix="keep moving averages of the moments (or use tf.layers.batch_normalization) and "
+                    "switch on a training flag",
+                ),
+                (UsedByEvaluation(),),  # a GAN that never evaluates loses nothing
+            )
+
+    def _switches(self, context: FileContext) -> Iterable[Candidate]:
+        for switch in flags.switches(context):
+            if switch.dead:
+                finding = self.finding(
+                    context,
+                    None,
+                    f"`{switch.name}` is fed but never reaches a BN layer (nothing reads it but the feeds): "
+                    "the BN layers keep the mode they were built with for training and evaluation alike",
+                    fix=f"pass `{switch.name}` to the model as its training flag",
+                    node=switch.created,
+                )
+                yield Candidate(finding, (ReachesAnyBN(),))
+            elif flags.fed_only_false(context, switch):
+                finding = self.finding(
+                    context,
+                    None,
+                    f"`{switch.name}` is only ever fed False: the BN layers it drives never run in training "
+                    "mode, so their moving statistics keep their initial 0 and 1",
+                    fix=f"feed `{switch.name}: True` in the training step",
+                    node=switch.feeds[0],
+                )
+                yield Candidate(finding, (ReachesAnyBN(),))
+
+    def _bn_only_when_training(self, context: FileContext) -> Iterable[Candidate]:
+        """``if is_training: x = batch_norm(x)`` with no BN otherwise: the inference graph has no BN."""
+        sites = [call for call in bn_producers(context) if call.ifs] + [
+            call for call in context.calls_named(*NN_BN) if call.ifs
+        ]
+        reported: set[int] = set()
+        for call in sites:
+            for test, in_else in call.ifs:
+                if in_else or id(test) in reported or not _tests_training_flag(test.test):
+                    continue
+                scope = call.function
+                others = [
+                    other
+                    for other in bn_producers(context) + context.calls_named(*NN_BN)
+                    if other.function is scope and not any(t is test and not e for t, e in other.ifs)
+                ]
+                if others:
+                    continue
+                reported.add(id(test))
+                yield Candidate(
+                    self.finding(
+                        context,
+                        None,
+                        "BN is built only when training: the evaluation and inference graphs built by this "
+                        "code have no BN at all, so the network they run is not the one that was trained",
+                        fix="build the BN layer in both modes and pass it the flag (`training=is_training`)",
+                        node=test,
                     )
                 )

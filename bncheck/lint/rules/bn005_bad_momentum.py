@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import ast
 from typing import Iterable
 
 from bncheck.findings import Severity
-from bncheck.lint.context import FileContext
+from bncheck.lint.context import CallSite, FileContext
 from bncheck.lint.rulebase import Candidate, LintRule, Trigger, lint_rule
 from bncheck.lint.semantics import (
     SLIM_BN,
+    _lists_op,
     bn_producers,
     constant_number,
     is_keras_bn,
@@ -31,7 +33,8 @@ class BadMomentum(LintRule):
     what = (
         "A batch-norm `momentum` (tf.layers, Keras) or `decay` (slim/contrib, also in `normalizer_params`,\n"
         "an `arg_scope` or a nets arg scope's `batch_norm_decay`) that is a constant equal to 1 (error),\n"
-        "0 (warning) or outside [0, 1] (error)."
+        "0 (warning), below 0.5 (warning: PyTorch's momentum convention, 0.1 for 0.9) or outside [0, 1]\n"
+        "(error). A parameter's default counts when no call site of the file overrides it."
     )
     why = (
         "`moving = moving * decay + batch * (1 - decay)`. With decay 1 the moving statistics stay at\n"
@@ -42,11 +45,13 @@ class BadMomentum(LintRule):
     fix = "Use a decay in (0, 1), typically 0.9 to 0.999 (lower values for short trainings)."
     bad = (
         "import tensorflow.compat.v1 as tf\n"
-        "h = tf.layers.batch_normalization(tf.zeros([2, 3]), training=True, momentum=1.0)\n",
+        "h = tf.layers.batch_normalization(tf.zeros([2, 3]), training=True, momentum=1.0)  # expect: "
+        "BN005\n",
         "from tensorflow.contrib import slim\n"
         "DECAY = 0\n"
-        "net = slim.batch_norm(slim.conv2d(None, 8, 3), decay=DECAY, is_training=True)\n",
-        "import tensorflow as tf\nlayer = tf.keras.layers.BatchNormalization(momentum=1.5)\n",
+        "net = slim.batch_norm(slim.conv2d(None, 8, 3), decay=DECAY, is_training=True)  # expect: BN005\n",
+        "import tensorflow as tf\n"
+        "layer = tf.keras.layers.BatchNormalization(momentum=1.5)  # expect: BN005\n",
     )
     good = (
         "import tensorflow.compat.v1 as tf\n"
@@ -59,15 +64,24 @@ class BadMomentum(LintRule):
     )
 
     def check(self, context: FileContext) -> Iterable[Candidate]:
-        sites = list(bn_producers(context)) + [call for call in context.calls if is_keras_bn(call)]
-        for call in sites:
-            if is_nets_arg_scope(call):
+        if context.is_test_file:
+            return  # a unit test may set any decay it tests
+        scopes = _bn_arg_scopes(context)
+        from_scope = {id(value) for _, value in scopes}
+        sites = [(call, None) for call in bn_producers(context)]
+        sites += [(call, None) for call in context.calls if is_keras_bn(call)]
+        for call, value in sites + scopes:
+            if value is not None:
+                key = "decay"
+            elif is_nets_arg_scope(call):
                 key, value = "batch_norm_decay", call.keyword("batch_norm_decay")
             elif call.qualname in SLIM_BN or call.keyword("normalizer_fn") is not None:
                 key, value = "decay", setting(context, call, "decay")
             else:
                 key, value = "momentum", setting(context, call, "momentum")
-            number = constant_number(context, value)
+            if id(value) in from_scope and (call, value) not in scopes:
+                continue  # reported once, at the arg_scope that sets it
+            number = _number(context, value, call.function)
             if number is None:
                 continue
             if number == 1:
@@ -79,6 +93,13 @@ class BadMomentum(LintRule):
             elif number < 0 or number > 1:
                 message = f"BN {key}={number:g} is outside [0, 1]; the moving statistics diverge"
                 severity = Severity.ERROR
+            elif number < SMALL_DECAY:
+                message = (
+                    f"BN {key}={number:g} keeps only {number:.0%} of the moving average per step, so "
+                    "inference uses about the last batch's statistics; PyTorch's momentum="
+                    f"{number:g} is TensorFlow's {key}={1 - number:g} (TensorFlow weights the old average)"
+                )
+                severity = Severity.WARNING
             else:
                 continue
             yield Candidate(
@@ -86,3 +107,45 @@ class BadMomentum(LintRule):
                     context, call, message, severity=severity, fix=f"use a {key} in (0, 1), e.g. 0.99"
                 )
             )
+
+
+# below this a decay keeps almost nothing of the average: the PyTorch convention (momentum=0.1) in TF code
+SMALL_DECAY = 0.5
+
+
+def _bn_arg_scopes(context: FileContext) -> list[tuple[CallSite, ast.expr]]:
+    """``arg_scope([slim.batch_norm, ...], decay=...)`` calls and the decay they set."""
+    scopes = []
+    for call in context.calls:
+        if (
+            (call.method or "").endswith("arg_scope")
+            and call.node.args
+            and _lists_op(context, call.node, SLIM_BN)
+        ):
+            value = call.keyword("decay")
+            if value is not None:
+                scopes.append((call, value))
+    return scopes
+
+
+def _number(context: FileContext, value: object, function: ast.AST | None) -> float | None:
+    """A constant decay, also through a parameter's default that no call site of the file overrides."""
+    number = constant_number(context, value)
+    if number is not None or not isinstance(value, ast.Name) or function is None:
+        return number
+    if value.id in context.assignments or isinstance(function, ast.Lambda):
+        return None
+    args = function.args
+    positional = list(args.posonlyargs) + list(args.args)
+    defaults = dict(zip([a.arg for a in positional[len(positional) - len(args.defaults) :]], args.defaults))
+    defaults.update({a.arg: d for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None})
+    default = defaults.get(value.id)
+    if default is None:
+        return None
+    index = [a.arg for a in positional].index(value.id) if value.id in [a.arg for a in positional] else -1
+    for site in context.calls:
+        if site.method == function.name and (
+            site.keyword(value.id) is not None or site.has_star_kwargs or 0 <= index < len(site.node.args)
+        ):
+            return None  # a call site passes its own value
+    return constant_number(context, default)

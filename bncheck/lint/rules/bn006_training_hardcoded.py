@@ -10,7 +10,11 @@ from bncheck.findings import Severity
 from bncheck.lint.aliases import dotted_text
 from bncheck.lint.context import CallSite, FileContext
 from bncheck.lint.rulebase import Candidate, LintRule, Trigger, lint_rule
+from bncheck.lint import flags, semantics
+from bncheck.lint.facts import ReachesAlwaysTrainingBN
+from bncheck.lint.project import EVALUATION_DEF
 from bncheck.lint.semantics import is_true
+from bncheck.lint.values import Holds, value_flow
 
 _FLAG = re.compile(r"^(is_)?train(ing)?(_mode|_phase)?$|^phase_train$|^train_phase$", re.IGNORECASE)
 _EVAL_FUNCTION = re.compile(
@@ -77,19 +81,27 @@ def eval_context(context: FileContext, call: CallSite) -> str | None:
         if _function_is_eval(context, function):
             return f"in `{function.name}`"
     statement = call.statement
-    if isinstance(statement, ast.Assign):
+    if isinstance(statement, ast.Assign) and statement.value is call.node:
         for target in statement.targets:
-            text = dotted_text(target) or ""
-            if _EVAL_NAME.search(text) and not text.startswith("self.train"):
-                return f"assigned to `{text}`"
-    for expr in call.withs:
-        for node in ast.walk(expr):
-            if (
-                isinstance(node, ast.Constant)
-                and isinstance(node.value, str)
-                and _EVAL_NAME.search(node.value)
-            ):
-                return f"under scope {node.value!r}"
+            for element in target.elts if isinstance(target, (ast.Tuple, ast.List)) else [target]:
+                text = dotted_text(element) or ""
+                if _EVAL_NAME.search(text) and not text.startswith("self.train"):
+                    return f"assigned to `{text}`"
+    for argument in list(call.node.args) + [keyword.value for keyword in call.node.keywords]:
+        text = dotted_text(argument) if isinstance(argument, (ast.Name, ast.Attribute)) else None
+        if text and _EVAL_NAME.search(text.rsplit(".", 1)[-1]) and "train" not in text.lower():
+            return f"built on `{text}`"
+    scopes = [
+        node.value
+        for expr in call.withs
+        for node in ast.walk(expr)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+    ]
+    # a model scope named 'inference' under name_scope('train') is the training graph
+    if not any("train" in scope.lower() for scope in scopes):
+        for scope in scopes:
+            if _EVAL_NAME.search(scope) and scope.lower() != "inference":
+                return f"under scope {scope!r}"
     feed = call.keyword("feed_dict")
     if feed is not None:
         for node in ast.walk(feed):
@@ -105,8 +117,70 @@ def eval_context(context: FileContext, call: CallSite) -> str | None:
         ):
             if any(_branch_mode(context, test.test, in_else) == "train" for test, in_else in call.ifs):
                 return None
+            if _only_trains(context, function):
+                return None
             return f"in `{function.name}`, which also builds the EVAL and PREDICT graphs"
+    script = _inference_script(context)
+    if script is not None and not any("train" in getattr(f, "name", "").lower() for f in call.functions):
+        return f"in the inference script `{script}`"
     return None
+
+
+_SCRIPT = re.compile(
+    r"(^|_)(predict|prediction|infer|inference|eval|evaluate|evaluation|test|demo|export|serve|serving|"
+    r"classify|deploy|freeze|segment|detect)($|_|\d)",
+    re.IGNORECASE,
+)
+
+
+def _inference_script(context: FileContext) -> str | None:
+    """The file's name says it predicts, evaluates or exports (unit tests are not inference code)."""
+    name = re.split(r"[\\/]", context.path)[-1]
+    if context.is_test_file or "train" in name.lower():
+        return None
+    return name if _SCRIPT.search(name[:-3] if name.endswith(".py") else name) else None
+
+
+def _only_trains(context: FileContext, function: ast.AST) -> bool:
+    """A model_fn that refuses every mode but TRAIN (``if mode != TRAIN: raise``) builds no eval graph."""
+    for node in ast.walk(function):
+        if isinstance(node, ast.If) and _branch_mode(context, node.test, False) == "eval":
+            if node.body and isinstance(node.body[0], ast.Raise):
+                return True
+        if isinstance(node, ast.Assert) and _branch_mode(context, node.test, False) == "train":
+            return True
+    return False
+
+
+_DATA_READER = re.compile(
+    r"input|dataset|preprocess|reader|loader|augment|pipeline|queue|^(get_|next_)?batch(es)?$|argparse|"
+    r"parse_arg|config|option|setting|"
+    r"^(load|read|get)_?(data|images|batch\w*)$|^data$",
+    re.IGNORECASE,
+)
+
+
+def _asks_for_a_mode(context: FileContext) -> bool:
+    """Some call of the file passes a training flag that may be something else than True (a
+    placeholder, False, an unknown value), followed as a value."""
+    flow = value_flow(context)
+    for call in context.calls:
+        for keyword in call.node.keywords:
+            if keyword.arg and _FLAG.match(keyword.arg) and not is_true(keyword.value):
+                if flow.holds(keyword.value, call.function) != Holds.TRUE:
+                    return True
+        if any(isinstance(arg, ast.Constant) and arg.value is False for arg in call.node.args):
+            return True
+    return False
+
+
+def _fetches_model_output(call: CallSite) -> bool:
+    """``sess.run(x)`` fetches something other than an initializer or a saver op."""
+    fetched = call.node.args[0]
+    text = dotted_text(fetched) or ""
+    if isinstance(fetched, ast.Call):
+        text = dotted_text(fetched.func) or ""
+    return not re.search(r"init|initializer|restore|iterator|summary", text, re.IGNORECASE)
 
 
 def hardcoded_flag(call: CallSite) -> str | None:
@@ -139,12 +213,18 @@ class TrainingHardcoded(LintRule):
             window=Trigger.EVERYWHERE,
             ignore_case=True,
         ),
+        # a test/predict function that runs a graph whose BN is fixed in training mode
+        Trigger((b".run(",), EVALUATION_DEF, window=Trigger.EVERYWHERE),
     )
     what = (
         "A call with `training=True` / `is_training=True` (or a `feed_dict` feeding `is_training: True`)\n"
         "in evaluation, prediction, inference or export code: a function named so, a branch for\n"
-        "`ModeKeys.EVAL`/`PREDICT`, a result named `eval_*`/`test_*`/`val_*`, test or validation data\n"
-        "in the feed, or an Estimator `model_fn` that serves every mode with one hard-coded flag."
+        "`ModeKeys.EVAL`/`PREDICT`, a result named `eval_*`/`test_*`/`*_val`, validation inputs, test or\n"
+        "validation data in the feed, an inference script (`predict_*.py`, `eval_*.py`), or an Estimator\n"
+        "`model_fn` that serves every mode with one hard-coded flag. Also a test or predict function\n"
+        "that runs the one graph of a program whose BN (in another module) is fixed in training mode.\n"
+        "Not a BN flag: `is_training=True` handed to a data reader or a config; unit tests are not\n"
+        "inference code."
     )
     why = (
         "In training mode BN normalizes each batch with its own statistics, so predictions depend on\n"
@@ -159,16 +239,16 @@ class TrainingHardcoded(LintRule):
     bad = (
         "import tensorflow.compat.v1 as tf\n"
         "def evaluate(images):\n"
-        "    return tf.layers.batch_normalization(images, training=True)\n",
+        "    return tf.layers.batch_normalization(images, training=True)  # expect: BN006\n",
         "import tensorflow as tf\n"
         "def model_fn(features, labels, mode):\n"
-        "    logits = tf.layers.batch_normalization(features, training=True)\n"
+        "    logits = tf.layers.batch_normalization(features, training=True)  # expect: BN006\n"
         "    return tf.estimator.EstimatorSpec(mode, predictions=logits)\n",
         "import tensorflow.compat.v1 as tf\n"
         "is_training = tf.placeholder(tf.bool)\n"
         "acc = tf.reduce_mean(tf.layers.batch_normalization(tf.zeros([2]), training=is_training))\n"
         "with tf.Session() as sess:\n"
-        "    test_acc = sess.run(acc, feed_dict={is_training: True})\n",
+        "    test_acc = sess.run(acc, feed_dict={is_training: True})  # expect: BN006\n",
     )
     good = (
         "import tensorflow.compat.v1 as tf\n"
@@ -189,12 +269,12 @@ class TrainingHardcoded(LintRule):
     )
 
     def check(self, context: FileContext) -> Iterable[Candidate]:
-        if not context.imports.uses_tensorflow:
-            return
+        if not context.imports.uses_tensorflow or context.is_test_file:
+            return  # unit tests are not evaluation or inference code
         for call in context.calls:
             flag = hardcoded_flag(call)
-            if flag is None:
-                continue
+            if flag is None or _DATA_READER.search((call.callee or "").rsplit(".", 1)[-1]):
+                continue  # `is_training=True` handed to an input pipeline or a config is not a BN flag
             where = eval_context(context, call)
             if where is None:
                 continue
@@ -207,3 +287,38 @@ class TrainingHardcoded(LintRule):
                     fix="pass `training=False` (or the mode) on evaluation and inference paths",
                 )
             )
+        yield from self._evaluates_training_graph(context)
+
+    def _evaluates_training_graph(self, context: FileContext) -> Iterable[Candidate]:
+        """A test/predict function runs the one graph of a program whose BN (in another module) is fixed
+        in training mode, and nothing in this file ever asks for another mode.  In the BN's own file this
+        is a literal ``training=True`` shared by training and evaluation (a missing flag is BN004's)."""
+        if not semantics.runs_evaluation(context):
+            return
+        if flags.switches(context) or _asks_for_a_mode(context):
+            return
+        facts: tuple = (ReachesAlwaysTrainingBN(),)
+        if semantics.always_training_bn(context):
+            if not semantics.literal_training_bn(context):
+                return
+            facts = ()
+        for call in context.calls:
+            if call.method != "run" or not isinstance(call.node.func, ast.Attribute) or not call.node.args:
+                continue
+            function = next(
+                (f for f in reversed(call.functions) if semantics.is_evaluation_function(f)), None
+            )
+            if function is None or not _fetches_model_output(call):
+                continue
+            yield Candidate(
+                self.finding(
+                    context,
+                    call,
+                    f"`{function.name}` runs the model built by this program, whose BN layers are fixed in "
+                    "training mode (no `is_training`/`training` switch reaches them): evaluation uses the "
+                    "statistics of each batch, not the moving averages",
+                    fix="build the evaluation graph with `is_training=False` (or feed a mode placeholder)",
+                ),
+                facts,
+            )
+            return  # one finding per file: the root cause is the graph, not each run

@@ -33,7 +33,8 @@ def _is_stat_assign(context: FileContext, call: CallSite) -> bool:
             if isinstance(value, ast.Call) and (context.imports.resolve(value.func) or "").endswith(
                 "ExponentialMovingAverage"
             ):
-                return True
+                # averages of batch moments, not of losses or weights (cifar10's loss averages)
+                return not node.args or bool(_STATS.search(context.text(node.args[0])))
     return False
 
 
@@ -107,20 +108,20 @@ class UnusedStatAssign(LintRule):
         "import tensorflow.compat.v1 as tf\n"
         "def bn(x, pop_mean, pop_var, decay=0.99):\n"
         "    mean, var = tf.nn.moments(x, [0])\n"
-        "    train_mean = tf.assign(pop_mean, pop_mean * decay + mean * (1 - decay))\n"
-        "    train_var = tf.assign(pop_var, pop_var * decay + var * (1 - decay))\n"
+        "    train_mean = tf.assign(pop_mean, pop_mean * decay + mean * (1 - decay))  # expect: BN007\n"
+        "    train_var = tf.assign(pop_var, pop_var * decay + var * (1 - decay))  # expect: BN007\n"
         "    return tf.nn.batch_normalization(x, mean, var, None, None, 1e-3)\n",
         "import tensorflow.compat.v1 as tf\n"
         "from tensorflow.python.training import moving_averages\n"
         "def bn(x, moving_mean):\n"
         "    mean, var = tf.nn.moments(x, [0])\n"
-        "    moving_averages.assign_moving_average(moving_mean, mean, 0.99)\n"
+        "    moving_averages.assign_moving_average(moving_mean, mean, 0.99)  # expect: BN007\n"
         "    return tf.nn.batch_normalization(x, mean, var, None, None, 1e-3)\n",
         "import tensorflow.compat.v1 as tf\n"
         "def bn(x):\n"
         "    mean, var = tf.nn.moments(x, [0])\n"
         "    ema = tf.train.ExponentialMovingAverage(decay=0.9)\n"
-        "    ema_op = ema.apply([mean, var])\n"
+        "    ema_op = ema.apply([mean, var])  # expect: BN007\n"
         "    return tf.nn.batch_normalization(x, mean, var, None, None, 1e-3)\n",
     )
     good = (

@@ -54,7 +54,7 @@ class KerasTapeTraining(LintRule):
         "opt = tf.keras.optimizers.Adam()\n"
         "def train_step(x, y):\n"
         "    with tf.GradientTape() as tape:\n"
-        "        loss = tf.reduce_mean((model(x) - y) ** 2)\n"
+        "        loss = tf.reduce_mean((model(x) - y) ** 2)  # expect: BN008\n"
         "    opt.apply_gradients(zip(tape.gradient(loss, model.trainable_variables), "
         "model.trainable_variables))\n",
         "import tensorflow as tf\n"
@@ -70,7 +70,7 @@ class KerasTapeTraining(LintRule):
         "@tf.function\n"
         "def step(x):\n"
         "    with tf.GradientTape() as tape:\n"
-        "        loss = tf.reduce_sum(net(x))\n"
+        "        loss = tf.reduce_sum(net(x))  # expect: BN008\n"
         "    opt.apply_gradients(zip(tape.gradient(loss, net.trainable_variables), "
         "net.trainable_variables))\n",
         "import tensorflow as tf\n"
@@ -78,7 +78,7 @@ class KerasTapeTraining(LintRule):
         "opt = tf.keras.optimizers.Adam()\n"
         "def step(x, y):\n"
         "    with tf.GradientTape() as tape:\n"
-        "        logits = model(x)\n"
+        "        logits = model(x)  # expect: BN008\n"
         "        loss = tf.reduce_mean(tf.keras.losses.sparse_categorical_crossentropy(y, logits))\n"
         "    opt.apply_gradients(zip(tape.gradient(loss, model.trainable_variables), "
         "model.trainable_variables))\n",

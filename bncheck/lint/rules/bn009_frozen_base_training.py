@@ -46,19 +46,19 @@ class FrozenBaseTraining(LintRule):
         "base_model = tf.keras.applications.MobileNetV2(include_top=False, weights='imagenet')\n"
         "base_model.trainable = False\n"
         "inputs = tf.keras.Input((224, 224, 3))\n"
-        "x = base_model(inputs)\n",
+        "x = base_model(inputs)  # expect: BN009\n",
         "from tensorflow import keras\n"
         "base = keras.applications.ResNet50(include_top=False)\n"
         "base.trainable = False\n"
         "inputs = keras.Input((224, 224, 3))\n"
-        "features = base(inputs, training=True)\n",
+        "features = base(inputs, training=True)  # expect: BN009\n",
         "from tensorflow.keras.applications import EfficientNetB0\n"
         "import tensorflow as tf\n"
         "def build():\n"
         "    backbone = EfficientNetB0(include_top=False)\n"
         "    backbone.trainable = False\n"
         "    inputs = tf.keras.Input((224, 224, 3))\n"
-        "    return tf.keras.Model(inputs, backbone(inputs))\n",
+        "    return tf.keras.Model(inputs, backbone(inputs))  # expect: BN009\n",
     )
     good = (
         "import tensorflow as tf\n"

@@ -42,10 +42,11 @@ class Keras3V1Layers(LintRule):
     )
     bad = (
         "import tensorflow as tf\n"
-        "h = tf.compat.v1.layers.batch_normalization(tf.zeros([2, 3]), training=True)\n",
+        "h = tf.compat.v1.layers.batch_normalization(tf.zeros([2, 3]), training=True)  # expect: BN010\n",
         "import tensorflow.compat.v1 as tf\n"
-        "h = tf.layers.batch_normalization(tf.zeros([2, 3]), training=True)\n",
-        "from tensorflow.compat.v1.layers import BatchNormalization\nlayer = BatchNormalization()\n",
+        "h = tf.layers.batch_normalization(tf.zeros([2, 3]), training=True)  # expect: BN010\n",
+        "from tensorflow.compat.v1.layers import BatchNormalization\n"
+        "layer = BatchNormalization()  # expect: BN010\n",
     )
     good = (
         "import tensorflow as tf\nlayer = tf.keras.layers.BatchNormalization()\n",

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Iterable
 
 from bncheck.findings import Severity
+from bncheck.lint.aliases import canonical, is_tf_name
 from bncheck.lint.context import FileContext
-from bncheck.lint.facts import UpdateOpsProgram
+from bncheck.lint.facts import ReachesKerasBN
 from bncheck.lint.rulebase import Candidate, LintRule, Trigger, lint_rule
-from bncheck.lint.semantics import is_keras_bn
+from bncheck.lint.semantics import bn_factories, is_graph_mode, is_keras_bn, reads_update_ops
 
 
 def runs_layer_updates(context: FileContext) -> bool:
@@ -19,16 +21,43 @@ def runs_layer_updates(context: FileContext) -> bool:
     )
 
 
+_NOT_PROJECT = frozenset(sys.stdlib_module_names) | {
+    "numpy",
+    "scipy",
+    "absl",
+    "six",
+    "cv2",
+    "PIL",
+    "matplotlib",
+    "sklearn",
+    "pandas",
+    "h5py",
+    "tqdm",
+    "yaml",
+}
+
+
+def _imports_project_modules(context: FileContext) -> bool:
+    """Some import is neither TensorFlow nor the standard library nor a common third-party package."""
+    for module, _ in context.imports.origins.values():
+        root = module.lstrip(".").split(".", 1)[0]
+        if module.startswith(".") or (
+            root and root not in _NOT_PROJECT and not is_tf_name(canonical(module))
+        ):
+            return True
+    return False
+
+
 @lint_rule
 class KerasBnUpdateOps(LintRule):
     code = "BN011"
     title = "tf.keras BatchNormalization in a graph-mode UPDATE_OPS program"
     severity = Severity.ERROR
-    triggers = (Trigger((b"BatchNormalization",)),)
+    triggers = (Trigger((b"BatchNormalization",)), Trigger((b"UPDATE_OPS",)), Trigger((b"update_ops",)))
     what = (
         "A `tf.keras.layers.BatchNormalization` layer in a graph-mode (`Session`, Estimator) program\n"
-        "that runs its BN updates through `tf.get_collection(tf.GraphKeys.UPDATE_OPS)`; the layer may be\n"
-        "built in another file of the project."
+        "that runs its BN updates through `tf.get_collection(tf.GraphKeys.UPDATE_OPS)`; when the layer is\n"
+        "built in another module of the project, the finding is at the program's UPDATE_OPS read."
     )
     why = (
         "Keras layers do not put their moving-statistic updates in UPDATE_OPS (tensorflow#23873,\n"
@@ -46,21 +75,22 @@ class KerasBnUpdateOps(LintRule):
     bad = (
         "import tensorflow.compat.v1 as tf\n"
         "x = tf.placeholder(tf.float32, [None, 4])\n"
-        "h = tf.keras.layers.BatchNormalization()(x, training=True)\n"
+        "h = tf.keras.layers.BatchNormalization()(x, training=True)  # expect: BN011\n"
         "update_ops = tf.get_collection(tf.GraphKeys.UPDATE_OPS)\n"
         "with tf.control_dependencies(update_ops):\n"
         "    train_op = tf.train.AdamOptimizer().minimize(tf.reduce_sum(h))\n",
         "import tensorflow as tf\n"
         "from tensorflow.keras import layers\n"
         "def model_fn(features, labels, mode):\n"
-        "    net = layers.BatchNormalization()(features, training=mode == tf.estimator.ModeKeys.TRAIN)\n"
+        "    net = layers.BatchNormalization()(features, training=mode == tf.estimator.ModeKeys.TRAIN) "
+        " # expect: BN011\n"
         "    loss = tf.losses.mean_squared_error(labels, net)\n"
         "    with tf.control_dependencies(tf.get_collection(tf.GraphKeys.UPDATE_OPS)):\n"
         "        train_op = tf.train.AdamOptimizer().minimize(loss)\n"
         "    return tf.estimator.EstimatorSpec(mode, loss=loss, train_op=train_op)\n",
         "import tensorflow.compat.v1 as tf\n"
         "from tensorflow.compat.v1.keras.layers import BatchNormalization\n"
-        "bn = BatchNormalization(momentum=0.9)\n"
+        "bn = BatchNormalization(momentum=0.9)  # expect: BN011\n"
         "y = bn(tf.placeholder(tf.float32, [None, 3]), training=True)\n"
         "train_op = tf.group(tf.train.AdamOptimizer().minimize(tf.reduce_sum(y)),\n"
         "                    *tf.get_collection(tf.GraphKeys.UPDATE_OPS))\n"
@@ -85,18 +115,39 @@ class KerasBnUpdateOps(LintRule):
 
     def check(self, context: FileContext) -> Iterable[Candidate]:
         keras_bn = [call for call in context.calls if is_keras_bn(call)]
+        reads = (
+            [call for call in context.calls if reads_update_ops(context, call.node)]
+            if keras_bn or ("UPDATE_OPS" in context.source or "update_ops" in context.source)
+            else []
+        )
         # asked only when there is something to report: it needs every read of a name in the file
-        if not keras_bn or runs_layer_updates(context):
+        if not (keras_bn or reads) or runs_layer_updates(context):
             return
-        for call in keras_bn:
+        if keras_bn and reads and is_graph_mode(context):
+            for call in keras_bn:
+                yield Candidate(
+                    self.finding(
+                        context,
+                        call,
+                        "tf.keras BatchNormalization does not add its updates to UPDATE_OPS, which this "
+                        "graph-mode program relies on; its moving statistics never update",
+                        fix="run `layer.updates` / `model.updates` under the train op's control dependencies",
+                    )
+                )
+            return
+        if keras_bn:
+            # a module of layers: the program that relies on UPDATE_OPS imports it and is reported there
+            return
+        if not is_graph_mode(context) or bn_factories(context) or not _imports_project_modules(context):
+            return  # a Keras model of its own (an application), or nothing of the project imported
+        for read in reads:
             yield Candidate(
                 self.finding(
                     context,
-                    call,
-                    "tf.keras BatchNormalization does not add its updates to UPDATE_OPS, which this "
-                    "graph-mode "
-                    "program relies on; its moving statistics never update",
-                    fix="run `layer.updates` / `model.updates` under the train op's control dependencies",
+                    read,
+                    "the BN layers this program imports are tf.keras BatchNormalization, which add nothing "
+                    "to UPDATE_OPS: the updates read here are empty and the moving statistics never update",
+                    fix="run the Keras model's `updates` under the train op's control dependencies",
                 ),
-                (UpdateOpsProgram(),),
+                (ReachesKerasBN(),),
             )
