@@ -9,14 +9,13 @@ import gc
 import io
 import os
 import tokenize
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bncheck.findings import Finding, Location, registered
 from bncheck.lint import prefilter
-from bncheck.lint.config import LintConfig
 from bncheck.errors import InputError
+from bncheck.lint.config import LintConfig
 from bncheck.lint.context import build_context
 from bncheck.lint.files import collect_files
 from bncheck.lint.noqa import noqa_lines, suppressed
@@ -192,7 +191,8 @@ def analyze_all(files: list[str], options: dict, jobs: int | None) -> list[FileR
     try:
         if jobs == 1 or len(files) < 8:
             return [analyze_file(path, options) for path in files]
-        import multiprocessing
+        import multiprocessing  # here: a one-file run should not pay for the process pool's import
+        from concurrent.futures import ProcessPoolExecutor
 
         context = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
         # small chunks: relevant files cluster in a few folders, and the last big chunk left one worker idle

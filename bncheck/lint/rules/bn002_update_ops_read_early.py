@@ -18,8 +18,16 @@ from bncheck.lint.semantics import (
 )
 
 
-def _same_scope(a: CallSite, b: CallSite) -> bool:
-    return a.function is b.function
+def _by_scope(calls: Iterable[CallSite]) -> dict[int, list[CallSite]]:
+    """Calls grouped by the function they are in (the module's as one group), in file order.
+
+    Each read is then compared with the calls of its own scope only: comparing every read with
+    every call of the file made a file of many functions quadratic.
+    """
+    groups: dict[int, list[CallSite]] = {}
+    for call in calls:
+        groups.setdefault(id(call.function), []).append(call)
+    return groups
 
 
 _MODEL_LIKE = re.compile(
@@ -115,13 +123,13 @@ class UpdateOpsReadEarly(LintRule):
         reads = [call for call in context.calls if reads_update_ops(context, call.node)]
         if not reads:
             return
-        producers = update_bn_producers(context)
+        producers = _by_scope(update_bn_producers(context))
         functions = update_bn_functions(context)
+        calls = _by_scope(context.calls)
         for read in reads:
-            builders = [p for p in producers if _same_scope(p, read)]
-            builders += [
-                c for c in context.calls if _same_scope(c, read) and _builds_bn_locally(context, c, functions)
-            ]
+            scope_calls = calls.get(id(read.function), [])
+            builders = list(producers.get(id(read.function), []))
+            builders += [c for c in scope_calls if _builds_bn_locally(context, c, functions)]
             if any(b.line < read.line for b in builders):
                 continue
             message = (
@@ -136,8 +144,8 @@ class UpdateOpsReadEarly(LintRule):
             # builders imported from other files of the project
             later = []
             earlier_unknown = False
-            for call in context.calls:
-                if not _same_scope(call, read) or call.line == read.line:
+            for call in scope_calls:
+                if call.line == read.line:
                     continue
                 origin = _imported_origin(context, call.node.func)
                 if origin is None:
@@ -153,7 +161,7 @@ class UpdateOpsReadEarly(LintRule):
                 )
                 continue
             # the model is a callable passed in (`model(images)`), built by this project's BN code
-            same_scope = [c for c in context.calls if _same_scope(c, read) and c.line != read.line]
+            same_scope = [c for c in scope_calls if c.line != read.line]
             if (
                 functions
                 and not earlier_unknown
