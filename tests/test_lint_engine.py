@@ -506,7 +506,9 @@ def test_a_run_where_no_process_pool_can_start_falls_back_to_one_process(tmp_pat
     for index in range(engine.AUTO_PARALLEL_FILES):
         write(tmp_path, f"pkg/m{index:03d}.py", "import os\n")
     serial = lint_paths([tmp_path], LintConfig(jobs=1))
-    monkeypatch.setattr(engine, "ProcessPoolExecutor", no_pool)
+    import concurrent.futures
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_pool)
     fallback = lint_paths([tmp_path], LintConfig())
     assert _keyed(fallback.findings) == _keyed(serial.findings)
     assert codes(fallback.findings) == ["BN004"]
