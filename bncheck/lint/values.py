@@ -111,6 +111,7 @@ class ValueFlow:
         self._call_sites: dict[int, CallSite] | None = None
         self._mutations: dict[str, list[tuple[ast.expr, ast.AST | None]]] | None = None
         self._calls_by_name: dict[str, list[CallSite]] | None = None
+        self._scoped_loads: dict[tuple[str, int], list[ast.AST]] | None = None
         self._function_of: dict[int, ast.AST | None] | None = None
         self._added: dict[str, list[tuple[ast.expr, ast.AST | None]]] | None = None
         self._dependencies: dict[tuple[int, int], bool] = {}  # (with expression, function) -> holds updates
@@ -358,7 +359,8 @@ class ValueFlow:
                 value |= self._eval(passed, site.function, depth)
         return value
 
-    def _calls_of(self, function: ast.AST) -> list[CallSite]:
+    def callers(self, name: str) -> list[CallSite]:
+        """The calls of ``name(...)`` and ``self.name(...)`` / ``cls.name(...)`` in the file."""
         if self._calls_by_name is None:
             self._calls_by_name = {}
             for call in self.context.calls:
@@ -368,8 +370,44 @@ class ValueFlow:
                 elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
                     if func.value.id in ("self", "cls"):
                         self._calls_by_name.setdefault(func.attr, []).append(call)
+        return self._calls_by_name.get(name, [])
+
+    def loads_seeing(self, text: str, binding: ast.AST) -> list[ast.AST]:
+        """The loads of ``text`` that can read the value bound at ``binding``.
+
+        A plain name bound inside a function is local to it (unless declared ``global``): only
+        the loads in that function and the functions nested in it can read it.  Anything else
+        (module names, ``self.x``) may be read anywhere in the file.  Looking at every load of
+        the file instead made a file of many functions that all bind ``train_op`` quadratic.
+        """
+        every = self.context.loads.get(text, [])
+        function = self.function_of(binding)
+        if "." in text or function is None or text in self._globals_of(function):
+            return every
+        if self._scoped_loads is None:
+            self._scoped_loads = {}
+            for name, nodes in self.context.loads.items():
+                if "." in name:
+                    continue
+                for node in nodes:
+                    enclosing = self.function_of(node)
+                    while enclosing is not None:
+                        self._scoped_loads.setdefault((name, id(enclosing)), []).append(node)
+                        enclosing = self.function_of(enclosing)
+        return self._scoped_loads.get((text, id(function)), [])
+
+    def _globals_of(self, function: ast.AST) -> frozenset[str]:
+        key = ("globals", id(function))
+        names = self.context.cache.get(key)
+        if names is None:
+            names = self.context.cache[key] = frozenset(
+                name for node in ast.walk(function) if isinstance(node, ast.Global) for name in node.names
+            )
+        return names
+
+    def _calls_of(self, function: ast.AST) -> list[CallSite]:
         name = getattr(function, "name", "")
-        sites = self._calls_by_name.get(name, [])
+        sites = self.callers(name)
         # a name defined more than once, or passed around as a value, cannot be followed
         if not sites or len(self.context.functions.get(name, ())) != 1 or self._passed_as_value(name, sites):
             return []

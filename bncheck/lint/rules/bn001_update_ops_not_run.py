@@ -61,7 +61,7 @@ def _fetched_with_updates(context: FileContext, node: ast.AST, hops: int, seen: 
                     return True
                 text = dotted_text(owner)
                 if text is not None and hops < _MAX_HOPS:
-                    for load in context.loads.get(text, ()):
+                    for load in flow.loads_seeing(text, owner):
                         if load is not owner and _fetched_with_updates(context, load, hops + 1, seen):
                             return True
             if (
@@ -89,25 +89,16 @@ def _fetched_with_updates(context: FileContext, node: ast.AST, hops: int, seen: 
                 text = dotted_text(name_node) if isinstance(name_node, (ast.Name, ast.Attribute)) else None
                 if text is None:
                     continue
-                for load in context.loads.get(text, ()):
+                for load in value_flow(context).loads_seeing(text, parent):
                     if _fetched_with_updates(context, load, hops + 1, seen):
                         return True
                 break
     elif isinstance(parent, ast.Return):
-        function = value_flow(context).function_of(parent)
+        flow = value_flow(context)
+        function = flow.function_of(parent)
         if function is not None:
-            for call in context.calls:
-                func = call.node.func
-                called = (
-                    func.id
-                    if isinstance(func, ast.Name)
-                    else (
-                        func.attr
-                        if isinstance(func, ast.Attribute) and dotted_text(func.value) in ("self", "cls")
-                        else None
-                    )
-                )
-                if called == function.name and _fetched_with_updates(context, call.node, hops + 1, seen):
+            for call in flow.callers(function.name):
+                if _fetched_with_updates(context, call.node, hops + 1, seen):
                     return True
     return False
 
@@ -127,9 +118,14 @@ def _gradients_wait_for_updates(context: FileContext, call: CallSite) -> bool:
     update_ops): grads = opt.compute_gradients(loss)``), in the same class or function: whatever
     applies or accumulates them runs the updates first."""
     owner = call.classes[-1] if call.classes else call.function
-    for other in context.calls:
-        if other.method not in ("compute_gradients", "gradients") or not other.withs:
-            continue
+    gradients = context.cache.get("gradients under a with")
+    if gradients is None:  # once per file: every train op asking the whole file was quadratic
+        gradients = context.cache["gradients under a with"] = [
+            other
+            for other in context.calls
+            if other.method in ("compute_gradients", "gradients") and other.withs
+        ]
+    for other in gradients:
         other_owner = other.classes[-1] if other.classes else other.function
         if other_owner is owner and under_update_dependencies(context, other):
             return True
@@ -149,10 +145,12 @@ def _eager_step(context: FileContext, call: CallSite) -> bool:
             target = decorator.func if isinstance(decorator, ast.Call) else decorator
             if (dotted_text(target) or "").split(".")[-1] == "function":
                 return True
-    scope = call.function
-    return any(
-        other.function is scope and (other.callee or "").endswith("GradientTape") for other in context.calls
-    )
+    with_tape = context.cache.get("functions with a GradientTape")
+    if with_tape is None:
+        with_tape = context.cache["functions with a GradientTape"] = {
+            id(other.function) for other in context.calls if (other.callee or "").endswith("GradientTape")
+        }
+    return id(call.function) in with_tape
 
 
 def updates_run_otherwise(context: FileContext, call: CallSite) -> bool:
