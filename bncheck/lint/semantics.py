@@ -74,14 +74,29 @@ def is_nets_arg_scope(call: CallSite) -> bool:
 
 
 def resolve_value(context: FileContext, node: ast.expr | None, depth: int = 0) -> ast.expr | None:
-    """Follow a name to its single assignment in the file (a few hops at most)."""
+    """Follow a name to its single assignment in the file (a few hops at most).
+
+    A name assigned in several functions (each its own `params = {...}`) is local to each: the
+    one assignment in the function that reads it is the value there.
+    """
     while isinstance(node, ast.Name) and depth < 4:
-        values = context.values_of(node.id)
-        if len(values) != 1:
-            return node
-        node = values[0]
+        assignments = context.assignments.get(node.id, ())
+        if len(assignments) != 1:
+            function = _enclosing_function(context, node)
+            assignments = [a for a in assignments if function is not None and a.function is function]
+            if len(assignments) != 1:
+                return node
+        node = assignments[0].value
         depth += 1
     return node
+
+
+def _enclosing_function(context: FileContext, node: ast.AST) -> ast.AST | None:
+    parents = context.parents
+    parent = parents.get(node)
+    while parent is not None and not isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        parent = parents.get(parent)
+    return parent
 
 
 def dict_items(context: FileContext, node: ast.expr | None) -> dict[str, ast.expr] | None:
