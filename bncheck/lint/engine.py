@@ -96,6 +96,7 @@ def analyze_source(path: str, data: bytes, options: dict) -> FileResult:
 
 def _analyze_tree(path: str, source: str, parsed: Parsed, imports, options: dict) -> FileResult:
     from bncheck.lint import semantics
+    from bncheck.lint.rules.bn007_unused_stat_assign import stat_updaters
     from bncheck.lint.rules.bn011_keras_bn_update_ops import runs_layer_updates
 
     _load_rules()
@@ -133,6 +134,7 @@ def _analyze_tree(path: str, source: str, parsed: Parsed, imports, options: dict
         wrapped_functions=wrapped,
         evaluates=semantics.runs_evaluation(context),
         always_training_bn=semantics.always_training_bn(context),
+        stat_updaters=frozenset(stat_updaters(context)),
     )
     return FileResult(path, summary, tuple(candidates), parsed=True, python2=parsed.python2)
 

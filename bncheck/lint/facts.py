@@ -114,6 +114,20 @@ class NotWrapped:
 
 
 @dataclass(frozen=True)
+class StatUpdater:
+    """``name`` is a function or method of this file or of a project module it imports (up to 3 hops)
+    that returns a BN statistics update op (``return self.ema.apply([self.mean, self.variance])``)."""
+
+    name: str
+
+    def holds(self, project: Project, path: str) -> bool:
+        return project.stat_updater_defined(path, self.name)
+
+    def reads(self, project: Project, path: str) -> frozenset[str]:
+        return project.imported(path)
+
+
+@dataclass(frozen=True)
 class ImportedBNFunction:
     """``name`` imported from ``module`` (relative modules keep their dots) builds UPDATE_OPS BN."""
 

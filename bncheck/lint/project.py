@@ -29,6 +29,7 @@ class FileSummary:
     wrapped_functions: frozenset[str] = frozenset()  # functions called under a control dependency on updates
     evaluates: bool = False  # runs a session in evaluation, test or prediction code
     always_training_bn: bool = False  # builds BN whose mode is training whatever the caller does
+    stat_updaters: frozenset[str] = frozenset()  # functions/methods returning a BN statistics update op
 
 
 EVALUATION_DEF = rb"def\s+(\w+_)?(test|eval\w*|valid\w*|predict\w*|infer\w*|sample\w*|score)\s*\("
@@ -48,6 +49,9 @@ SUMMARY_TRIGGERS = (
     Trigger((b"control_dependencies",), rb"(?i:update)", window=Trigger.EVERYWHERE),
     # evaluates: a `.run(` in a function named for evaluation (semantics.runs_evaluation)
     Trigger((b".run(",), EVALUATION_DEF, window=Trigger.EVERYWHERE),
+    # stat_updaters: `return self.ema.apply([self.mean, self.variance])` (semantics.stat_updaters)
+    Trigger((b".apply(",), rb"return\s+[\w.]+\.apply\(", window=Trigger.EVERYWHERE),
+    Trigger((b"assign",), rb"return\s+[\w.]*assign", window=Trigger.EVERYWHERE),
 )
 
 MAX_HOPS = 3  # how many imports apart a train op and the BN it needs may be
@@ -271,6 +275,15 @@ class Project:
         """Graph-mode UPDATE_OPS programs and the files they import (up to MAX_HOPS)."""
         sources = {path for path, summary in self.summaries.items() if summary.update_ops_idiom}
         return self._within_hops(sources, forward=True)
+
+    def stat_updater_defined(self, path: str, name: str) -> bool:
+        """``name`` is a function or method of ``path`` or of a file it imports (up to MAX_HOPS) that
+        returns a BN statistics update op."""
+        return any(
+            name in self.summaries[other].stat_updaters
+            for other in self.imported(path)
+            if other in self.summaries
+        )
 
     def wrapped_functions(self, path: str) -> frozenset[str]:
         """Functions that ``path`` or a file importing it (up to MAX_HOPS) calls under a control
