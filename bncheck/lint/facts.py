@@ -80,6 +80,20 @@ class ReachesAlwaysTrainingBN:
 
 
 @dataclass(frozen=True)
+class CallsTrainingBNHelper:
+    """The file builds its network from layer helpers of an imported project module (up to 3 hops)
+    that are fixed in training mode: ``names`` are the functions the file calls."""
+
+    names: frozenset[str]
+
+    def holds(self, project: Project, path: str) -> bool:
+        return project.calls_training_bn_helper(path, self.names)
+
+    def reads(self, project: Project, path: str) -> frozenset[str]:
+        return project.imported(path)
+
+
+@dataclass(frozen=True)
 class UsedByEvaluation:
     """The file, or a file importing it (up to 3 hops), runs the model in evaluation, test or
     prediction code (a function named so that runs a session)."""

@@ -29,6 +29,7 @@ class FileSummary:
     wrapped_functions: frozenset[str] = frozenset()  # functions called under a control dependency on updates
     evaluates: bool = False  # runs a session in evaluation, test or prediction code
     always_training_bn: bool = False  # builds BN whose mode is training whatever the caller does
+    training_bn_helpers: frozenset[str] = frozenset()  # module-level functions building training-mode BN
     stat_updaters: frozenset[str] = frozenset()  # functions/methods returning a BN statistics update op
 
 
@@ -275,6 +276,15 @@ class Project:
         """Graph-mode UPDATE_OPS programs and the files they import (up to MAX_HOPS)."""
         sources = {path for path, summary in self.summaries.items() if summary.update_ops_idiom}
         return self._within_hops(sources, forward=True)
+
+    def calls_training_bn_helper(self, path: str, names: frozenset[str]) -> bool:
+        """One of ``names`` (functions ``path`` calls) is a training-mode BN helper of a module that
+        ``path`` imports (up to MAX_HOPS)."""
+        return any(
+            names & self.summaries[other].training_bn_helpers
+            for other in self.imported(path)
+            if other in self.summaries and other != _key(path)
+        )
 
     def stat_updater_defined(self, path: str, name: str) -> bool:
         """``name`` is a function or method of ``path`` or of a file it imports (up to MAX_HOPS) that

@@ -734,22 +734,37 @@ def always_training_bn(context: FileContext) -> bool:
     """The file builds BN fixed in training mode: slim/contrib ``batch_norm`` that gets no
     ``is_training`` (its default is True) or a literal True, or tf.layers BN with ``training=True``."""
     if "always_training" not in context.cache:
-        result = False
-        for call in bn_producers(context):
-            if is_nets_arg_scope(call) or call.qualname == TFLAYERS_BN[1]:
-                continue
-            if call.qualname == TFLAYERS_BN[0]:
-                value = setting(context, call, "training")
-                result = _always_true(context, call, value)
-            else:
-                value = setting(context, call, "is_training")
-                result = _always_true(context, call, value) or (
-                    value is None and not _file_sets_is_training(context)
-                )
-            if result:
-                break
-        context.cache["always_training"] = result
+        context.cache["always_training"] = any(
+            _fixed_in_training(context, call) for call in bn_producers(context)
+        )
     return context.cache["always_training"]
+
+
+def _fixed_in_training(context: FileContext, call: CallSite) -> bool:
+    if is_nets_arg_scope(call) or call.qualname == TFLAYERS_BN[1]:
+        return False
+    if call.qualname == TFLAYERS_BN[0]:
+        return _always_true(context, call, setting(context, call, "training"))
+    value = setting(context, call, "is_training")
+    return _always_true(context, call, value) or (value is None and not _file_sets_is_training(context))
+
+
+def training_bn_helpers(context: FileContext) -> list[str]:
+    """Module-level functions of this file (layer helpers such as ``conv_bn(x)``) that build BN fixed
+    in training mode.  A program composing its network from them holds the graph's mode; one that
+    only instantiates a model class of another module does not (the fix is in that module)."""
+    if not always_training_bn(context):
+        return []
+    return sorted(
+        {
+            call.functions[0].name
+            for call in bn_producers(context)
+            if call.functions
+            and not call.classes
+            and isinstance(call.functions[0], (ast.FunctionDef, ast.AsyncFunctionDef))
+            and _fixed_in_training(context, call)
+        }
+    )
 
 
 def _file_sets_is_training(context: FileContext) -> bool:

@@ -11,7 +11,7 @@ from bncheck.lint.aliases import dotted_text
 from bncheck.lint.context import CallSite, FileContext
 from bncheck.lint.rulebase import Candidate, LintRule, Trigger, lint_rule
 from bncheck.lint import flags, semantics
-from bncheck.lint.facts import ReachesAlwaysTrainingBN
+from bncheck.lint.facts import CallsTrainingBNHelper, ReachesAlwaysTrainingBN
 from bncheck.lint.project import EVALUATION_DEF
 from bncheck.lint.semantics import is_true
 from bncheck.lint.values import Holds, value_flow
@@ -292,12 +292,17 @@ class TrainingHardcoded(LintRule):
     def _evaluates_training_graph(self, context: FileContext) -> Iterable[Candidate]:
         """A test/predict function runs the one graph of a program whose BN (in another module) is fixed
         in training mode, and nothing in this file ever asks for another mode.  In the BN's own file this
-        is a literal ``training=True`` shared by training and evaluation (a missing flag is BN004's)."""
+        is a literal ``training=True`` shared by training and evaluation (a missing flag is BN004's); from
+        another file, only when this file composes the network from that module's layer helpers (a
+        script that instantiates a model class leaves the flag to the class's file, BN004 there)."""
         if not semantics.runs_evaluation(context):
             return
         if flags.switches(context) or _asks_for_a_mode(context):
             return
-        facts: tuple = (ReachesAlwaysTrainingBN(),)
+        # a program that only instantiates a model class of another module: the missing flag is that
+        # module's (BN004 there); one composing its network from training-mode layer helpers holds it
+        called = frozenset(call.method for call in context.calls if call.method)
+        facts: tuple = (ReachesAlwaysTrainingBN(), CallsTrainingBNHelper(called))
         if semantics.always_training_bn(context):
             if not semantics.literal_training_bn(context):
                 return
