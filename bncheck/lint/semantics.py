@@ -17,7 +17,8 @@ UNKNOWN = (
 
 TFLAYERS_BN = ("tf.layers.batch_normalization", "tf.layers.BatchNormalization")
 SLIM_BN = ("slim.batch_norm",)
-NN_BN = ("tf.nn.batch_normalization", "tf.nn.fused_batch_norm")
+# the hand-written BN wrappers call these (batch_norm_with_global_normalization: the TF 0.x spelling)
+NN_BN = ("tf.nn.batch_normalization", "tf.nn.fused_batch_norm", "tf.nn.batch_norm_with_global_normalization")
 SESSIONS = (
     "tf.Session",
     "tf.InteractiveSession",
