@@ -135,6 +135,7 @@ def _analyze_tree(path: str, source: str, parsed: Parsed, imports, options: dict
         evaluates=semantics.runs_evaluation(context),
         always_training_bn=semantics.always_training_bn(context),
         training_bn_helpers=frozenset(semantics.training_bn_helpers(context)),
+        if_tested_parameters=frozenset(semantics.if_tested_parameters(context)),
         stat_updaters=frozenset(stat_updaters(context)),
     )
     return FileResult(path, summary, tuple(candidates), parsed=True, python2=parsed.python2)

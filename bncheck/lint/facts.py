@@ -94,6 +94,20 @@ class CallsTrainingBNHelper:
 
 
 @dataclass(frozen=True)
+class PythonIfParameter:
+    """``key`` ("function:param" or "function:#index") names a parameter that BN code of an imported
+    project module (up to 3 hops) tests with a Python ``if``."""
+
+    key: str
+
+    def holds(self, project: Project, path: str) -> bool:
+        return project.python_if_parameter(path, self.key)
+
+    def reads(self, project: Project, path: str) -> frozenset[str]:
+        return project.imported(path)
+
+
+@dataclass(frozen=True)
 class UsedByEvaluation:
     """The file, or a file importing it (up to 3 hops), runs the model in evaluation, test or
     prediction code (a function named so that runs a session)."""

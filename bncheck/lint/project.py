@@ -30,6 +30,7 @@ class FileSummary:
     evaluates: bool = False  # runs a session in evaluation, test or prediction code
     always_training_bn: bool = False  # builds BN whose mode is training whatever the caller does
     training_bn_helpers: frozenset[str] = frozenset()  # module-level functions building training-mode BN
+    if_tested_parameters: frozenset[str] = frozenset()  # "function:param" tested by a Python `if` in BN code
     stat_updaters: frozenset[str] = frozenset()  # functions/methods returning a BN statistics update op
 
 
@@ -282,6 +283,15 @@ class Project:
         ``path`` imports (up to MAX_HOPS)."""
         return any(
             names & self.summaries[other].training_bn_helpers
+            for other in self.imported(path)
+            if other in self.summaries and other != _key(path)
+        )
+
+    def python_if_parameter(self, path: str, key: str) -> bool:
+        """``key`` ("function:param") is a parameter tested by a Python ``if`` in BN code of a module
+        that ``path`` imports (up to MAX_HOPS)."""
+        return any(
+            key in self.summaries[other].if_tested_parameters
             for other in self.imported(path)
             if other in self.summaries and other != _key(path)
         )

@@ -809,3 +809,27 @@ def _always_true(context: FileContext, call: CallSite, value: object) -> bool:
     from bncheck.lint.values import Holds, value_flow
 
     return value_flow(context).holds(value, call.function) == Holds.TRUE
+
+
+def if_tested_parameters(context: FileContext) -> list[str]:
+    """``function:parameter`` (and ``function:#index`` for its position in a call) for each parameter
+    that a BN-building function of this file tests with a Python ``if`` (``def normalize(self, x,
+    train=True): if train: ...``): a placeholder handed in there is decided once, at graph build."""
+    found: set[str] = set()
+    bn_calls = [call for call in context.calls if call.qualname in NN_BN] + bn_producers(context)
+    functions = {id(call.function): call.function for call in bn_calls if call.function is not None}
+    for function in functions.values():
+        if isinstance(function, ast.Lambda):
+            continue
+        positional = [arg.arg for arg in function.args.posonlyargs + function.args.args]
+        offset = 1 if positional and positional[0] in ("self", "cls") else 0
+        names = set(positional) | {arg.arg for arg in function.args.kwonlyargs}
+        for node in ast.walk(function):
+            if not isinstance(node, (ast.If, ast.IfExp)):
+                continue
+            test = node.test.operand if isinstance(node.test, ast.UnaryOp) else node.test
+            if isinstance(test, ast.Name) and test.id in names:
+                found.add(f"{function.name}:{test.id}")
+                if test.id in positional[offset:]:
+                    found.add(f"{function.name}:#{positional.index(test.id) - offset}")
+    return sorted(found)
