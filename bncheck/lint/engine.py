@@ -136,6 +136,7 @@ def _analyze_tree(path: str, source: str, parsed: Parsed, imports, options: dict
         always_training_bn=semantics.always_training_bn(context),
         training_bn_helpers=frozenset(semantics.training_bn_helpers(context)),
         if_tested_parameters=frozenset(semantics.if_tested_parameters(context)),
+        training_true_defaults=frozenset(semantics.training_true_defaults(context)),
         stat_updaters=frozenset(stat_updaters(context)),
     )
     return FileResult(path, summary, tuple(candidates), parsed=True, python2=parsed.python2)

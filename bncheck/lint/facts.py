@@ -108,6 +108,22 @@ class PythonIfParameter:
 
 
 @dataclass(frozen=True)
+class LeavesTrainingDefault:
+    """A call of ``name`` (with ``keywords`` and ``given`` positional arguments) leaves out the
+    training flag of a BN-building function of an imported project module whose flag defaults True."""
+
+    name: str
+    keywords: frozenset[str]
+    given: int
+
+    def holds(self, project: Project, path: str) -> bool:
+        return project.leaves_training_default(path, self.name, self.keywords, self.given)
+
+    def reads(self, project: Project, path: str) -> frozenset[str]:
+        return project.imported(path)
+
+
+@dataclass(frozen=True)
 class UsedByEvaluation:
     """The file, or a file importing it (up to 3 hops), runs the model in evaluation, test or
     prediction code (a function named so that runs a session)."""

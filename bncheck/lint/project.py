@@ -31,6 +31,7 @@ class FileSummary:
     always_training_bn: bool = False  # builds BN whose mode is training whatever the caller does
     training_bn_helpers: frozenset[str] = frozenset()  # module-level functions building training-mode BN
     if_tested_parameters: frozenset[str] = frozenset()  # "function:param" tested by a Python `if` in BN code
+    training_true_defaults: frozenset[str] = frozenset()  # "function:flag:index" whose flag defaults True
     stat_updaters: frozenset[str] = frozenset()  # functions/methods returning a BN statistics update op
 
 
@@ -295,6 +296,18 @@ class Project:
             for other in self.imported(path)
             if other in self.summaries and other != _key(path)
         )
+
+    def leaves_training_default(self, path: str, name: str, keywords: frozenset[str], given: int) -> bool:
+        """A call of ``name`` with these keywords and ``given`` positional arguments leaves out the
+        training flag of a function (of a module ``path`` imports) whose flag defaults to True."""
+        for other in self.imported(path):
+            if other not in self.summaries or other == _key(path):
+                continue
+            for entry in self.summaries[other].training_true_defaults:
+                function, flag, index = entry.rsplit(":", 2)
+                if function == name and flag not in keywords and int(index) >= given:
+                    return True
+        return False
 
     def stat_updater_defined(self, path: str, name: str) -> bool:
         """``name`` is a function or method of ``path`` or of a file it imports (up to MAX_HOPS) that

@@ -833,3 +833,26 @@ def if_tested_parameters(context: FileContext) -> list[str]:
                 if test.id in positional[offset:]:
                     found.add(f"{function.name}:#{positional.index(test.id) - offset}")
     return sorted(found)
+
+
+_TRAINING_PARAMETER = re.compile(r"^(is_)?train(ing)?(_mode|_phase)?$|^phase_train$|^train_phase$", re.I)
+
+
+def training_true_defaults(context: FileContext) -> list[str]:
+    """``function:parameter:index`` for BN-building functions of this file whose training flag
+    defaults to True (``def disp_net(image, is_training=True)``): a caller that leaves it out builds
+    the BN in training mode.  ``index`` is the parameter's position in a call (``self`` not counted)."""
+    found: set[str] = set()
+    for call in bn_producers(context):
+        for function in call.functions:
+            if isinstance(function, ast.Lambda):
+                continue
+            positional = function.args.posonlyargs + function.args.args
+            defaults = [None] * (len(positional) - len(function.args.defaults)) + list(function.args.defaults)
+            offset = 1 if positional and positional[0].arg in ("self", "cls") else 0
+            pairs = list(zip(positional, defaults)) + list(zip(function.args.kwonlyargs, function.args.kw_defaults))
+            for index, (arg, default) in enumerate(pairs):
+                if _TRAINING_PARAMETER.match(arg.arg) and is_true(default):
+                    position = index - offset if index < len(positional) else 1 << 20
+                    found.add(f"{function.name}:{arg.arg}:{position}")
+    return sorted(found)

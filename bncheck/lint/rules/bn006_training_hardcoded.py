@@ -11,7 +11,7 @@ from bncheck.lint.aliases import dotted_text
 from bncheck.lint.context import CallSite, FileContext
 from bncheck.lint.rulebase import Candidate, LintRule, Trigger, lint_rule
 from bncheck.lint import flags, semantics
-from bncheck.lint.facts import CallsTrainingBNHelper, ReachesAlwaysTrainingBN
+from bncheck.lint.facts import CallsTrainingBNHelper, LeavesTrainingDefault, ReachesAlwaysTrainingBN
 from bncheck.lint.project import EVALUATION_DEF
 from bncheck.lint.semantics import is_true
 from bncheck.lint.values import Holds, value_flow
@@ -288,6 +288,38 @@ class TrainingHardcoded(LintRule):
                 )
             )
         yield from self._evaluates_training_graph(context)
+        yield from self._default_training_on_eval(context)
+
+    def _default_training_on_eval(self, context: FileContext) -> Iterable[Candidate]:
+        """A test/inference graph built with a model function of another project module whose flag
+        defaults to True (``def disp_net(image, is_training=True)``), called without it."""
+        for call in context.calls:
+            method = call.method
+            if method is None or (call.qualname or "").startswith(("tf.", "keras.")):
+                continue
+            if any(isinstance(arg, ast.Starred) for arg in call.node.args) or call.has_star_kwargs:
+                continue
+            func = call.node.func
+            if isinstance(func, ast.Attribute) and not isinstance(func.value, ast.Name) or (
+                isinstance(func, ast.Attribute) and func.value.id in ("self", "cls")
+            ):
+                continue  # a module-level function of another module: `disp_net(...)`, `nets.disp_net(...)`
+            if any(keyword.arg and _FLAG.match(keyword.arg) for keyword in call.node.keywords):
+                continue
+            where = eval_context(context, call)
+            if where is None:
+                continue
+            keywords = frozenset(keyword.arg for keyword in call.node.keywords if keyword.arg)
+            yield Candidate(
+                self.finding(
+                    context,
+                    call,
+                    f"`{method}` is called {where} without its training flag, whose default is True: BN "
+                    "uses batch statistics there, not the moving averages",
+                    fix="pass the flag (`is_training=False`) when building evaluation and inference graphs",
+                ),
+                (LeavesTrainingDefault(method, keywords, len(call.node.args)),),
+            )
 
     def _evaluates_training_graph(self, context: FileContext) -> Iterable[Candidate]:
         """A test/predict function runs the one graph of a program whose BN (in another module) is fixed
