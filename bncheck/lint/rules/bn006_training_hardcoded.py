@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import builtins
 import re
 from typing import Iterable
 
@@ -16,6 +17,7 @@ from bncheck.lint.project import EVALUATION_DEF
 from bncheck.lint.semantics import is_true
 from bncheck.lint.values import Holds, value_flow
 
+_BUILTINS = frozenset(dir(builtins))
 _FLAG = re.compile(r"^(is_)?train(ing)?(_mode|_phase)?$|^phase_train$|^train_phase$", re.IGNORECASE)
 _EVAL_FUNCTION = re.compile(
     r"(^|_)(eval|evaluate|evaluation|test|valid|validate|validation|val|predict|prediction|infer|"
@@ -295,8 +297,14 @@ class TrainingHardcoded(LintRule):
         defaults to True (``def disp_net(image, is_training=True)``), called without it."""
         for call in context.calls:
             method = call.method
-            if method is None or (call.qualname or "").startswith(("tf.", "keras.")):
-                continue
+            if (
+                method is None
+                or method in _BUILTINS
+                or method in context.functions
+                or method in context.classes
+                or (call.qualname or "").startswith(("tf.", "keras."))
+            ):
+                continue  # only a function of another module can be that module's model function
             if any(isinstance(arg, ast.Starred) for arg in call.node.args) or call.has_star_kwargs:
                 continue
             func = call.node.func
