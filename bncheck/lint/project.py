@@ -52,9 +52,6 @@ SUMMARY_TRIGGERS = (
     Trigger((b"control_dependencies",), rb"(?i:update)", window=Trigger.EVERYWHERE),
     # evaluates: a `.run(` in a function named for evaluation (semantics.runs_evaluation)
     Trigger((b".run(",), EVALUATION_DEF, window=Trigger.EVERYWHERE),
-    # stat_updaters: `return self.ema.apply([self.mean, self.variance])` (semantics.stat_updaters)
-    Trigger((b".apply(",), rb"return\s+[\w.]+\.apply\(", window=Trigger.EVERYWHERE),
-    Trigger((b"assign",), rb"return\s+[\w.]*assign", window=Trigger.EVERYWHERE),
 )
 
 MAX_HOPS = 3  # how many imports apart a train op and the BN it needs may be

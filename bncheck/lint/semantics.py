@@ -83,21 +83,20 @@ def resolve_value(context: FileContext, node: ast.expr | None, depth: int = 0) -
     while isinstance(node, ast.Name) and depth < 4:
         assignments = context.assignments.get(node.id, ())
         if len(assignments) != 1:
-            function = _enclosing_function(context, node)
-            assignments = [a for a in assignments if function is not None and a.function is function]
+            # the assignments in functions around the read, innermost first (line spans: no parent map)
+            line = getattr(node, "lineno", 0)
+            around = [
+                a
+                for a in assignments
+                if a.function is not None and a.function.lineno <= line <= (a.function.end_lineno or 0)
+            ]
+            innermost = max((a.function.lineno for a in around), default=None)
+            assignments = [a for a in around if a.function.lineno == innermost]
             if len(assignments) != 1:
                 return node
         node = assignments[0].value
         depth += 1
     return node
-
-
-def _enclosing_function(context: FileContext, node: ast.AST) -> ast.AST | None:
-    parents = context.parents
-    parent = parents.get(node)
-    while parent is not None and not isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-        parent = parents.get(parent)
-    return parent
 
 
 def dict_items(context: FileContext, node: ast.expr | None) -> dict[str, ast.expr] | None:

@@ -125,10 +125,6 @@ class TrainingFlagMissing(LintRule):
         Trigger((b"_arg_scope",)),  # slim nets' arg scopes build BN
         # a switch placeholder (named like one, flags.FLAG_NAME): dead, only fed False, or tested by `if`
         Trigger((b"placeholder",), rb"(?i:train|phase|mode)", window=(100, 0)),
-        # the switch handed to another module's BN helper (`bn.normalize(x, train=is_train)`)
-        Trigger(
-            (b"placeholder",), rb"(?i:train|phase|mode)\w*\s*=\s*[\w.]*placeholder", window=Trigger.EVERYWHERE
-        ),
     )
     what = (
         "`tf.layers.batch_normalization(...)` without `training=`, or slim/contrib `batch_norm`\n"
@@ -243,8 +239,11 @@ class TrainingFlagMissing(LintRule):
     def _placeholder_to_python_if(self, context: FileContext) -> Iterable[Candidate]:
         """The mode placeholder handed to a BN helper of another project module that tests that
         parameter with a Python ``if`` (``bn.normalize(x, train=is_train)``, ``def normalize(self, x,
-        train): if train: ...``): the branch is chosen once, while the graph is built."""
-        if "placeholder" not in context.source:
+        train): if train: ...``): the branch is chosen once, while the graph is built.  Only in a file
+        that names the BN (the `batch_norm`/`BatchNorm` triggers: the helper class, a BN wrapper)."""
+        if "placeholder" not in context.source or (
+            "batch_norm" not in context.source and "BatchNorm" not in context.source
+        ):
             return
         flow = value_flow(context)
         for call in context.calls:

@@ -294,7 +294,23 @@ class TrainingHardcoded(LintRule):
 
     def _default_training_on_eval(self, context: FileContext) -> Iterable[Candidate]:
         """A test/inference graph built with a model function of another project module whose flag
-        defaults to True (``def disp_net(image, is_training=True)``), called without it."""
+        defaults to True (``def disp_net(image, is_training=True)``), called without it.  Only in a
+        file that holds one of the rule's triggers (a hard-coded True elsewhere, or an evaluation
+        function that runs a session), so that the byte pre-filter never changes what is reported."""
+        if self._holds_triggers(context):
+            yield from self._default_training_candidates(context)
+
+    def _holds_triggers(self, context: FileContext) -> bool:
+        data = context.source.encode("utf-8", "replace")
+        for trigger in self.triggers:
+            if not all(literal in data for literal in trigger.literals):
+                continue
+            text = data.lower() if trigger.ignore_case else data
+            if trigger.pattern is None or re.search(trigger.pattern, text):
+                return True
+        return False
+
+    def _default_training_candidates(self, context: FileContext) -> Iterable[Candidate]:
         for call in context.calls:
             method = call.method
             if (

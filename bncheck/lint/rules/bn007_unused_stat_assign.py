@@ -47,12 +47,14 @@ _AVERAGER = re.compile(r"(?i)ema|ewma|average")
 _UPDATER_WORDS = ("assign", "update", "averag", "Assign", "Update", "Averag")
 # the word inside a longer name: not `v.assign(3)` or `config.update(...)`
 _UPDATER_NAME = re.compile("\\w+(?:{0})\\w*|(?:{0})\\w+".format("|".join(_UPDATER_WORDS)))
-_UPDATER_CALL = "(?:(?<=\\w)(?:{0})\\w*|(?:{0})\\w+)\\(".format("|".join(_UPDATER_WORDS)).encode()
 
 
 def stat_updaters(context: FileContext) -> list[str]:
     """Functions and methods of this file that return a statistics update op (the BN helper class's
-    ``def get_assigner(self): return self.ewma_trainer.apply([self.mean, self.variance])``)."""
+    ``def get_assigner(self): return self.ewma_trainer.apply([self.mean, self.variance])``), in a
+    file that spells a BN op (the summary's `batch_norm`/`BatchNorm` trigger)."""
+    if "batch_norm" not in context.source and "BatchNorm" not in context.source:
+        return []
     found = []
     for call in context.calls:
         statement = call.statement
@@ -116,11 +118,6 @@ class UnusedStatAssign(LintRule):
             rb"(?i:mean|var|moving|pop|avg|average|ema|stat)[\w.]*\.assign"
             rb"|assign(?:_add|_sub)?\((?s:.{0,120}?)(?i:mean|var|moving|pop|avg|average|ema|stat)",
             window=(200, 200),
-        ),
-        # `bn.get_assigner()` of a helper class (the method's own file holds one of the above)
-        *(
-            Trigger((word.encode(),), _UPDATER_CALL, window=Trigger.EVERYWHERE)
-            for word in _UPDATER_WORDS
         ),
     )
     what = (
@@ -207,7 +204,10 @@ class UnusedStatAssign(LintRule):
 
     def _dropped_helper_updates(self, context: FileContext) -> Iterable[Candidate]:
         """``update = bn.get_assigner()`` never run, where that method (of this file or an imported
-        project module) returns the EMA update of the helper's statistics."""
+        project module) returns the EMA update of the helper's statistics.  Only in a program that
+        makes the average itself (the EMA trigger above), as such programs do."""
+        if "ExponentialMovingAverage" not in context.source and "assign_moving_average" not in context.source:
+            return
         for call in context.calls:
             method = call.method
             if (
