@@ -71,6 +71,25 @@ def _is_model_fn(context: FileContext, function: ast.AST) -> bool:
     return context.cache[key]
 
 
+# packages, not project modules: their functions are no project's model builders
+_LIBRARIES = frozenset(
+    "tensorflow tf_slim keras numpy scipy os sys math random time collections functools itertools six "
+    "cv2 PIL matplotlib sklearn torch h5py json re argparse".split()
+)
+
+
+def _from_project_module(context: FileContext, name: str) -> bool:
+    """``name`` is imported from a module that may be the project's (``from nets import disp_net``,
+    ``import nets``), or may come from a star import of one (``from nets import *``)."""
+    origin = context.imports.origins.get(name)
+    if origin is not None:
+        return origin[0].lstrip(".").split(".", 1)[0] not in _LIBRARIES or origin[0].startswith(".")
+    return any(
+        module.startswith(".") or module.split(".", 1)[0] not in _LIBRARIES
+        for module in context.imports.star_modules
+    )
+
+
 def eval_context(context: FileContext, call: CallSite) -> str | None:
     """Why the call runs on an evaluation path (for the message), or None."""
     for test, in_else in reversed(call.ifs):
@@ -328,6 +347,8 @@ class TrainingHardcoded(LintRule):
                 isinstance(func, ast.Attribute) and func.value.id in ("self", "cls")
             ):
                 continue  # a module-level function of another module: `disp_net(...)`, `nets.disp_net(...)`
+            if not _from_project_module(context, func.value.id if isinstance(func, ast.Attribute) else method):
+                continue
             if any(keyword.arg and _FLAG.match(keyword.arg) for keyword in call.node.keywords):
                 continue
             where = eval_context(context, call)
