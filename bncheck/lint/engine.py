@@ -95,6 +95,7 @@ def analyze_source(path: str, data: bytes, options: dict) -> FileResult:
 
 def _analyze_tree(path: str, source: str, parsed: Parsed, imports, options: dict) -> FileResult:
     from bncheck.lint import semantics
+    from bncheck.lint.rules.bn007_unused_stat_assign import stat_updaters
     from bncheck.lint.rules.bn011_keras_bn_update_ops import runs_layer_updates
 
     _load_rules()
@@ -132,6 +133,10 @@ def _analyze_tree(path: str, source: str, parsed: Parsed, imports, options: dict
         wrapped_functions=wrapped,
         evaluates=semantics.runs_evaluation(context),
         always_training_bn=semantics.always_training_bn(context),
+        training_bn_helpers=frozenset(semantics.training_bn_helpers(context)),
+        if_tested_parameters=frozenset(semantics.if_tested_parameters(context)),
+        training_true_defaults=frozenset(semantics.training_true_defaults(context)),
+        stat_updaters=frozenset(stat_updaters(context)),
     )
     return FileResult(path, summary, tuple(candidates), parsed=True, python2=parsed.python2)
 

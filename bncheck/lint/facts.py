@@ -80,6 +80,50 @@ class ReachesAlwaysTrainingBN:
 
 
 @dataclass(frozen=True)
+class CallsTrainingBNHelper:
+    """The file builds its network from layer helpers of an imported project module (up to 3 hops)
+    that are fixed in training mode: ``names`` are the functions the file calls."""
+
+    names: frozenset[str]
+
+    def holds(self, project: Project, path: str) -> bool:
+        return project.calls_training_bn_helper(path, self.names)
+
+    def reads(self, project: Project, path: str) -> frozenset[str]:
+        return project.imported(path)
+
+
+@dataclass(frozen=True)
+class PythonIfParameter:
+    """``key`` ("function:param" or "function:#index") names a parameter that BN code of an imported
+    project module (up to 3 hops) tests with a Python ``if``."""
+
+    key: str
+
+    def holds(self, project: Project, path: str) -> bool:
+        return project.python_if_parameter(path, self.key)
+
+    def reads(self, project: Project, path: str) -> frozenset[str]:
+        return project.imported(path)
+
+
+@dataclass(frozen=True)
+class LeavesTrainingDefault:
+    """A call of ``name`` (with ``keywords`` and ``given`` positional arguments) leaves out the
+    training flag of a BN-building function of an imported project module whose flag defaults True."""
+
+    name: str
+    keywords: frozenset[str]
+    given: int
+
+    def holds(self, project: Project, path: str) -> bool:
+        return project.leaves_training_default(path, self.name, self.keywords, self.given)
+
+    def reads(self, project: Project, path: str) -> frozenset[str]:
+        return project.imported(path)
+
+
+@dataclass(frozen=True)
 class UsedByEvaluation:
     """The file, or a file importing it (up to 3 hops), runs the model in evaluation, test or
     prediction code (a function named so that runs a session)."""
@@ -111,6 +155,20 @@ class NotWrapped:
 
     def reads(self, project: Project, path: str) -> frozenset[str]:
         return project.importers(path)
+
+
+@dataclass(frozen=True)
+class StatUpdater:
+    """``name`` is a function or method of this file or of a project module it imports (up to 3 hops)
+    that returns a BN statistics update op (``return self.ema.apply([self.mean, self.variance])``)."""
+
+    name: str
+
+    def holds(self, project: Project, path: str) -> bool:
+        return project.stat_updater_defined(path, self.name)
+
+    def reads(self, project: Project, path: str) -> frozenset[str]:
+        return project.imported(path)
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,10 @@ class FileSummary:
     wrapped_functions: frozenset[str] = frozenset()  # functions called under a control dependency on updates
     evaluates: bool = False  # runs a session in evaluation, test or prediction code
     always_training_bn: bool = False  # builds BN whose mode is training whatever the caller does
+    training_bn_helpers: frozenset[str] = frozenset()  # module-level functions building training-mode BN
+    if_tested_parameters: frozenset[str] = frozenset()  # "function:param" tested by a Python `if` in BN code
+    training_true_defaults: frozenset[str] = frozenset()  # "function:flag:index" whose flag defaults True
+    stat_updaters: frozenset[str] = frozenset()  # functions/methods returning a BN statistics update op
 
 
 EVALUATION_DEF = rb"def\s+(\w+_)?(test|eval\w*|valid\w*|predict\w*|infer\w*|sample\w*|score)\s*\("
@@ -271,6 +275,45 @@ class Project:
         """Graph-mode UPDATE_OPS programs and the files they import (up to MAX_HOPS)."""
         sources = {path for path, summary in self.summaries.items() if summary.update_ops_idiom}
         return self._within_hops(sources, forward=True)
+
+    def calls_training_bn_helper(self, path: str, names: frozenset[str]) -> bool:
+        """One of ``names`` (functions ``path`` calls) is a training-mode BN helper of a module that
+        ``path`` imports (up to MAX_HOPS)."""
+        return any(
+            names & self.summaries[other].training_bn_helpers
+            for other in self.imported(path)
+            if other in self.summaries and other != _key(path)
+        )
+
+    def python_if_parameter(self, path: str, key: str) -> bool:
+        """``key`` ("function:param") is a parameter tested by a Python ``if`` in BN code of a module
+        that ``path`` imports (up to MAX_HOPS)."""
+        return any(
+            key in self.summaries[other].if_tested_parameters
+            for other in self.imported(path)
+            if other in self.summaries and other != _key(path)
+        )
+
+    def leaves_training_default(self, path: str, name: str, keywords: frozenset[str], given: int) -> bool:
+        """A call of ``name`` with these keywords and ``given`` positional arguments leaves out the
+        training flag of a function (of a module ``path`` imports) whose flag defaults to True."""
+        for other in self.imported(path):
+            if other not in self.summaries or other == _key(path):
+                continue
+            for entry in self.summaries[other].training_true_defaults:
+                function, flag, index = entry.rsplit(":", 2)
+                if function == name and flag not in keywords and int(index) >= given:
+                    return True
+        return False
+
+    def stat_updater_defined(self, path: str, name: str) -> bool:
+        """``name`` is a function or method of ``path`` or of a file it imports (up to MAX_HOPS) that
+        returns a BN statistics update op."""
+        return any(
+            name in self.summaries[other].stat_updaters
+            for other in self.imported(path)
+            if other in self.summaries
+        )
 
     def wrapped_functions(self, path: str) -> frozenset[str]:
         """Functions that ``path`` or a file importing it (up to MAX_HOPS) calls under a control

@@ -17,7 +17,8 @@ UNKNOWN = (
 
 TFLAYERS_BN = ("tf.layers.batch_normalization", "tf.layers.BatchNormalization")
 SLIM_BN = ("slim.batch_norm",)
-NN_BN = ("tf.nn.batch_normalization", "tf.nn.fused_batch_norm")
+# the hand-written BN wrappers call these (batch_norm_with_global_normalization: the TF 0.x spelling)
+NN_BN = ("tf.nn.batch_normalization", "tf.nn.fused_batch_norm", "tf.nn.batch_norm_with_global_normalization")
 SESSIONS = (
     "tf.Session",
     "tf.InteractiveSession",
@@ -74,12 +75,26 @@ def is_nets_arg_scope(call: CallSite) -> bool:
 
 
 def resolve_value(context: FileContext, node: ast.expr | None, depth: int = 0) -> ast.expr | None:
-    """Follow a name to its single assignment in the file (a few hops at most)."""
+    """Follow a name to its single assignment in the file (a few hops at most).
+
+    A name assigned in several functions (each its own `params = {...}`) is local to each: the
+    one assignment in the function that reads it is the value there.
+    """
     while isinstance(node, ast.Name) and depth < 4:
-        values = context.values_of(node.id)
-        if len(values) != 1:
-            return node
-        node = values[0]
+        assignments = context.assignments.get(node.id, ())
+        if len(assignments) != 1:
+            # the assignments in functions around the read, innermost first (line spans: no parent map)
+            line = getattr(node, "lineno", 0)
+            around = [
+                a
+                for a in assignments
+                if a.function is not None and a.function.lineno <= line <= (a.function.end_lineno or 0)
+            ]
+            innermost = max((a.function.lineno for a in around), default=None)
+            assignments = [a for a in around if a.function.lineno == innermost]
+            if len(assignments) != 1:
+                return node
+        node = assignments[0].value
         depth += 1
     return node
 
@@ -719,22 +734,37 @@ def always_training_bn(context: FileContext) -> bool:
     """The file builds BN fixed in training mode: slim/contrib ``batch_norm`` that gets no
     ``is_training`` (its default is True) or a literal True, or tf.layers BN with ``training=True``."""
     if "always_training" not in context.cache:
-        result = False
-        for call in bn_producers(context):
-            if is_nets_arg_scope(call) or call.qualname == TFLAYERS_BN[1]:
-                continue
-            if call.qualname == TFLAYERS_BN[0]:
-                value = setting(context, call, "training")
-                result = _always_true(context, call, value)
-            else:
-                value = setting(context, call, "is_training")
-                result = _always_true(context, call, value) or (
-                    value is None and not _file_sets_is_training(context)
-                )
-            if result:
-                break
-        context.cache["always_training"] = result
+        context.cache["always_training"] = any(
+            _fixed_in_training(context, call) for call in bn_producers(context)
+        )
     return context.cache["always_training"]
+
+
+def _fixed_in_training(context: FileContext, call: CallSite) -> bool:
+    if is_nets_arg_scope(call) or call.qualname == TFLAYERS_BN[1]:
+        return False
+    if call.qualname == TFLAYERS_BN[0]:
+        return _always_true(context, call, setting(context, call, "training"))
+    value = setting(context, call, "is_training")
+    return _always_true(context, call, value) or (value is None and not _file_sets_is_training(context))
+
+
+def training_bn_helpers(context: FileContext) -> list[str]:
+    """Module-level functions of this file (layer helpers such as ``conv_bn(x)``) that build BN fixed
+    in training mode.  A program composing its network from them holds the graph's mode; one that
+    only instantiates a model class of another module does not (the fix is in that module)."""
+    if not always_training_bn(context):
+        return []
+    return sorted(
+        {
+            call.functions[0].name
+            for call in bn_producers(context)
+            if call.functions
+            and not call.classes
+            and isinstance(call.functions[0], (ast.FunctionDef, ast.AsyncFunctionDef))
+            and _fixed_in_training(context, call)
+        }
+    )
 
 
 def _file_sets_is_training(context: FileContext) -> bool:
@@ -778,3 +808,50 @@ def _always_true(context: FileContext, call: CallSite, value: object) -> bool:
     from bncheck.lint.values import Holds, value_flow
 
     return value_flow(context).holds(value, call.function) == Holds.TRUE
+
+
+def if_tested_parameters(context: FileContext) -> list[str]:
+    """``function:parameter`` (and ``function:#index`` for its position in a call) for each parameter
+    that a BN-building function of this file tests with a Python ``if`` (``def normalize(self, x,
+    train=True): if train: ...``): a placeholder handed in there is decided once, at graph build."""
+    found: set[str] = set()
+    bn_calls = [call for call in context.calls if call.qualname in NN_BN] + bn_producers(context)
+    functions = {id(call.function): call.function for call in bn_calls if call.function is not None}
+    for function in functions.values():
+        if isinstance(function, ast.Lambda):
+            continue
+        positional = [arg.arg for arg in function.args.posonlyargs + function.args.args]
+        offset = 1 if positional and positional[0] in ("self", "cls") else 0
+        names = set(positional) | {arg.arg for arg in function.args.kwonlyargs}
+        for node in ast.walk(function):
+            if not isinstance(node, (ast.If, ast.IfExp)):
+                continue
+            test = node.test.operand if isinstance(node.test, ast.UnaryOp) else node.test
+            if isinstance(test, ast.Name) and test.id in names:
+                found.add(f"{function.name}:{test.id}")
+                if test.id in positional[offset:]:
+                    found.add(f"{function.name}:#{positional.index(test.id) - offset}")
+    return sorted(found)
+
+
+_TRAINING_PARAMETER = re.compile(r"^(is_)?train(ing)?(_mode|_phase)?$|^phase_train$|^train_phase$", re.I)
+
+
+def training_true_defaults(context: FileContext) -> list[str]:
+    """``function:parameter:index`` for BN-building functions of this file whose training flag
+    defaults to True (``def disp_net(image, is_training=True)``): a caller that leaves it out builds
+    the BN in training mode.  ``index`` is the parameter's position in a call (``self`` not counted)."""
+    found: set[str] = set()
+    for call in bn_producers(context):
+        for function in call.functions:
+            if isinstance(function, ast.Lambda):
+                continue
+            positional = function.args.posonlyargs + function.args.args
+            defaults = [None] * (len(positional) - len(function.args.defaults)) + list(function.args.defaults)
+            offset = 1 if positional and positional[0].arg in ("self", "cls") else 0
+            pairs = list(zip(positional, defaults)) + list(zip(function.args.kwonlyargs, function.args.kw_defaults))
+            for index, (arg, default) in enumerate(pairs):
+                if _TRAINING_PARAMETER.match(arg.arg) and is_true(default):
+                    position = index - offset if index < len(positional) else 1 << 20
+                    found.add(f"{function.name}:{arg.arg}:{position}")
+    return sorted(found)

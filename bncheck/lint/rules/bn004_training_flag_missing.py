@@ -10,7 +10,7 @@ from bncheck.findings import Severity
 from bncheck.lint.aliases import dotted_text
 from bncheck.lint.context import FileContext
 from bncheck.lint import flags
-from bncheck.lint.facts import ReachesAnyBN, UsedByEvaluation
+from bncheck.lint.facts import PythonIfParameter, ReachesAnyBN, UsedByEvaluation
 from bncheck.lint.values import Holds, value_flow
 from bncheck.lint.rulebase import Candidate, LintRule, Trigger, lint_rule
 from bncheck.lint.semantics import (
@@ -234,6 +234,45 @@ class TrainingFlagMissing(LintRule):
         yield from self._bn_only_when_training(context)
         yield from self._batch_moments_only(context)
         yield from self._python_if_on_placeholder(context)
+        yield from self._placeholder_to_python_if(context)
+
+    def _placeholder_to_python_if(self, context: FileContext) -> Iterable[Candidate]:
+        """The mode placeholder handed to a BN helper of another project module that tests that
+        parameter with a Python ``if`` (``bn.normalize(x, train=is_train)``, ``def normalize(self, x,
+        train): if train: ...``): the branch is chosen once, while the graph is built.  Only in a file
+        that names the BN (the `batch_norm`/`BatchNorm` triggers: the helper class, a BN wrapper)."""
+        if "placeholder" not in context.source or (
+            "batch_norm" not in context.source and "BatchNorm" not in context.source
+        ):
+            return
+        flow = value_flow(context)
+        for call in context.calls:
+            method = call.method
+            if method is None or (call.qualname or "").startswith(("tf.", "keras.")):
+                continue
+            passed = [(f"{method}:{kw.arg}", kw.value) for kw in call.node.keywords if kw.arg]
+            passed += [(f"{method}:#{index}", arg) for index, arg in enumerate(call.node.args)]
+            for key, value in passed:
+                if not isinstance(value, (ast.Name, ast.Attribute)):
+                    continue
+                text = dotted_text(value)
+                if text is None or not flags.FLAG_NAME.search(text.rsplit(".", 1)[-1]):
+                    continue
+                if not flow.holds(value, call.function) & Holds.PLACEHOLDER:
+                    continue
+                yield Candidate(
+                    self.finding(
+                        context,
+                        call,
+                        f"the placeholder `{text}` is handed to `{method}`, which tests it with a Python "
+                        "`if`: the branch is chosen once, while the graph is built, not by what is fed, so "
+                        "BN keeps one mode for training and evaluation",
+                        fix=f"branch with `tf.cond({text}, ...)` in `{method}` (or pass a Python bool and "
+                        "build one graph per mode)",
+                    ),
+                    (PythonIfParameter(key),),
+                )
+                break
 
     def _python_if_on_placeholder(self, context: FileContext) -> Iterable[Candidate]:
         """``if is_training:`` where ``is_training`` is the placeholder: Python decides once, while the

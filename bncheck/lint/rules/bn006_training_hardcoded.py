@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import builtins
 import re
 from typing import Iterable
 
@@ -11,11 +12,12 @@ from bncheck.lint.aliases import dotted_text
 from bncheck.lint.context import CallSite, FileContext
 from bncheck.lint.rulebase import Candidate, LintRule, Trigger, lint_rule
 from bncheck.lint import flags, semantics
-from bncheck.lint.facts import ReachesAlwaysTrainingBN
+from bncheck.lint.facts import CallsTrainingBNHelper, LeavesTrainingDefault, ReachesAlwaysTrainingBN
 from bncheck.lint.project import EVALUATION_DEF
 from bncheck.lint.semantics import is_true
 from bncheck.lint.values import Holds, value_flow
 
+_BUILTINS = frozenset(dir(builtins))
 _FLAG = re.compile(r"^(is_)?train(ing)?(_mode|_phase)?$|^phase_train$|^train_phase$", re.IGNORECASE)
 _EVAL_FUNCTION = re.compile(
     r"(^|_)(eval|evaluate|evaluation|test|valid|validate|validation|val|predict|prediction|infer|"
@@ -67,6 +69,25 @@ def _is_model_fn(context: FileContext, function: ast.AST) -> bool:
             for node in ast.walk(function)
         )
     return context.cache[key]
+
+
+# packages, not project modules: their functions are no project's model builders
+_LIBRARIES = frozenset(
+    "tensorflow tf_slim keras numpy scipy os sys math random time collections functools itertools six "
+    "cv2 PIL matplotlib sklearn torch h5py json re argparse".split()
+)
+
+
+def _from_project_module(context: FileContext, name: str) -> bool:
+    """``name`` is imported from a module that may be the project's (``from nets import disp_net``,
+    ``import nets``), or may come from a star import of one (``from nets import *``)."""
+    origin = context.imports.origins.get(name)
+    if origin is not None:
+        return origin[0].lstrip(".").split(".", 1)[0] not in _LIBRARIES or origin[0].startswith(".")
+    return any(
+        module.startswith(".") or module.split(".", 1)[0] not in _LIBRARIES
+        for module in context.imports.star_modules
+    )
 
 
 def eval_context(context: FileContext, call: CallSite) -> str | None:
@@ -288,16 +309,77 @@ class TrainingHardcoded(LintRule):
                 )
             )
         yield from self._evaluates_training_graph(context)
+        yield from self._default_training_on_eval(context)
+
+    def _default_training_on_eval(self, context: FileContext) -> Iterable[Candidate]:
+        """A test/inference graph built with a model function of another project module whose flag
+        defaults to True (``def disp_net(image, is_training=True)``), called without it.  Only in a
+        file that holds one of the rule's triggers (a hard-coded True elsewhere, or an evaluation
+        function that runs a session), so that the byte pre-filter never changes what is reported."""
+        if self._holds_triggers(context):
+            yield from self._default_training_candidates(context)
+
+    def _holds_triggers(self, context: FileContext) -> bool:
+        data = context.source.encode("utf-8", "replace")
+        for trigger in self.triggers:
+            if not all(literal in data for literal in trigger.literals):
+                continue
+            text = data.lower() if trigger.ignore_case else data
+            if trigger.pattern is None or re.search(trigger.pattern, text):
+                return True
+        return False
+
+    def _default_training_candidates(self, context: FileContext) -> Iterable[Candidate]:
+        for call in context.calls:
+            method = call.method
+            if (
+                method is None
+                or method in _BUILTINS
+                or method in context.functions
+                or method in context.classes
+                or (call.qualname or "").startswith(("tf.", "keras."))
+            ):
+                continue  # only a function of another module can be that module's model function
+            if any(isinstance(arg, ast.Starred) for arg in call.node.args) or call.has_star_kwargs:
+                continue
+            func = call.node.func
+            if isinstance(func, ast.Attribute) and not isinstance(func.value, ast.Name) or (
+                isinstance(func, ast.Attribute) and func.value.id in ("self", "cls")
+            ):
+                continue  # a module-level function of another module: `disp_net(...)`, `nets.disp_net(...)`
+            if not _from_project_module(context, func.value.id if isinstance(func, ast.Attribute) else method):
+                continue
+            if any(keyword.arg and _FLAG.match(keyword.arg) for keyword in call.node.keywords):
+                continue
+            where = eval_context(context, call)
+            if where is None:
+                continue
+            keywords = frozenset(keyword.arg for keyword in call.node.keywords if keyword.arg)
+            yield Candidate(
+                self.finding(
+                    context,
+                    call,
+                    f"`{method}` is called {where} without its training flag, whose default is True: BN "
+                    "uses batch statistics there, not the moving averages",
+                    fix="pass the flag (`is_training=False`) when building evaluation and inference graphs",
+                ),
+                (LeavesTrainingDefault(method, keywords, len(call.node.args)),),
+            )
 
     def _evaluates_training_graph(self, context: FileContext) -> Iterable[Candidate]:
         """A test/predict function runs the one graph of a program whose BN (in another module) is fixed
         in training mode, and nothing in this file ever asks for another mode.  In the BN's own file this
-        is a literal ``training=True`` shared by training and evaluation (a missing flag is BN004's)."""
+        is a literal ``training=True`` shared by training and evaluation (a missing flag is BN004's); from
+        another file, only when this file composes the network from that module's layer helpers (a
+        script that instantiates a model class leaves the flag to the class's file, BN004 there)."""
         if not semantics.runs_evaluation(context):
             return
         if flags.switches(context) or _asks_for_a_mode(context):
             return
-        facts: tuple = (ReachesAlwaysTrainingBN(),)
+        # a program that only instantiates a model class of another module: the missing flag is that
+        # module's (BN004 there); one composing its network from training-mode layer helpers holds it
+        called = frozenset(call.method for call in context.calls if call.method)
+        facts: tuple = (ReachesAlwaysTrainingBN(), CallsTrainingBNHelper(called))
         if semantics.always_training_bn(context):
             if not semantics.literal_training_bn(context):
                 return

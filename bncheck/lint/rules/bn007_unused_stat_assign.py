@@ -9,6 +9,7 @@ from typing import Iterable
 from bncheck.findings import Severity
 from bncheck.lint.aliases import dotted_text
 from bncheck.lint.context import CallSite, FileContext
+from bncheck.lint.facts import StatUpdater
 from bncheck.lint.rulebase import Candidate, LintRule, Trigger, lint_rule
 from bncheck.lint.semantics import is_graph_mode
 
@@ -35,7 +36,37 @@ def _is_stat_assign(context: FileContext, call: CallSite) -> bool:
             ):
                 # averages of batch moments, not of losses or weights (cifar10's loss averages)
                 return not node.args or bool(_STATS.search(context.text(node.args[0])))
+        # an average object handed in (`self.ewma_trainer = ewma_trainer`): known by its name
+        if owner and _AVERAGER.search(owner.split(".")[-1]) and node.args:
+            return bool(_STATS.search(context.text(node.args[0])))
     return False
+
+
+_AVERAGER = re.compile(r"(?i)ema|ewma|average")
+# a helper's method that may hand back an update op: `bn.get_assigner()`, `layer.update_stats()`
+_UPDATER_WORDS = ("assign", "update", "averag", "Assign", "Update", "Averag")
+# the word inside a longer name: not `v.assign(3)` or `config.update(...)`
+_UPDATER_NAME = re.compile("\\w+(?:{0})\\w*|(?:{0})\\w+".format("|".join(_UPDATER_WORDS)))
+
+
+def stat_updaters(context: FileContext) -> list[str]:
+    """Functions and methods of this file that return a statistics update op (the BN helper class's
+    ``def get_assigner(self): return self.ewma_trainer.apply([self.mean, self.variance])``), in a
+    file that spells a BN op (the summary's `batch_norm`/`BatchNorm` trigger)."""
+    if "batch_norm" not in context.source and "BatchNorm" not in context.source:
+        return []
+    found = []
+    for call in context.calls:
+        statement = call.statement
+        if (
+            isinstance(statement, ast.Return)
+            and statement.value is call.node
+            and call.function is not None
+            and not isinstance(call.function, ast.Lambda)
+            and _is_stat_assign(context, call)
+        ):
+            found.append(call.function.name)
+    return found
 
 
 def _runs_eagerly(context: FileContext, call: CallSite) -> bool:
@@ -153,6 +184,7 @@ class UnusedStatAssign(LintRule):
     def check(self, context: FileContext) -> Iterable[Candidate]:
         if not is_graph_mode(context):
             return
+        yield from self._dropped_helper_updates(context)
         for call in context.calls:
             if call.method not in _ASSIGN_METHODS + ("assign_moving_average", "apply") and not (
                 (call.qualname or "").endswith("assign_moving_average")
@@ -168,4 +200,33 @@ class UnusedStatAssign(LintRule):
                     fix="put the BN output under `tf.control_dependencies([...this op...])` "
                     "or add it to UPDATE_OPS",
                 )
+            )
+
+    def _dropped_helper_updates(self, context: FileContext) -> Iterable[Candidate]:
+        """``update = bn.get_assigner()`` never run, where that method (of this file or an imported
+        project module) returns the EMA update of the helper's statistics.  Only in a program that
+        makes the average itself (the EMA trigger above), as such programs do."""
+        if "ExponentialMovingAverage" not in context.source and "assign_moving_average" not in context.source:
+            return
+        for call in context.calls:
+            method = call.method
+            if (
+                method is None
+                or (call.qualname or "").startswith(("tf.", "keras."))
+                or method in _ASSIGN_METHODS + ("assign_moving_average", "apply")
+                or not _UPDATER_NAME.fullmatch(method)
+                or _runs_eagerly(context, call)
+                or _is_used(context, call)
+            ):
+                continue
+            yield Candidate(
+                self.finding(
+                    context,
+                    call,
+                    f"`{method}()` returns the BN statistics update op, which is never run: nothing "
+                    "fetches it or depends on it",
+                    fix="group it with the train op (`tf.group(train_op, update)`) or fetch it in the same "
+                    "`sess.run`",
+                ),
+                (StatUpdater(method),),
             )
