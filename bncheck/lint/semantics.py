@@ -849,7 +849,8 @@ def training_true_defaults(context: FileContext) -> list[str]:
             positional = function.args.posonlyargs + function.args.args
             defaults = [None] * (len(positional) - len(function.args.defaults)) + list(function.args.defaults)
             offset = 1 if positional and positional[0].arg in ("self", "cls") else 0
-            pairs = list(zip(positional, defaults)) + list(zip(function.args.kwonlyargs, function.args.kw_defaults))
+            keyword_only = zip(function.args.kwonlyargs, function.args.kw_defaults)
+            pairs = list(zip(positional, defaults)) + list(keyword_only)
             for index, (arg, default) in enumerate(pairs):
                 if _TRAINING_PARAMETER.match(arg.arg) and is_true(default):
                     position = index - offset if index < len(positional) else 1 << 20

@@ -347,7 +347,8 @@ class TrainingHardcoded(LintRule):
                 isinstance(func, ast.Attribute) and func.value.id in ("self", "cls")
             ):
                 continue  # a module-level function of another module: `disp_net(...)`, `nets.disp_net(...)`
-            if not _from_project_module(context, func.value.id if isinstance(func, ast.Attribute) else method):
+            owner = func.value.id if isinstance(func, ast.Attribute) else method
+            if not _from_project_module(context, owner):
                 continue
             if any(keyword.arg and _FLAG.match(keyword.arg) for keyword in call.node.keywords):
                 continue
