@@ -9,7 +9,7 @@ PYTEST_JOBS ?= auto
 
 NOTF   ?= .venv-notf
 
-.PHONY: install run test test-tf-free test-oldest-tf bench lint-self clean
+.PHONY: install run test test-without-tf-keras test-tf-free test-oldest-tf bench lint-self clean
 
 install: $(STAMP)
 
@@ -22,8 +22,14 @@ $(STAMP): setup.cfg pyproject.toml
 run: install
 	$(BIN)/bncheck run missing-update-ops
 
+# each test file runs in one worker: its module fixtures are built once
 test: install
-	$(BIN)/python -m pytest -n $(PYTEST_JOBS) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_JOBS) --dist loadfile $(PYTEST_ARGS)
+
+# the suite where tf-keras cannot be imported: what needs it skips, everything else passes
+test-without-tf-keras: install
+	PYTHONPATH=$(abspath tests/without_tf_keras) $(BIN)/python -m pytest -n $(PYTEST_JOBS) --dist loadfile -q \
+		-p no:cacheprovider $(PYTEST_ARGS)
 
 # flake8 (and bugbear) over the project at its 110-column limit (setup.cfg [flake8])
 lint-self: install

@@ -3,24 +3,61 @@
 TF1 checkpoints are built in this process in their own graphs; Keras 3, TF2 object and
 SavedModel fixtures need eager Keras 3, which the legacy-Keras process cannot give, so
 they are built by one subprocess (``build_keras_fixtures``).
+
+A fixture that tests only read is built once per test run through ``shared``: every
+pytest-xdist worker gets the same folder, built by the first that asks.
 """
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
+import json
 import os
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
 from bncheck import tfcompat
+from tests.requires import skip_without_tf
+
+# set by tests/conftest.py: one folder for the whole run, shared by its xdist workers
+SHARED_ROOT: Path | None = None
+# folder -> its state when built, checked again when the worker ends (a test that changed it fails)
+SHARED_STATES: dict[Path, dict] = {}
+
+
+def shared(builder: Callable, *args, **kwargs):
+    """``builder(folder, *args, **kwargs)``, built once per test run under a lock and then reused.
+
+    Only for fixtures that tests read: a test that damages one copies it first.
+    """
+    from tests.helpers_fs import folder_state
+
+    if SHARED_ROOT is None:
+        raise RuntimeError("tests/conftest.py sets audit_fixtures.SHARED_ROOT")
+    key = hashlib.sha256(repr((builder.__name__, args, sorted(kwargs.items()))).encode()).hexdigest()[:12]
+    folder = SHARED_ROOT / f"{builder.__name__}-{key}"
+    record = SHARED_ROOT / f"{folder.name}.json"
+    with open(SHARED_ROOT / f"{folder.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not record.exists():
+            result = builder(folder, *args, **kwargs)
+            record.write_text(json.dumps({"path": isinstance(result, Path), "value": str(result)}))
+        built = json.loads(record.read_text())
+    SHARED_STATES.setdefault(folder, folder_state(folder))
+    return Path(built["value"]) if built["path"] else built["value"]
+
 
 BATCH = np.random.default_rng(0).normal(2.0, 3.0, size=(8, 4, 4, 3)).astype(np.float32)
 
 
 def _tf():
+    skip_without_tf()  # the BN layers below are tf-keras layers
     return tfcompat.load()
 
 
@@ -385,6 +422,7 @@ _KERAS_SCRIPT = textwrap.dedent(
 
 def build_keras_fixtures(directory: Path) -> Path:
     """Keras 3 .keras/.weights.h5/.h5, TF2 object checkpoints, a SavedModel, Keras 2 .h5: one subprocess."""
+    skip_without_tf()
     directory.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, TF_USE_LEGACY_KERAS="0", TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="")
     result = subprocess.run(

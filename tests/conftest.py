@@ -41,6 +41,23 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _shared_fixture_root(tmp_path_factory):
+    """The run's folder of fixtures built once (audit_fixtures.shared); they must end as they were built."""
+    from tests import audit_fixtures
+    from tests.helpers_fs import folder_state
+
+    base = tmp_path_factory.getbasetemp()
+    # under xdist each worker's basetemp sits in the run's folder; without it basetemp is the run's folder
+    root = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "shared-fixtures"
+    root.mkdir(exist_ok=True)
+    audit_fixtures.SHARED_ROOT = root
+    yield root
+    states = audit_fixtures.SHARED_STATES
+    changed = [str(folder) for folder, state in states.items() if folder_state(folder) != state]
+    assert not changed, f"a test changed a shared fixture (copy it first): {changed}"
+
+
 @pytest.fixture(autouse=True)
 def _fixed_terminal_width(monkeypatch):
     """Rendered tables get the same width in every environment, not the developer's terminal's.

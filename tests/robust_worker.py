@@ -2,8 +2,9 @@
 
 A corrupted input may make native code abort or hang, which would take pytest down
 with it; here a dead or stuck child costs one case: the parent records what
-happened to it and starts a new child for the cases after it.  TensorFlow is
-imported once per child, not once per case, so hundreds of cases stay fast.
+happened to it and starts a new child for the cases after it.  A child runs case
+after case, and is forked from a process that has imported TensorFlow already
+(``tests.helpers_cli.run_module``), so hundreds of cases stay fast.
 
 Child protocol: ``python -m tests.robust_worker CASES.json RESULTS.jsonl``; before a
 case the child appends ``{"start": id}``, after it ``{"id", "code", "stdout", "stderr",
@@ -22,6 +23,8 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.helpers_cli import run_module
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -129,12 +132,8 @@ def run_batch(cases: list[dict], folder: Path, budget_s: float = 240) -> dict[st
         cases_path.write_text(json.dumps(pending))
         returncode: int | str
         try:
-            completed = subprocess.run(
-                [sys.executable, "-m", "tests.robust_worker", str(cases_path), str(results_path)],
-                cwd=ROOT,
-                env=env,
-                capture_output=True,
-                check=False,
+            completed = run_module(
+                "tests.robust_worker", str(cases_path), str(results_path), cwd=ROOT, env=env,
                 timeout=max(1.0, deadline - time.monotonic()),
             )
             returncode = completed.returncode

@@ -35,21 +35,20 @@ FULL = ("gamma", "beta", "moving_mean", "moving_variance")
 
 
 @pytest.fixture(scope="module")
-def tf1(tmp_path_factory):
-    """Every TF1 checkpoint of this module, built once: name -> prefix."""
-    root = tmp_path_factory.mktemp("tf1")
+def tf1():
+    """Every TF1 checkpoint of this module, built once per run: name -> prefix."""
     return {
-        "no_update_ops": fx.build_tf1(root / "no_update_ops", updates="none"),
-        "fixed": fx.build_tf1(root / "fixed", updates="all", ema=True),
-        "trainable_saver": fx.build_tf1(root / "trainable_saver", saver="trainable"),
-        "decay_one": fx.build_tf1(root / "decay_one", momentum=1.0),
-        "partial": fx.build_tf1(root / "partial", updates="first"),
-        "nan": fx.build_tf1(root / "nan", nan_variance_in="bn2"),
-        "slim": fx.build_tf1(root / "slim", style="slim"),
-        "slim_no_updates": fx.build_tf1(root / "slim_no_updates", style="slim", updates="none"),
-        "fresh": fx.build_tf1(root / "fresh", steps=0),
-        "stopped": fx.build_tf1(root / "stopped", steps=4, save_steps=(2, 4), stop_updates_after=2),
-        "steady": fx.build_tf1(root / "steady", steps=4, save_steps=(2, 4)),
+        "no_update_ops": fx.shared(fx.build_tf1, updates="none"),
+        "fixed": fx.shared(fx.build_tf1, updates="all", ema=True),
+        "trainable_saver": fx.shared(fx.build_tf1, saver="trainable"),
+        "decay_one": fx.shared(fx.build_tf1, momentum=1.0),
+        "partial": fx.shared(fx.build_tf1, updates="first"),
+        "nan": fx.shared(fx.build_tf1, nan_variance_in="bn2"),
+        "slim": fx.shared(fx.build_tf1, style="slim"),
+        "slim_no_updates": fx.shared(fx.build_tf1, style="slim", updates="none"),
+        "fresh": fx.shared(fx.build_tf1, steps=0),
+        "stopped": fx.shared(fx.build_tf1, steps=4, save_steps=(2, 4), stop_updates_after=2),
+        "steady": fx.shared(fx.build_tf1, steps=4, save_steps=(2, 4)),
     }
 
 
@@ -208,8 +207,8 @@ def fx_natural(name: str) -> list:
 
 
 @pytest.fixture(scope="module")
-def keras_dir(tmp_path_factory):
-    return fx.build_keras_fixtures(tmp_path_factory.mktemp("keras"))
+def keras_dir():
+    return fx.shared(fx.build_keras_fixtures)
 
 
 def test_keras3_archive_uses_config_for_roles(keras_dir):

@@ -137,8 +137,8 @@ def test_object_graph_names_and_the_saved_model_fallback():
 
 
 @pytest.fixture(scope="module")
-def keras_dir(tmp_path_factory):
-    return fx.build_keras_fixtures(tmp_path_factory.mktemp("keras"))
+def keras_dir():
+    return fx.shared(fx.build_keras_fixtures)
 
 
 def test_saved_model_nodes_line_up_with_the_checkpoint_graph(keras_dir):
@@ -160,11 +160,10 @@ def test_saved_model_nodes_line_up_with_the_checkpoint_graph(keras_dir):
 
 
 @pytest.fixture(scope="module")
-def bundles(tmp_path_factory, keras_dir) -> dict[str, str]:
-    root = tmp_path_factory.mktemp("fuzz")
+def bundles(keras_dir) -> dict[str, str]:
     return {
-        "tf1": fx.build_tf1(root / "tf1", steps=1),
-        "partitioned": fx.build_partitioned(root / "partitioned"),
+        "tf1": fx.shared(fx.build_tf1, steps=1),
+        "partitioned": fx.shared(fx.build_partitioned),
         "tf2": str(next((keras_dir / "tf2").glob("*.index")))[: -len(".index")],
     }
 

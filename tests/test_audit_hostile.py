@@ -22,6 +22,7 @@ from bncheck.audit import audit_paths
 from bncheck.cli import main
 from bncheck.errors import InputError
 from tests import audit_fixtures as fx
+from tests import requires
 
 # VmHWM, not ru_maxrss: the latter keeps the high-water mark of the forking (pytest) process
 _PEAK_RSS = """
@@ -275,6 +276,7 @@ BAD_BUNDLE_STATISTICS = {
 }
 
 
+@requires.tf
 @pytest.mark.parametrize("kind", sorted(BAD_BUNDLE_STATISTICS))
 def test_bundle_bn_statistic_that_is_no_number_is_one_line_in_both_readers(tmp_path, capfd, kind):
     prefix = bundle_with(tmp_path / kind, {"bn/moving_variance": BAD_BUNDLE_STATISTICS[kind]})
@@ -296,12 +298,14 @@ def test_bundle_bn_statistic_that_is_no_number_is_one_line_in_both_readers(tmp_p
     ],
     ids=["nan", "inf", "complex", "string", "float"],
 )
+@requires.tf
 def test_bundle_step_that_is_no_count(tmp_path, step):
     report = fx.audit_both([bundle_with(tmp_path / "step", {"global_step": step})])
     assert report.checkpoints[0].info.step == (7 if step.dtype == np.float64 and step == 7.0 else None)
     assert [layer.status for layer in report.layers] == ["updated"]
 
 
+@requires.tf
 def test_bundle_declaring_an_oversized_bn_statistic_is_refused_in_both_readers(tmp_path, capfd):
     size = (1 << 20) + 1
     prefix = bundle_with(
@@ -312,6 +316,7 @@ def test_bundle_declaring_an_oversized_bn_statistic_is_refused_in_both_readers(t
         one_line_error(capfd, prefix, f"declares {size} values", reader=reader)
 
 
+@requires.tf
 def test_bundle_nan_and_inf_statistics_are_bn103_in_both_readers(tmp_path):
     prefix = bundle_with(
         tmp_path / "nan",
@@ -335,6 +340,7 @@ def test_bundle_nan_and_inf_statistics_are_bn103_in_both_readers(tmp_path):
     ],
     ids=["bare-x", "latin-1-byte", "octal-overflow", "short-unicode"],
 )
+@requires.tf
 def test_state_file_with_a_bad_escape_is_one_line(tmp_path, capfd, text):
     prefix = bundle_with(tmp_path / "run", {})
     state = Path(prefix).parent / "checkpoint"
@@ -343,6 +349,7 @@ def test_state_file_with_a_bad_escape_is_one_line(tmp_path, capfd, text):
         one_line_error(capfd, str(state.parent), str(state), reader=reader)
 
 
+@requires.tf
 def test_state_file_escapes_are_decoded(tmp_path):
     prefix = bundle_with(tmp_path / "run", {})
     state = Path(prefix).parent / "checkpoint"

@@ -71,22 +71,22 @@ def _corrupt(prefix: str, folder: Path, how: str) -> str:
 def cases(tmp_path_factory) -> dict[str, list[str]]:
     """case name -> the audit arguments: every kind of fixture, then damaged copies."""
     root = tmp_path_factory.mktemp("tf-free")
-    keras = fx.build_keras_fixtures(root / "keras")
-    fixed = fx.build_tf1(root / "fixed", ema=True)
-    sharded = fx.build_sharded(root / "sharded")
+    keras = fx.shared(fx.build_keras_fixtures)
+    fixed = fx.shared(fx.build_tf1, ema=True)
+    sharded = fx.shared(fx.build_sharded)
     object_based = str(next((keras / "tf2").glob("*.index")))[: -len(".index")]
     found = {
         "tf1-fixed": [fixed],
-        "tf1-no-update-ops": [fx.build_tf1(root / "no_update_ops", updates="none")],
-        "tf1-trainable-saver": [fx.build_tf1(root / "trainable", saver="trainable")],
-        "tf1-nan": [fx.build_tf1(root / "nan", nan_variance_in="bn2")],
-        "tf1-slim": [fx.build_tf1(root / "slim", style="slim", updates="first")],
+        "tf1-no-update-ops": [fx.shared(fx.build_tf1, updates="none")],
+        "tf1-trainable-saver": [fx.shared(fx.build_tf1, saver="trainable")],
+        "tf1-nan": [fx.shared(fx.build_tf1, nan_variance_in="bn2")],
+        "tf1-slim": [fx.shared(fx.build_tf1, style="slim", updates="first")],
         "tf1-run": [
             "--all",
-            str(Path(fx.build_tf1(root / "run", steps=4, save_steps=(2, 4), stop_updates_after=2)).parent),
+            str(Path(fx.shared(fx.build_tf1, steps=4, save_steps=(2, 4), stop_updates_after=2)).parent),
         ],
         "tf1-sharded": [sharded],
-        "tf1-partitioned": [fx.build_partitioned(root / "partitioned", frozen=True)],
+        "tf1-partitioned": [fx.shared(fx.build_partitioned, frozen=True)],
         "tf2-object": [str(keras / "tf2")],
         "tf2-keras2": [str(keras / "tf2_keras2")],
         "tf2-manager": ["--all", str(keras / "managed")],

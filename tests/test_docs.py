@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bncheck.scenarios import docs, procedures, spec
+from tests import requires
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
 
@@ -48,6 +49,7 @@ def test_every_command_is_documented():
     assert not missing
 
 
+@requires.tf
 def test_readme_save_dir_then_audit_example_works_as_written(tmp_path):
     line = next(
         line for line in README.splitlines() if "--save-dir ckpt/" in line and "bncheck audit" in line

@@ -8,9 +8,12 @@ import pytest
 
 from bncheck import tfcompat
 from bncheck.cli import main
+from tests import requires
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 
+if not requires.HAS_TF:  # every graph here is built with TensorFlow's BN layers
+    pytest.skip(requires.TF_REASON, allow_module_level=True)
 tf = tfcompat.load()
 v1 = tf.compat.v1
 

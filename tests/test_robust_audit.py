@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers_fs import folder_state
-from tests.audit_fixtures import build_sharded, build_tf1
+from tests.audit_fixtures import build_keras_fixtures, build_sharded, build_tf1, shared
 from tests.robust_worker import run_batch
 
 TRIED: dict[str, int] = {"audit corrupted": 0, "audit read as valid": 0, "audit as another user": 0}
@@ -38,10 +38,9 @@ READERS = ("file", "tf")
 
 
 @pytest.fixture(scope="module")
-def originals(tmp_path_factory) -> dict[str, Path]:
-    base = tmp_path_factory.mktemp("robust-audit-originals")
-    single = Path(build_tf1(base / "single", steps=2))
-    sharded = Path(build_sharded(base / "sharded"))
+def originals() -> dict[str, Path]:
+    single = Path(shared(build_tf1, steps=2))
+    sharded = Path(shared(build_sharded))
     assert sorted(p.name for p in sharded.parent.glob("*.data-*")) == [
         "model.ckpt-1.data-00000-of-00002",
         "model.ckpt-1.data-00001-of-00002",
@@ -340,38 +339,15 @@ def test_corrupted_checkpoints_fail_in_one_line_or_read_cleanly(originals, tmp_p
         )
 
 
-KERAS_SCRIPT = """
-import os, sys
-os.environ["TF_USE_LEGACY_KERAS"] = "0"
-import numpy as np
-import keras
-model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4, name="dense"),
-                          keras.layers.BatchNormalization(name="bn1")])
-model.compile(optimizer="sgd", loss="mse")
-x = np.random.default_rng(0).normal(size=(8, 3)).astype("float32")
-model.fit(x, np.zeros((8, 4), "float32"), epochs=1, batch_size=4, verbose=0)
-model.save_weights(os.path.join(sys.argv[1], "model.weights.h5"))
-model.save(os.path.join(sys.argv[1], "model.keras"))
-model.save(os.path.join(sys.argv[1], "model.h5"))
-import tensorflow as tf
-tf.train.Checkpoint(model=model, optimizer=model.optimizer).save(os.path.join(sys.argv[1], "tf2", "ckpt"))
-"""
-
-
 @pytest.fixture(scope="module")
 def keras_files(tmp_path_factory) -> Path:
-    """Keras 3 .weights.h5, .keras and legacy .h5 of a small trained model (eager Keras 3: a subprocess)."""
+    """Keras 3 .weights.h5, .keras and legacy .h5 of a small trained model and its TF2 object checkpoint."""
+    built = shared(build_keras_fixtures)
     folder = tmp_path_factory.mktemp("robust-audit-keras")
-    env = dict(os.environ, TF_USE_LEGACY_KERAS="0", TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="")
-    completed = subprocess.run(
-        [sys.executable, "-c", KERAS_SCRIPT, str(folder)],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
-    assert completed.returncode == 0, completed.stderr[-2000:]
+    for name, source in (("model.weights.h5", "trained.weights.h5"), ("model.keras", "trained.keras"),
+                         ("model.h5", "keras3_legacy.h5")):
+        shutil.copy(built / source, folder / name)
+    shutil.copytree(built / "tf2", folder / "tf2")
     return folder
 
 

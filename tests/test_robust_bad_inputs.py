@@ -14,6 +14,7 @@ from pathlib import Path
 from bncheck.cli import COMMANDS
 from tests.helpers_fs import folder_state
 from tests.robust_worker import run_batch
+from tests import requires
 
 TRIED: dict[str, int] = {}
 
@@ -186,6 +187,7 @@ BAD_INPUTS: list[tuple[str, list[str], dict[str, bytes | str], str]] = [
 ]
 
 
+@requires.tf
 def test_every_command_rejects_bad_input_in_one_line_and_writes_nothing(tmp_path):
     cases, folders, before = [], {}, {}
     for case_id, args, files, _ in BAD_INPUTS:

@@ -16,14 +16,15 @@ from __future__ import annotations
 import os
 import random
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.helpers_cli import run_bncheck
 from tests.helpers_fs import folder_state
 from tests.audit_fixtures import build_tf1
 from tests.robust_worker import run_batch
+from tests import requires
 
 TRIED: dict[str, int] = {
     "graph mutated": 0,
@@ -344,6 +345,7 @@ def _write_script(folder: Path, script) -> Path:
     return path
 
 
+@requires.tf
 def test_broken_scripts_pass_their_exit_code_through_or_fail_in_one_line(tmp_path):
     cases, before = [], {}
     for number, (case_id, script, options, _, _) in enumerate(TRACE_CASES):
@@ -397,19 +399,13 @@ def test_broken_scripts_pass_their_exit_code_through_or_fail_in_one_line(tmp_pat
         )
 
 
+@requires.tf
 def test_script_that_ends_the_process_with_os_exit_passes_its_code_through(tmp_path):
     """os._exit ends bncheck's process too (the script runs in it): the code still reaches the caller."""
     script = tmp_path / "hard_exit.py"
     script.write_text("import os\nprint('bye', flush=True)\nos._exit(5)\n")
     TRIED["trace scripts"] += 1
-    completed = subprocess.run(
-        [sys.executable, "-m", "bncheck", "trace", "--", "python", str(script)],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-        cwd=tmp_path,
-    )
+    completed = run_bncheck("trace", "--", "python", str(script), timeout=120, cwd=tmp_path)
     assert completed.returncode == 5
     assert completed.stdout == "bye\n"
     assert "Traceback" not in completed.stderr
@@ -419,16 +415,10 @@ def _trace(tmp_path: Path, script: str, *options: str) -> subprocess.CompletedPr
     path = tmp_path / "train.py"
     path.write_text(script)
     TRIED["trace scripts"] += 1
-    return subprocess.run(
-        [sys.executable, "-m", "bncheck", "trace", *options, "--", "python", str(path)],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-        cwd=tmp_path,
-    )
+    return run_bncheck("trace", *options, "--", "python", str(path), timeout=120, cwd=tmp_path)
 
 
+@requires.tf
 def test_a_forked_child_that_exits_does_not_print_a_second_report(tmp_path):
     completed = _trace(
         tmp_path,
@@ -440,6 +430,7 @@ def test_a_forked_child_that_exits_does_not_print_a_second_report(tmp_path):
     assert completed.stderr.count("bncheck trace:") == 1, completed.stderr
 
 
+@requires.tf
 @pytest.mark.parametrize("signal_name", ["SIGTERM", "SIGHUP"])
 def test_a_script_ended_by_a_signal_still_reports_then_dies_of_it(tmp_path, signal_name):
     import signal
@@ -452,6 +443,7 @@ def test_a_script_ended_by_a_signal_still_reports_then_dies_of_it(tmp_path, sign
     assert f"script terminated by {signal_name}" in completed.stderr
 
 
+@requires.tf
 def test_the_report_file_stays_where_it_was_asked_for_when_the_script_changes_folder(tmp_path):
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()

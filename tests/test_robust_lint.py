@@ -27,18 +27,18 @@ from hypothesis import strategies as st
 from bncheck.lint import prefilter
 from bncheck.lint.api import lint_paths
 from bncheck.lint.config import LintConfig
-from bncheck.lint.fixes import fix_text
+from bncheck.lint.fixes import FIXABLE, fix_text
 from tests.helpers_python import literals, unbound_names
 from tests.helpers_cli import run_cli
+from tests.test_lint_corpus import expected_labels
 
 CORPUS_DIR = Path(__file__).parent / "lint_corpus"
 CORPUS = {str(path.relative_to(CORPUS_DIR)): path.read_bytes() for path in sorted(CORPUS_DIR.rglob("*.py"))}
 NAMES = sorted(CORPUS)
-# files whose own findings include a fixable code: the --fix properties start from these
+# files that expect a finding of a fixable code (their `# expect:` comments, which the corpus test
+# holds to the findings): the --fix properties start from these
 FIXABLE_NAMES = sorted(
-    name
-    for name in NAMES
-    if any(f.code in ("BN001", "BN003") for f in lint_paths([CORPUS_DIR / name], LintConfig()).findings)
+    name for name in NAMES if any(code in FIXABLE for _, _, code in expected_labels(CORPUS_DIR / name))
 )
 # a header that makes the pre-filter parse the file, so that parse failures must be reported
 RELEVANT_HEADER = b"import tensorflow.compat.v1 as tf\ntrain_op = optimizer.minimize(loss)\n"

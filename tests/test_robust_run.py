@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from bncheck.errors import BncheckError
 from bncheck.scenarios import spec
 from tests.helpers_cli import run_cli
+from tests import requires
 
 BUILTIN = {name: path.read_text() for name, path in spec.builtin_files().items()}
 TRIED = {"text": 0, "structure": 0, "executed": 0}
@@ -183,6 +184,7 @@ def _dump(raw: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+@requires.tf
 @pytest.mark.parametrize("case", range(len(RUNNABLE_MUTATIONS)))
 def test_unusual_valid_scenarios_run_or_fail_in_one_line(tmp_path, capsys, case):
     name, change = RUNNABLE_MUTATIONS[case]
@@ -286,6 +288,7 @@ def test_oversized_scenarios_are_one_line_naming_the_key_and_the_limit(capsys, c
     assert "internal error" not in outcome.stderr
 
 
+@requires.tf
 def test_no_size_limits_lifts_the_caps(capsys):
     momenta = "[" + ", ".join(f"0.{50 + i}" for i in range(17)) + "]"
     command = (
@@ -374,6 +377,7 @@ def test_an_accepted_accuracy_gap_scenario_is_bounded(
     assert data["batch_size"] * max(data["features"], data["hidden"]) <= 1_000_000
 
 
+@requires.tf
 def test_rich_markup_in_a_scenarios_names_is_printed_literally(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("COLUMNS", "120")
     source = tmp_path / "markup[red].toml"

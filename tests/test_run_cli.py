@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.helpers_cli import run_cli, run_subprocess
+from tests.helpers_cli import run_bncheck, run_cli, run_subprocess
+from tests import requires
 
 
 def _one_line_error(outcome) -> str:
@@ -47,6 +48,7 @@ def test_list_names_every_scenario_with_title_and_pitfall(capsys):
     assert all(entry["title"] and entry["pitfall"] for entry in listed.values())
 
 
+@requires.tf
 def test_run_text_shows_variables_device_and_verdict(capsys, monkeypatch):
     monkeypatch.setenv("COLUMNS", "200")  # the rendered width must not depend on the environment
     outcome = run_cli(capsys, "run", "missing-update-ops", "--device", "cpu", "--steps", "2")
@@ -67,6 +69,7 @@ def test_run_text_shows_variables_device_and_verdict(capsys, monkeypatch):
     assert outcome.stderr == ""
 
 
+@requires.tf
 @pytest.mark.parametrize("columns", [80, 60])
 @pytest.mark.parametrize("name", ["missing-update-ops", "accuracy-gap", "renorm"])
 def test_run_tables_fit_the_terminal_without_splitting_values(capsys, monkeypatch, columns, name):
@@ -81,6 +84,7 @@ def test_run_tables_fit_the_terminal_without_splitting_values(capsys, monkeypatc
     assert "bn/moving_mean" in outcome.stdout
 
 
+@requires.tf
 def test_optimizer_variables_are_hidden_unless_asked_for(capsys, monkeypatch):
     monkeypatch.setenv("COLUMNS", "120")
     plain = run_cli(capsys, "run", "accuracy-gap", "--device", "cpu", "--steps", "3")
@@ -97,6 +101,7 @@ def test_optimizer_variables_are_hidden_unless_asked_for(capsys, monkeypatch):
     assert not any(v["optimizer"] for v in snapshot if v["name"] == "bn/gamma")
 
 
+@requires.tf
 def test_variant_lines_say_bug_or_fix_and_expectations_read_as_documented(capsys, monkeypatch):
     monkeypatch.setenv("COLUMNS", "120")
     outcome = run_cli(capsys, "run", "control-dependencies-fix", "--device", "cpu", "--steps", "2")
@@ -114,6 +119,7 @@ def test_variant_lines_say_bug_or_fix_and_expectations_read_as_documented(capsys
     assert [v["role"] for v in document["scenarios"][0]["variants"]] == ["bug", "fix"]
 
 
+@requires.tf
 def test_a_failed_expectation_reads_not_as_documented(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("COLUMNS", "120")
     source = tmp_path / "wrong.toml"
@@ -130,6 +136,7 @@ def test_a_failed_expectation_reads_not_as_documented(tmp_path, capsys, monkeypa
     assert "1 expectation failed" in outcome.stdout
 
 
+@requires.tf
 def test_run_json_follows_the_documented_schema(capsys):
     outcome = run_cli(capsys, "run", "control-dependencies-fix", "--format", "json", "--device", "cpu")
     assert outcome.code == 0
@@ -148,6 +155,7 @@ def test_run_json_follows_the_documented_schema(capsys):
     assert set(scenario["verdict"]) == {"what", "why", "fix"}
 
 
+@requires.tf
 def test_failed_expectation_exits_one(tmp_path, capsys):
     source = tmp_path / "wrong.toml"
     source.write_text(
@@ -167,6 +175,7 @@ def test_failed_expectation_exits_one(tmp_path, capsys):
     }
 
 
+@requires.tf
 def test_set_override_changes_the_run(capsys):
     outcome = run_cli(
         capsys,
@@ -184,6 +193,7 @@ def test_set_override_changes_the_run(capsys):
     assert variant["observations"]["moving_stats_unchanged"] is False
 
 
+@requires.tf
 def test_plot_writes_a_png(tmp_path, capsys):
     pytest.importorskip("matplotlib")
     target = tmp_path / "decay.png"
@@ -194,6 +204,7 @@ def test_plot_writes_a_png(tmp_path, capsys):
     assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+@requires.tf
 def test_save_dir_keeps_the_checkpoints(tmp_path, capsys):
     outcome = run_cli(
         capsys,
@@ -274,6 +285,7 @@ def test_bad_input_is_one_line_and_exit_two(capsys, argv, expected):
     assert line.startswith("bncheck: error:") and expected in line
 
 
+@requires.tf
 def test_device_gpu_without_a_gpu_is_one_line_exit_two(capsys):
     from bncheck import tfcompat
 
@@ -293,9 +305,10 @@ def test_debug_shows_the_traceback():
     assert outcome.code != 0 and "Traceback" in outcome.stderr
 
 
+@requires.tf
 def test_run_all_exits_zero_and_prints_a_summary():
-    outcome = run_subprocess("run", "--all", "--device", "cpu")
-    assert outcome.code == 0, outcome.stdout[-3000:] + outcome.stderr
+    outcome = run_bncheck("run", "--all", "--device", "cpu")
+    assert outcome.returncode == 0, outcome.stdout[-3000:] + outcome.stderr
     from bncheck.scenarios import spec
 
     count = len(spec.builtin_files())
@@ -390,6 +403,7 @@ def test_scenarios_are_package_data_found_from_a_zip_and_a_target_install(tmp_pa
     assert len(json.loads(listed.stdout)) == len(names), listed.stderr
 
 
+@requires.tf
 def test_tensorflow_native_log_lines_of_session_runs_stay_off_stderr_unless_verbose():
     import os
 
@@ -405,6 +419,7 @@ def test_tensorflow_native_log_lines_of_session_runs_stay_off_stderr_unless_verb
     assert json.loads(quiet.stdout)["passed"] is True
 
 
+@requires.tf
 def test_tensorflow_refusing_a_variant_is_one_line_with_tensorflows_reason(tmp_path, capsys):
     source = tmp_path / "uneven-ghosts.toml"
     source.write_text(

@@ -8,6 +8,10 @@ from bncheck import tfcompat
 from bncheck.scenarios import spec
 from bncheck.scenarios.runner import run_scenario
 
+from tests import requires
+
+pytestmark = requires.tf  # every test here runs a scenario
+
 NAMES = sorted(spec.builtin_files())
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from bncheck import tfcompat
 from bncheck.errors import BncheckError
+from tests import requires
 
 
 @pytest.mark.parametrize(
@@ -45,6 +46,7 @@ def test_load_runs_graph_mode_with_legacy_keras():
     assert "tf_keras" in type(tf.compat.v1.layers.BatchNormalization()).__module__
 
 
+@requires.tf
 def test_cpu_device_is_cpu_and_auto_matches_visibility():
     cpu = tfcompat.select_device("cpu")
     assert (cpu.kind, cpu.short) == ("CPU", "CPU:0")

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers_cli import run_bncheck
+
 # every traced script builds a tf.compat.v1.layers or tf_keras layer, both need tf-keras
 pytest.importorskip("tf_keras")
 
@@ -187,15 +189,7 @@ def line_of(path: Path, marker: str) -> int:
 
 def trace(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "250", "TF_CPP_MIN_LOG_LEVEL": "3"}
-    return subprocess.run(
-        [sys.executable, "-m", "bncheck", "trace", *args],
-        check=False,
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=cwd,
-        timeout=300,
-    )
+    return run_bncheck("trace", *args, env=env, cwd=cwd, timeout=300)
 
 
 def table_rows(stderr: str) -> dict[str, list[str]]:
