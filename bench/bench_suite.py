@@ -41,7 +41,6 @@ def unpack(ref: str, folder: Path) -> None:
 def suite(folder: Path, options: list[str]) -> tuple[float, str]:
     """Run ``python -m pytest OPTIONS`` in ``folder``: wall seconds and pytest's summary line."""
     env = {**os.environ, "PYTHONPATH": str(folder)}
-    env.pop("PYTHONDONTWRITEBYTECODE", None)  # as an installed copy runs: byte-compiled once
     start = time.perf_counter()
     completed = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *options],

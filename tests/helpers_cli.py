@@ -73,8 +73,11 @@ class _Zygote:
 
     def run(self, module: str, argv: list[str], env: dict, cwd: str, stdin: str, stdout: str, stderr: str,
             timeout: float) -> int:
+        from tests.zygote import INHERITED_SIGNALS
+
+        ignored = [number for number in INHERITED_SIGNALS if signal.getsignal(number) == signal.SIG_IGN]
         request = {"module": module, "argv": argv, "env": env, "cwd": cwd, "stdin": stdin, "stdout": stdout,
-                   "stderr": stderr}
+                   "stderr": stderr, "ignored": ignored}
         self.process.stdin.write(json.dumps(request) + "\n")
         self.process.stdin.flush()
         pid = json.loads(self._answer(60))["pid"]

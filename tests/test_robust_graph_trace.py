@@ -435,11 +435,17 @@ def test_a_forked_child_that_exits_does_not_print_a_second_report(tmp_path):
 def test_a_script_ended_by_a_signal_still_reports_then_dies_of_it(tmp_path, signal_name):
     import signal
 
-    completed = _trace(
-        tmp_path,
-        f"import os, signal, time\nos.kill(os.getpid(), signal.{signal_name})\ntime.sleep(30)\n",
-    )
-    assert completed.returncode == -getattr(signal, signal_name), completed.stderr
+    # under `nohup` SIGHUP is ignored, and so it is in the process started here: that is not this case
+    number = getattr(signal, signal_name)
+    previous = signal.signal(number, signal.SIG_DFL)
+    try:
+        completed = _trace(
+            tmp_path,
+            f"import os, signal, time\nos.kill(os.getpid(), signal.{signal_name})\ntime.sleep(30)\n",
+        )
+    finally:
+        signal.signal(number, previous)
+    assert completed.returncode == -number, completed.stderr
     assert f"script terminated by {signal_name}" in completed.stderr
 
 

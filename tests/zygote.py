@@ -9,8 +9,9 @@ SystemExit and exceptions unwind to the top level, atexit handlers run, a signal
 The server has run no TensorFlow session, so no thread pool is copied half-way.
 
 Protocol (``python tests/zygote.py``): one JSON request per line on stdin,
-``{"module", "argv", "env", "cwd", "stdin", "stdout", "stderr"}`` (the last three are file
-paths; the child is ``python -m MODULE ARGV...``);
+``{"module", "argv", "env", "cwd", "stdin", "stdout", "stderr", "ignored"}`` (stdin to stderr
+are file paths, ``ignored`` the signals the caller ignores, which a child it started would
+inherit; the child is ``python -m MODULE ARGV...``);
 the server first says ``{"loaded_env": {...}}`` (what loading TensorFlow set in its
 environment), then answers each request with ``{"pid": N}`` when the child is started and
 ``{"status": S}`` when it has ended, S being what ``subprocess`` would report as its return
@@ -24,7 +25,12 @@ import io
 import json
 import os
 import runpy
+import signal
 import sys
+
+# dispositions a new Python process takes from its parent (SIGINT and SIGPIPE it sets itself)
+INHERITED_SIGNALS = (signal.SIGHUP, signal.SIGTERM, signal.SIGQUIT, signal.SIGUSR1, signal.SIGUSR2,
+                     signal.SIGALRM)
 
 
 def _preload() -> dict[str, str]:
@@ -48,6 +54,8 @@ def _preload() -> dict[str, str]:
 def _become_bncheck(request: dict, loaded_env: dict[str, str]) -> None:
     """In the forked child: take the request's fds, environment, folder and argv, then run the module."""
     os.chdir(request["cwd"])
+    for number in INHERITED_SIGNALS:  # a started process inherits what its parent ignores, nothing else
+        signal.signal(number, signal.SIG_IGN if number in request["ignored"] else signal.SIG_DFL)
     os.environ.clear()
     os.environ.update(request["env"])
     os.environ.update(loaded_env)
