@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from bncheck.lint.aliases import ImportMap, bound_names, canonical, dotted_text
 
@@ -37,9 +38,9 @@ class CallSite:
     def column(self) -> int:
         return self.node.col_offset + 1
 
-    @property
+    @cached_property
     def method(self) -> str | None:
-        """``minimize`` for ``opt.minimize(...)``; the name for a plain ``f(...)``."""
+        """``minimize`` for ``opt.minimize(...)``; the name for a plain ``f(...)`` (read often: kept)."""
         func = self.node.func
         if isinstance(func, ast.Attribute):
             return func.attr

@@ -305,13 +305,16 @@ def bn_producers(context: FileContext) -> list[CallSite]:
     """
     if "producers" not in context.cache:
         producers = []
+        # the keyword and the arg scopes cannot be there when the source never spells them
+        normalizers = "normalizer_fn" in context.source
+        scopes = "_arg_scope" in context.source
         for call in context.calls:
             name = call.qualname
             if (
                 name in TFLAYERS_BN
                 or name in SLIM_BN
-                or _normalizer_is_bn(context, call)
-                or is_nets_arg_scope(call)
+                or (normalizers and _normalizer_is_bn(context, call))
+                or (scopes and is_nets_arg_scope(call))
             ):
                 producers.append(call)
         context.cache["producers"] = producers

@@ -416,6 +416,11 @@ class ValueFlow:
     def _passed_as_value(self, name: str, sites: list[CallSite]) -> bool:
         """``name`` is read other than as a callee (``Estimator(model_fn=model_fn)``): unknown callers."""
         called = sum(1 for call in sites if isinstance(call.node.func, ast.Name))
+        # every read of the name is spelled in the source: when the spellings are no more than the
+        # definitions and the calls, nothing else reads it, and the file's map of reads is not needed
+        spelled = self.context.source.count(name)  # substrings too: never fewer than the reads
+        if spelled <= called + len(self.context.functions.get(name, ())):
+            return False
         return len(self.context.loads.get(name, ())) > called
 
     def _returns(self, function: ast.AST) -> list[ast.expr]:

@@ -115,7 +115,9 @@ SMALL_DECAY = 0.5
 
 def _bn_arg_scopes(context: FileContext) -> list[tuple[CallSite, ast.expr]]:
     """``arg_scope([slim.batch_norm, ...], decay=...)`` calls and the decay they set."""
-    scopes = []
+    scopes: list[tuple[CallSite, ast.expr]] = []
+    if "arg_scope" not in context.source:
+        return scopes
     for call in context.calls:
         if (
             (call.method or "").endswith("arg_scope")

@@ -209,8 +209,10 @@ def hardcoded_flag(call: CallSite) -> str | None:
     for keyword in call.node.keywords:
         if keyword.arg and _FLAG.match(keyword.arg) and is_true(keyword.value):
             return f"{keyword.arg}=True"
+    if call.method != "run":
+        return None
     feed = call.keyword("feed_dict")
-    if call.method == "run" and isinstance(feed, ast.Dict):
+    if isinstance(feed, ast.Dict):
         for key, value in zip(feed.keys, feed.values):
             text = dotted_text(key) if key is not None else None
             if isinstance(key, ast.Constant) and isinstance(key.value, str):
