@@ -186,6 +186,8 @@ def _asks_for_a_mode(context: FileContext) -> bool:
     placeholder, False, an unknown value), followed as a value."""
     flow = value_flow(context)
     for call in context.calls:
+        if _DATA_READER.search((call.callee or "").rsplit(".", 1)[-1]):
+            continue  # `H5DataLoader(path, False)`: a data reader's switch is not a BN mode
         for keyword in call.node.keywords:
             if keyword.arg and _FLAG.match(keyword.arg) and not is_true(keyword.value):
                 if flow.holds(keyword.value, call.function) != Holds.TRUE:

@@ -1,0 +1,1 @@
+"""Layer helpers and data loaders of the segmenter."""
