@@ -12,7 +12,12 @@ from bncheck.lint.aliases import dotted_text
 from bncheck.lint.context import CallSite, FileContext
 from bncheck.lint.rulebase import Candidate, LintRule, Trigger, lint_rule
 from bncheck.lint import flags, semantics
-from bncheck.lint.facts import CallsTrainingBNHelper, LeavesTrainingDefault, ReachesAlwaysTrainingBN
+from bncheck.lint.facts import (
+    CallsTrainingBNHelper,
+    LeavesTrainingDefault,
+    ReachesAlwaysTrainingBN,
+    ReachesAnyBN,
+)
 from bncheck.lint.project import EVALUATION_DEF
 from bncheck.lint.semantics import is_true
 from bncheck.lint.values import Holds, value_flow
@@ -224,6 +229,26 @@ def hardcoded_flag(call: CallSite) -> str | None:
     return None
 
 
+_TRAIN_MODE_STRING = frozenset({"train", "training", "TRAIN", "TRAINING"})
+
+
+def train_mode_string(context: FileContext, call: CallSite) -> str | None:
+    """``mode='train'`` handed to a model of this project (``ICNet(reader, cfg, mode='train')``), as text.
+
+    Only for a class or function of the project: a mode given to TensorFlow or to a data reader
+    (``ImageReader(cfg, mode='train')``) says nothing about BN.
+    """
+    value = call.keyword("mode")
+    if value is None or (call.qualname or "").startswith(("tf.", "keras.")):
+        return None
+    if _DATA_READER.search((call.callee or "").rsplit(".", 1)[-1]):
+        return None
+    if isinstance(value, ast.Constant) and value.value in _TRAIN_MODE_STRING:
+        return f"mode={value.value!r}"
+    text = dotted_text(value) or ""
+    return f"mode={text}" if text.endswith("ModeKeys.TRAIN") else None
+
+
 @lint_rule
 class TrainingHardcoded(LintRule):
     code = "BN006"
@@ -240,9 +265,12 @@ class TrainingHardcoded(LintRule):
         ),
         # a test/predict function that runs a graph whose BN is fixed in training mode
         Trigger((b".run(",), EVALUATION_DEF, window=Trigger.EVERYWHERE),
+        # a validation model built in the training mode: `val_net = Net(reader, mode='train')`
+        Trigger((b"mode",), rb"mode\s*=\s*(?:['\"]train|[\w.]*modekeys\.train\b)", ignore_case=True),
     )
     what = (
-        "A call with `training=True` / `is_training=True` (or a `feed_dict` feeding `is_training: True`)\n"
+        "A call with `training=True` / `is_training=True` (or a `feed_dict` feeding `is_training: True`,\n"
+        "or `mode='train'` handed to a model of a program that builds BN)\n"
         "in evaluation, prediction, inference or export code: a function named so, a branch for\n"
         "`ModeKeys.EVAL`/`PREDICT`, a result named `eval_*`/`test_*`/`*_val`, validation inputs, test or\n"
         "validation data in the feed, an inference script (`predict_*.py`, `eval_*.py`), or an Estimator\n"
@@ -274,6 +302,12 @@ class TrainingHardcoded(LintRule):
         "acc = tf.reduce_mean(tf.layers.batch_normalization(tf.zeros([2]), training=is_training))\n"
         "with tf.Session() as sess:\n"
         "    test_acc = sess.run(acc, feed_dict={is_training: True})  # expect: BN006\n",
+        "import tensorflow.compat.v1 as tf\n"
+        "class Net(object):\n"
+        "    def __init__(self, images, mode):\n"
+        "        self.out = tf.layers.batch_normalization(images, training=mode == 'train')\n"
+        "train_net = Net(tf.zeros([8, 4]), mode='train')\n"
+        "val_net = Net(tf.zeros([8, 4]), mode='train')  # expect: BN006\n",
     )
     good = (
         "import tensorflow.compat.v1 as tf\n"
@@ -291,6 +325,12 @@ class TrainingHardcoded(LintRule):
         "import tensorflow as tf\n"
         "def augment(images, mode):\n"
         "    return tf.keras.layers.RandomFlip(mode)(images, training=True)\n",
+        "import tensorflow.compat.v1 as tf\n"
+        "class Net(object):\n"
+        "    def __init__(self, images, mode):\n"
+        "        self.out = tf.layers.batch_normalization(images, training=mode == 'train')\n"
+        "val_reader = ImageReader('val.txt', mode='train')  # the reader's mode: which list it reads\n"
+        "val_net = Net(val_reader.images, mode='eval')\n",
     )
 
     def check(self, context: FileContext) -> Iterable[Candidate]:
@@ -298,6 +338,10 @@ class TrainingHardcoded(LintRule):
             return  # unit tests are not evaluation or inference code
         for call in context.calls:
             flag = hardcoded_flag(call)
+            facts: tuple = ()
+            if flag is None:
+                flag = train_mode_string(context, call)
+                facts = (ReachesAnyBN(),)  # a mode handed to a model of a program that builds BN
             if flag is None or _DATA_READER.search((call.callee or "").rsplit(".", 1)[-1]):
                 continue  # `is_training=True` handed to an input pipeline or a config is not a BN flag
             where = eval_context(context, call)
@@ -310,7 +354,8 @@ class TrainingHardcoded(LintRule):
                     f"`{flag}` is hard-coded on an evaluation path ({where}): BN uses batch statistics there "
                     "and overwrites its moving statistics",
                     fix="pass `training=False` (or the mode) on evaluation and inference paths",
-                )
+                ),
+                facts,
             )
         yield from self._evaluates_training_graph(context)
         yield from self._default_training_on_eval(context)
