@@ -266,7 +266,12 @@ class TrainingHardcoded(LintRule):
         # a test/predict function that runs a graph whose BN is fixed in training mode
         Trigger((b".run(",), EVALUATION_DEF, window=Trigger.EVERYWHERE),
         # a validation model built in the training mode: `val_net = Net(reader, mode='train')`
-        Trigger((b"mode",), rb"mode\s*=\s*(?:['\"]train|[\w.]*modekeys\.train\b)", ignore_case=True),
+        # (case-sensitive over the whole file: the regex engine skips ahead to each "mode")
+        Trigger(
+            (b"mode",),
+            rb"mode\s*=[\s(\\]*(?:#[^\n]*\n[\s(\\]*)*(?:[uU]?['\"](?:train|TRAIN)|[\w.]*ModeKeys\.TRAIN\b)",
+            window=Trigger.EVERYWHERE,
+        ),
     )
     what = (
         "A call with `training=True` / `is_training=True` (or a `feed_dict` feeding `is_training: True`,\n"
