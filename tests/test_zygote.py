@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 
+from tests import requires
 from tests.helpers_cli import run_bncheck
 
 SCRIPT = """\
@@ -33,6 +34,7 @@ def test_forked_and_fresh_processes_print_and_exit_alike(tmp_path):
     assert fresh.returncode == 2  # a real difference would show: the last one is an error
 
 
+@requires.tf  # `bncheck trace` loads TensorFlow before it runs the script
 def test_a_forked_process_gets_the_callers_folder_environment_stdin_and_signals(tmp_path):
     script = tmp_path / "show.py"
     script.write_text(SCRIPT)

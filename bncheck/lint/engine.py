@@ -129,6 +129,8 @@ def _analyze_tree(path: str, source: str, parsed: Parsed, imports, options: dict
             and not runs_layer_updates(context)
         ),
         bn_functions=frozenset(semantics.update_bn_functions(context)),
+        update_bn_outside_functions=semantics.update_bn_outside_functions(context),
+        used_names=semantics.used_names(context),
         keras_bn_factories=frozenset(semantics.bn_factories(context)),
         wrapped_functions=wrapped,
         evaluates=semantics.runs_evaluation(context),

@@ -29,10 +29,11 @@ class Fact(Protocol):
 @dataclass(frozen=True)
 class ReachesUpdateBN:
     """The file builds BN that registers in UPDATE_OPS, or imports (up to 3 hops) a project module
-    that does, or is a helper that such a module imports directly."""
+    that does, or is a helper that such a module imports directly; a module that builds it only in
+    functions or classes counts when imported directly only if the file names one of them."""
 
     def holds(self, project: Project, path: str) -> bool:
-        return path in project.update_bn_reach
+        return project.reaches_update_bn(path)
 
     def reads(self, project: Project, path: str) -> frozenset[str]:
         return project.imported(path) | project.importers(path, hops=1)

@@ -25,6 +25,9 @@ class FileSummary:
     any_bn: bool = False  # builds BN with moving statistics
     update_ops_idiom: bool = False  # graph-mode program that reads UPDATE_OPS and not Keras `updates`
     bn_functions: frozenset[str] = frozenset()  # functions/classes building UPDATE_OPS BN
+    update_bn_outside_functions: bool = False  # module-level code builds UPDATE_OPS BN
+    # names the file calls, passes or assigns (semantics.used_names); None: the file was not analysed
+    used_names: frozenset[str] | None = None
     keras_bn_factories: frozenset[str] = frozenset()  # functions/classes returning a Keras model with BN
     wrapped_functions: frozenset[str] = frozenset()  # functions called under a control dependency on updates
     evaluates: bool = False  # runs a session in evaluation, test or prediction code
@@ -231,6 +234,34 @@ class Project:
         edges, _ = self._graph()
         helpers = {target for source in sources for target in edges.get(source, ())}
         return self._within_hops(sources, forward=False) | helpers
+
+    def reaches_update_bn(self, path: str) -> bool:
+        """``path`` is in ``update_bn_reach``, and not only by importing, directly, modules that build
+        UPDATE_OPS BN inside functions or classes that ``path`` never names (a shared ``ops.py``
+        with a ``batch_norm`` helper, imported by a model that uses none of it)."""
+        path = _key(path)
+        reach = self.update_bn_reach
+        if path not in reach:
+            return False
+        summary = self.summaries.get(path)
+        if summary is None or summary.update_bn or summary.used_names is None:
+            return True
+        used = summary.used_names | {name for _, names in summary.imports for name in names}
+        edges, _ = self._graph()
+        if any(path in edges.get(source, ()) for source in reach if self.summaries[source].update_bn):
+            return True  # a helper that a BN-building file imports (a train-op factory)
+        for target in edges.get(path, ()):
+            if target not in reach:
+                continue
+            other = self.summaries[target]
+            if (
+                not other.update_bn
+                or other.update_bn_outside_functions
+                or other.bn_functions & used
+                or any(next_target in reach for next_target in edges.get(target, ()))
+            ):
+                return True
+        return False
 
     @cached_property
     def any_bn_reach(self) -> frozenset[str]:

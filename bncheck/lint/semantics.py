@@ -633,6 +633,42 @@ def bn_factories(context: FileContext) -> set[str]:
     return _bn_factories(context)
 
 
+def update_bn_outside_functions(context: FileContext) -> bool:
+    """Some UPDATE_OPS BN of the file is built by its module-level code, not only by its functions
+    and classes (a file importing it then gets that BN whatever it calls)."""
+    return any(not call.functions and not call.classes for call in update_bn_producers(context))
+
+
+def used_names(context: FileContext) -> frozenset[str]:
+    """Names the file calls, hands on or binds to another name: the last part of each callee
+    (``t.batch_norm(x)``: ``batch_norm``), of each call argument that is a name or an attribute
+    (``normalizer_fn=t.batch_norm``, ``partial(t.batch_norm, ...)``) and of each value so assigned
+    (``bn = t.batch_norm``).  A file that imports a module building BN only in functions it never
+    names this way does not build that BN."""
+    names: set[str] = set()
+
+    def add(value: ast.AST) -> None:
+        if isinstance(value, ast.Name):
+            names.add(value.id)
+        elif isinstance(value, ast.Attribute):
+            names.add(value.attr)
+
+    for call in context.calls:
+        if call.method:
+            names.add(call.method)
+        for value in call.node.args:
+            add(value.value if isinstance(value, ast.Starred) else value)
+        for keyword in call.node.keywords:
+            add(keyword.value)
+    for assignments in context.assignments.values():
+        for assignment in assignments:
+            add(assignment.value)
+    for bindings in context.bindings.values():
+        for binding in bindings:
+            add(binding.value)
+    return frozenset(names)
+
+
 def update_bn_functions(context: FileContext) -> set[str]:
     """Top-level functions and classes of this file that build UPDATE_OPS BN (directly or via each other)."""
     if "bn_functions" in context.cache:
