@@ -59,7 +59,9 @@ def main() -> int:
     parser.add_argument("--baseline", default="e5f1001", metavar="REF", help="the commit to compare with")
     parser.add_argument("--repeat", type=int, default=1, help="runs of each suite (alternating)")
     parser.add_argument("--baseline-args", default="", help="pytest options of the baseline's `make test`")
-    parser.add_argument("--args", default="-n auto --dist loadfile", help="pytest options of this checkout's `make test`")
+    parser.add_argument(
+        "--args", default="-n auto --dist loadfile", help="pytest options of this checkout's `make test`"
+    )
     args = parser.parse_args()
     rows: list[tuple[str, float, str]] = []
     with tempfile.TemporaryDirectory(prefix="bench-suite-") as temp:
