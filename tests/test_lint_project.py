@@ -160,6 +160,22 @@ def test_project_root_is_the_nearest_marker_else_the_outermost_package(tmp_path:
     assert project_root(site / "lib" / "mod.py") == site / "lib"
 
 
+def test_a_setup_py_in_a_sub_folder_of_a_checkout_does_not_make_a_project_of_its_own(tmp_path: Path) -> None:
+    """`lib/setup.py` that builds an extension: a file under lib/ linted alone (a pre-commit hook
+    runs from the checkout's root) sees the whole checkout, as `bncheck lint .` there does."""
+    write(tmp_path, "checkout/.git/HEAD", "ref: refs/heads/main\n")
+    write(tmp_path, "checkout/lib/setup.py", "from distutils.core import setup\nsetup(name='nms')\n")
+    write(tmp_path, "checkout/lib/fast_rcnn/train.py", "")
+    assert project_root(tmp_path / "checkout" / "lib" / "fast_rcnn" / "train.py") == tmp_path / "checkout"
+    # outside a checkout the nearest marker is the root
+    write(tmp_path, "unpacked/lib/setup.py", "from distutils.core import setup\nsetup(name='nms')\n")
+    write(tmp_path, "unpacked/lib/fast_rcnn/train.py", "")
+    if project_root(tmp_path / "unpacked") == tmp_path / "unpacked":  # no checkout above tmp_path
+        assert project_root(tmp_path / "unpacked" / "lib" / "fast_rcnn" / "train.py") == (
+            tmp_path / "unpacked" / "lib"
+        )
+
+
 # --- star imports and module-path spellings ---------------------------------------------------------
 
 

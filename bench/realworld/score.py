@@ -131,6 +131,7 @@ def materialize(mirror: Path, cache: Path, repo: str, commit: str) -> Path | Non
     """The repository's ``*.py`` files at ``commit`` under the cache (written once); None if no snapshot."""
     target = cache / repo.replace("/", "+") / commit
     if (target / ".materialized").is_file():
+        (target / ".git").mkdir(exist_ok=True)
         return target
     source = git_dir(mirror, repo)
     if source is None:
@@ -169,6 +170,9 @@ def materialize(mirror: Path, cache: Path, repo: str, commit: str) -> Path | Non
         destination = target / path
         destination.parent.mkdir(parents=True, exist_ok=True)
         destination.write_bytes(content)
+    # a clone's marker: a file linted alone (``--per-file``, a pre-commit hook) finds its project's
+    # root there, as in a checkout, though only the ``*.py`` files are written
+    (target / ".git").mkdir(exist_ok=True)
     (target / ".materialized").write_text(f"{repo} {commit}\n")
     return target
 

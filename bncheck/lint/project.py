@@ -70,21 +70,29 @@ _ENVIRONMENT_FOLDERS = ("site-packages", "dist-packages")
 def project_root(path: Path) -> Path:
     """The root of the project ``path`` belongs to, as an absolute path.
 
-    The nearest folder with a pyproject.toml, setup.cfg, setup.py or .git (not searched up to the
-    home folder or the file system's root, nor above an installed package's site-packages);
-    without one, the outermost package folder around the file (folders with ``__init__.py``),
-    else the file's own folder.
+    The checkout around it (the nearest folder with ``.git``), where a pre-commit hook runs and
+    where ``bncheck lint .`` is run, so that a ``setup.py`` that only builds an extension in a
+    sub-folder (``lib/setup.py``) does not cut the project in two; outside a checkout, the nearest
+    folder with a pyproject.toml, setup.cfg or setup.py.  Neither is searched up to the home folder
+    or the file system's root, nor above an installed package's site-packages.  Without any, the
+    outermost package folder around the file (folders with ``__init__.py``), else the file's own
+    folder.
     """
     start = Path(os.path.abspath(path))
     if not start.is_dir():
         start = start.parent
     # a home folder or the file system's root under version control (dotfiles) is not a project
     too_wide = {Path(os.path.abspath(os.path.expanduser("~"))), Path(start.anchor or os.sep)}
+    nearest = None
     for folder in (start, *start.parents):
         if folder.name in _ENVIRONMENT_FOLDERS or folder in too_wide:
             break
-        if any(os.path.exists(folder / marker) for marker in ROOT_MARKERS):
+        if os.path.exists(folder / ".git"):
             return folder
+        if nearest is None and any(os.path.exists(folder / marker) for marker in ROOT_MARKERS):
+            nearest = folder
+    if nearest is not None:
+        return nearest
     top = start
     while (top / "__init__.py").is_file() and (top.parent / "__init__.py").is_file():
         top = top.parent
