@@ -211,6 +211,43 @@ def _fetches_model_output(call: CallSite) -> bool:
     return not re.search(r"init|initializer|restore|iterator|summary", text, re.IGNORECASE)
 
 
+# validation or test results; `val` only in front (`val_loss`): `loss_val` is a value
+_VALIDATION_NAME = re.compile(
+    r"(^|[_.])(eval|evaluation|test|valid|validation)($|[_.\d])|(^|[_.])val($|_|\d)(?<!_val)", re.IGNORECASE
+)
+
+
+def _validation_run(call: CallSite) -> str | None:
+    """How a ``sess.run`` shows it scores validation or test data, for the message; else None.
+
+    A run that also fetches the train op (a name with ``train``, ``optim`` or ``update``) is a
+    training step, whatever its other results are called.
+    """
+    fetched = call.node.args[0]
+    for node in fetched.elts if isinstance(fetched, (ast.List, ast.Tuple)) else [fetched]:
+        if re.search(r"train|optim|update", dotted_text(node) or "", re.IGNORECASE):
+            return None
+    statement = call.statement
+    if isinstance(statement, (ast.Assign, ast.AugAssign)) and (
+        getattr(statement, "value", None) is call.node
+    ):
+        targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+        for target in targets:
+            for element in target.elts if isinstance(target, (ast.Tuple, ast.List)) else [target]:
+                text = dotted_text(element) or ""
+                if _VALIDATION_NAME.search(text) and "train" not in text.lower():
+                    return f"`{text} = ...run(...)`"
+    feed = call.keyword("feed_dict")
+    if feed is None and len(call.node.args) > 1:
+        feed = call.node.args[1]
+    if isinstance(feed, ast.Dict):
+        for value in feed.values:
+            text = dotted_text(value) if isinstance(value, (ast.Name, ast.Attribute)) else None
+            if text and _EVAL_NAME.search(text) and "train" not in text.lower():  # `x_val` is data
+                return f"the run fed with `{text}`"
+    return None
+
+
 def hardcoded_flag(call: CallSite) -> str | None:
     """``training=True`` (or a feed of ``is_training: True``) given to the call, as text; else None."""
     for keyword in call.node.keywords:
@@ -280,7 +317,9 @@ class TrainingHardcoded(LintRule):
         "`ModeKeys.EVAL`/`PREDICT`, a result named `eval_*`/`test_*`/`*_val`, validation inputs, test or\n"
         "validation data in the feed, an inference script (`predict_*.py`, `eval_*.py`), or an Estimator\n"
         "`model_fn` that serves every mode with one hard-coded flag. Also a test or predict function\n"
-        "that runs the one graph of a program whose BN (in another module) is fixed in training mode.\n"
+        "that runs the one graph of a program whose BN (in another module) is fixed in training mode,\n"
+        "and a validation or test run (`val_acc = sess.run(...)`, a feed of `x_val`) on the one graph\n"
+        "that a model function called once with `is_training=True` builds.\n"
         "Not a BN flag: `is_training=True` handed to a data reader or a config; unit tests are not\n"
         "inference code."
     )
@@ -313,6 +352,13 @@ class TrainingHardcoded(LintRule):
         "        self.out = tf.layers.batch_normalization(images, training=mode == 'train')\n"
         "train_net = Net(tf.zeros([8, 4]), mode='train')\n"
         "val_net = Net(tf.zeros([8, 4]), mode='train')  # expect: BN006\n",
+        "import tensorflow.compat.v1 as tf\n"
+        "def build(x, is_training):\n"
+        "    return tf.layers.dense(tf.layers.batch_normalization(x, training=is_training), 10)\n"
+        "x = tf.placeholder(tf.float32, [None, 4])\n"
+        "accuracy = tf.reduce_mean(build(x, is_training=True))\n"
+        "with tf.Session() as sess:\n"
+        "    val_accuracy = sess.run(accuracy, feed_dict={x: val_x})  # expect: BN006\n",
     )
     good = (
         "import tensorflow.compat.v1 as tf\n"
@@ -363,6 +409,7 @@ class TrainingHardcoded(LintRule):
                 facts,
             )
         yield from self._evaluates_training_graph(context)
+        yield from self._validates_on_training_graph(context)
         yield from self._default_training_on_eval(context)
 
     def _default_training_on_eval(self, context: FileContext) -> Iterable[Candidate]:
@@ -420,6 +467,48 @@ class TrainingHardcoded(LintRule):
                 ),
                 (LeavesTrainingDefault(method, keywords, len(call.node.args)),),
             )
+
+    def _validates_on_training_graph(self, context: FileContext) -> Iterable[Candidate]:
+        """The program's one model is built by a project function called once with a literal
+        ``is_training=True``, nothing in the file asks for another mode, and a ``sess.run`` that
+        feeds validation or test data (or whose results are named so) runs on that graph: the
+        validation score of a training loop normalized with batch statistics."""
+        if flags.switches(context) or _asks_for_a_mode(context):
+            return
+        builds = [
+            call
+            for call in context.calls
+            if call.method not in (None, "run")
+            and not (call.qualname or "").startswith(("tf.", "keras."))
+            and not _DATA_READER.search((call.callee or "").rsplit(".", 1)[-1])
+            and hardcoded_flag(call)
+        ]
+        if len(builds) != 1 or eval_context(context, builds[0]) is not None:
+            return  # several graphs, or the build itself is on an evaluation path (reported above)
+        build = builds[0]
+        if sum(1 for call in context.calls if call.method == build.method) != 1:
+            return  # the builder is called again: that call may build the evaluation graph
+        for call in context.calls:
+            if call.method != "run" or not isinstance(call.node.func, ast.Attribute) or not call.node.args:
+                continue
+            if not _fetches_model_output(call):
+                continue
+            where = _validation_run(call)
+            if where is None:
+                continue
+            yield Candidate(
+                self.finding(
+                    context,
+                    call,
+                    f"{where} runs on the graph that `{build.method}` builds with `{hardcoded_flag(build)}` "
+                    f"(line {build.line}): BN normalizes those batches with their own statistics, not the "
+                    "moving averages",
+                    fix="build an evaluation graph with `is_training=False` (reuse the variables), or feed "
+                    "a mode placeholder",
+                ),
+                (ReachesAnyBN(),),
+            )
+            return  # one finding per file: the root cause is the graph
 
     def _evaluates_training_graph(self, context: FileContext) -> Iterable[Candidate]:
         """A test/predict function runs the one graph of a program whose BN (in another module) is fixed
