@@ -473,18 +473,19 @@ class TrainingHardcoded(LintRule):
         ``is_training=True``, nothing in the file asks for another mode, and a ``sess.run`` that
         feeds validation or test data (or whose results are named so) runs on that graph: the
         validation score of a training loop normalized with batch statistics."""
-        if flags.switches(context) or _asks_for_a_mode(context):
-            return
         builds = [
             call
             for call in context.calls
-            if call.method not in (None, "run")
+            if call.node.keywords
+            and call.method not in (None, "run")
+            and hardcoded_flag(call)
             and not (call.qualname or "").startswith(("tf.", "keras."))
             and not _DATA_READER.search((call.callee or "").rsplit(".", 1)[-1])
-            and hardcoded_flag(call)
         ]
         if len(builds) != 1 or eval_context(context, builds[0]) is not None:
             return  # several graphs, or the build itself is on an evaluation path (reported above)
+        if flags.switches(context) or _asks_for_a_mode(context):
+            return
         build = builds[0]
         if sum(1 for call in context.calls if call.method == build.method) != 1:
             return  # the builder is called again: that call may build the evaluation graph
