@@ -387,10 +387,11 @@ class TrainingHardcoded(LintRule):
     def check(self, context: FileContext) -> Iterable[Candidate]:
         if not context.imports.uses_tensorflow or context.is_test_file:
             return  # unit tests are not evaluation or inference code
+        modes = "mode" in context.source  # `mode='train'` cannot be there otherwise
         for call in context.calls:
             flag = hardcoded_flag(call)
             facts: tuple = ()
-            if flag is None:
+            if flag is None and modes:
                 flag = train_mode_string(context, call)
                 facts = (ReachesAnyBN(),)  # a mode handed to a model of a program that builds BN
             if flag is None or _DATA_READER.search((call.callee or "").rsplit(".", 1)[-1]):
@@ -473,6 +474,8 @@ class TrainingHardcoded(LintRule):
         ``is_training=True``, nothing in the file asks for another mode, and a ``sess.run`` that
         feeds validation or test data (or whose results are named so) runs on that graph: the
         validation score of a training loop normalized with batch statistics."""
+        if "True" not in context.source:
+            return  # no literal `is_training=True` anywhere
         builds = [
             call
             for call in context.calls
