@@ -99,6 +99,24 @@ _TRAINABLE_ATTRIBUTES = frozenset({"trainable_variables", "trainable_weights"})
 _VARIABLE_ATTRIBUTES = frozenset({"variables", "weights", "non_trainable_variables", "non_trainable_weights"})
 
 
+def _spelled_other_than_called(source: str, name: str) -> bool:
+    """Some whole-word spelling of ``name`` (not an attribute) is followed by neither ``(`` nor a
+    keyword's ``=``: it may be a read other than a call (comments and strings count too, so the
+    answer errs towards True)."""
+    size, length = len(name), len(source)
+    start = source.find(name)
+    while start >= 0:
+        end = start + size
+        before = source[start - 1] if start else " "
+        after = source[end] if end < length else " "
+        if not (before.isalnum() or before in "_.") and not (after.isalnum() or after == "_"):
+            rest = source[end:end + 80].lstrip()
+            if not rest.startswith("(") and not (rest.startswith("=") and not rest.startswith("==")):
+                return True
+        start = source.find(name, end)
+    return False
+
+
 class ValueFlow:
     """Answers "what may this expression hold" for one file; memoised (one per FileContext)."""
 
@@ -416,10 +434,9 @@ class ValueFlow:
     def _passed_as_value(self, name: str, sites: list[CallSite]) -> bool:
         """``name`` is read other than as a callee (``Estimator(model_fn=model_fn)``): unknown callers."""
         called = sum(1 for call in sites if isinstance(call.node.func, ast.Name))
-        # every read of the name is spelled in the source: when the spellings are no more than the
-        # definitions and the calls, nothing else reads it, and the file's map of reads is not needed
-        spelled = self.context.source.count(name)  # substrings too: never fewer than the reads
-        if spelled <= called + len(self.context.functions.get(name, ())):
+        # every read of the name is spelled in the source: when each spelling is a call, a definition
+        # or a keyword, nothing else reads it, and the file's map of reads is not needed
+        if not _spelled_other_than_called(self.context.source, name):
             return False
         return len(self.context.loads.get(name, ())) > called
 

@@ -15,6 +15,8 @@ from bncheck.lint.semantics import bn_factories, is_graph_mode, is_keras_bn, rea
 
 def runs_layer_updates(context: FileContext) -> bool:
     """The file fetches a Keras layer's or model's ``updates`` (the correct graph-mode route)."""
+    if "updates" not in context.source:
+        return False  # neither a read of `updates` nor `get_updates_for` can be spelled here
     return (
         any(name == "updates" or name.endswith(".updates") for name in context.loads)
         or "get_updates_for" in context.source
