@@ -239,9 +239,18 @@ class Project:
         """Files that build UPDATE_OPS BN or import (up to MAX_HOPS) one that does, and the helpers
         such a file imports directly (a train-op factory in utils.py called by the script that builds BN)."""
         sources = {path for path, summary in self.summaries.items() if summary.update_bn}
+        return self._within_hops(sources, forward=False) | self._update_bn_helpers
+
+    @cached_property
+    def _update_bn_helpers(self) -> frozenset[str]:
+        """Files that a file building UPDATE_OPS BN imports directly (a train-op factory in utils.py)."""
         edges, _ = self._graph()
-        helpers = {target for source in sources for target in edges.get(source, ())}
-        return self._within_hops(sources, forward=False) | helpers
+        return frozenset(
+            target
+            for path, summary in self.summaries.items()
+            if summary.update_bn
+            for target in edges.get(path, ())
+        )
 
     def reaches_update_bn(self, path: str) -> bool:
         """``path`` is in ``update_bn_reach``, and not only by importing, directly, modules that build
@@ -254,10 +263,10 @@ class Project:
         summary = self.summaries.get(path)
         if summary is None or summary.update_bn or summary.used_names is None:
             return True
+        if path in self._update_bn_helpers:
+            return True  # a helper that a BN-building file imports (a train-op factory)
         used = summary.used_names | {name for _, names in summary.imports for name in names}
         edges, _ = self._graph()
-        if any(path in edges.get(source, ()) for source in reach if self.summaries[source].update_bn):
-            return True  # a helper that a BN-building file imports (a train-op factory)
         for target in edges.get(path, ()):
             if target not in reach:
                 continue

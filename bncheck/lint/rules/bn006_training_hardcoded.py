@@ -95,6 +95,23 @@ def _from_project_module(context: FileContext, name: str) -> bool:
     )
 
 
+def _assigned_to(call: CallSite, augmented: bool = False) -> list[str]:
+    """The dotted names the call's result is assigned to (``a, self.b = f(...)``; with
+    ``augmented``, ``total += f(...)`` too), else none."""
+    statement = call.statement
+    if isinstance(statement, ast.Assign) and statement.value is call.node:
+        targets = statement.targets
+    elif augmented and isinstance(statement, ast.AugAssign) and statement.value is call.node:
+        targets = [statement.target]
+    else:
+        return []
+    return [
+        dotted_text(element) or ""
+        for target in targets
+        for element in (target.elts if isinstance(target, (ast.Tuple, ast.List)) else [target])
+    ]
+
+
 def eval_context(context: FileContext, call: CallSite) -> str | None:
     """Why the call runs on an evaluation path (for the message), or None."""
     for test, in_else in reversed(call.ifs):
@@ -106,13 +123,9 @@ def eval_context(context: FileContext, call: CallSite) -> str | None:
     for function in reversed(call.functions):
         if _function_is_eval(context, function):
             return f"in `{function.name}`"
-    statement = call.statement
-    if isinstance(statement, ast.Assign) and statement.value is call.node:
-        for target in statement.targets:
-            for element in target.elts if isinstance(target, (ast.Tuple, ast.List)) else [target]:
-                text = dotted_text(element) or ""
-                if _EVAL_NAME.search(text) and not text.startswith("self.train"):
-                    return f"assigned to `{text}`"
+    for text in _assigned_to(call):
+        if _EVAL_NAME.search(text) and not text.startswith("self.train"):
+            return f"assigned to `{text}`"
     for argument in list(call.node.args) + [keyword.value for keyword in call.node.keywords]:
         text = dotted_text(argument) if isinstance(argument, (ast.Name, ast.Attribute)) else None
         if text and _EVAL_NAME.search(text.rsplit(".", 1)[-1]) and "train" not in text.lower():
@@ -186,12 +199,17 @@ _DATA_READER = re.compile(
 )
 
 
+def _is_data_reader(call: CallSite) -> bool:
+    """``ImageReader(...)``, ``get_batch(...)``: its mode or flag is the input pipeline's, not BN's."""
+    return bool(_DATA_READER.search((call.callee or "").rsplit(".", 1)[-1]))
+
+
 def _asks_for_a_mode(context: FileContext) -> bool:
     """Some call of the file passes a training flag that may be something else than True (a
     placeholder, False, an unknown value), followed as a value."""
     flow = value_flow(context)
     for call in context.calls:
-        if _DATA_READER.search((call.callee or "").rsplit(".", 1)[-1]):
+        if _is_data_reader(call):
             continue  # `H5DataLoader(path, False)`: a data reader's switch is not a BN mode
         for keyword in call.node.keywords:
             if keyword.arg and _FLAG.match(keyword.arg) and not is_true(keyword.value):
@@ -227,16 +245,9 @@ def _validation_run(call: CallSite) -> str | None:
     for node in fetched.elts if isinstance(fetched, (ast.List, ast.Tuple)) else [fetched]:
         if re.search(r"train|optim|update", dotted_text(node) or "", re.IGNORECASE):
             return None
-    statement = call.statement
-    if isinstance(statement, (ast.Assign, ast.AugAssign)) and (
-        getattr(statement, "value", None) is call.node
-    ):
-        targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
-        for target in targets:
-            for element in target.elts if isinstance(target, (ast.Tuple, ast.List)) else [target]:
-                text = dotted_text(element) or ""
-                if _VALIDATION_NAME.search(text) and "train" not in text.lower():
-                    return f"`{text} = ...run(...)`"
+    for text in _assigned_to(call, augmented=True):
+        if _VALIDATION_NAME.search(text) and "train" not in text.lower():
+            return f"`{text} = ...run(...)`"
     feed = call.keyword("feed_dict")
     if feed is None and len(call.node.args) > 1:
         feed = call.node.args[1]
@@ -276,9 +287,7 @@ def train_mode_string(context: FileContext, call: CallSite) -> str | None:
     (``ImageReader(cfg, mode='train')``) says nothing about BN.
     """
     value = call.keyword("mode")
-    if value is None or (call.qualname or "").startswith(("tf.", "keras.")):
-        return None
-    if _DATA_READER.search((call.callee or "").rsplit(".", 1)[-1]):
+    if value is None or (call.qualname or "").startswith(("tf.", "keras.")) or _is_data_reader(call):
         return None
     if isinstance(value, ast.Constant) and value.value in _TRAIN_MODE_STRING:
         return f"mode={value.value!r}"
@@ -394,7 +403,7 @@ class TrainingHardcoded(LintRule):
             if flag is None and modes:
                 flag = train_mode_string(context, call)
                 facts = (ReachesAnyBN(),)  # a mode handed to a model of a program that builds BN
-            if flag is None or _DATA_READER.search((call.callee or "").rsplit(".", 1)[-1]):
+            if flag is None or _is_data_reader(call):
                 continue  # `is_training=True` handed to an input pipeline or a config is not a BN flag
             where = eval_context(context, call)
             if where is None:
@@ -483,7 +492,7 @@ class TrainingHardcoded(LintRule):
             and call.method not in (None, "run")
             and hardcoded_flag(call)
             and not (call.qualname or "").startswith(("tf.", "keras."))
-            and not _DATA_READER.search((call.callee or "").rsplit(".", 1)[-1])
+            and not _is_data_reader(call)
         ]
         if len(builds) != 1 or eval_context(context, builds[0]) is not None:
             return  # several graphs, or the build itself is on an evaluation path (reported above)
