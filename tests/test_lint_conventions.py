@@ -217,6 +217,30 @@ def test_quiet_prints_only_the_findings(tmp_path, capsys) -> None:
     )
 
 
+def test_folder_walk_skips_pipes_and_folder_links_and_keeps_broken_links(
+    tmp_path, capsys, monkeypatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    _write(tmp_path, "proj/a/train.py", "proj/b/c/train.py")
+    os.mkfifo(tmp_path / "proj" / "pipe.py")  # reading it would block: the walk must not open it
+    (tmp_path / "proj" / "loop").symlink_to(tmp_path / "proj")  # a link to a folder is not followed
+    (tmp_path / "proj" / "a" / "same.py").symlink_to(tmp_path / "proj" / "a" / "train.py")
+    (tmp_path / "proj" / "gone.py").symlink_to(tmp_path / "nowhere.py")
+    (tmp_path / "alias").symlink_to(tmp_path / "proj")  # the same folder under a second name
+    outcome = run_cli(capsys, "lint", "--format", "json", "proj", "alias")
+    document = json.loads(outcome.stdout)
+    found = sorted({(f["path"], f["code"]) for f in document["findings"]})
+    # the link and its target are one file, reported under the name the walk meets first
+    assert found == [
+        ("proj/a/same.py", "BN001"),
+        ("proj/a/same.py", "BN003"),
+        ("proj/b/c/train.py", "BN001"),
+        ("proj/b/c/train.py", "BN003"),
+        ("proj/gone.py", "BN000"),
+    ]
+    assert document["files"] == 3
+
+
 def test_one_file_named_twice_is_linted_once(tmp_path, capsys, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     _write(tmp_path, "dang/ok.py")

@@ -323,3 +323,29 @@ def test_a_train_op_helper_linted_alone_sees_the_bn_script_that_imports_it(tmp_p
     alone = [(Path(f.location.path).name, f.location.line, f.code) for f in findings]
     assert alone == [("utils.py", 4, "BN001")]  # the script importing it builds the BN
     assert lint_paths([tmp_path / "helpers.py"]).findings == []  # its only caller wraps it in the updates
+
+
+@pytest.mark.parametrize("application, expected", [("MobileNetV2", 1), ("VGG16", 0)])
+def test_keras_application_aliased_in_another_module_builds_keras_bn(
+    tmp_path, monkeypatch, application, expected
+) -> None:
+    # the alias spells the application without calling it: the pre-filter must still read the module
+    write(
+        tmp_path,
+        "models.py",
+        f"import tensorflow as tf\n\nBackbone = tf.keras.applications.{application}\n\n\n"
+        "def build():\n    return Backbone(weights=None)\n",
+    )
+    write(
+        tmp_path,
+        "train.py",
+        "import tensorflow.compat.v1 as tf\n\nfrom models import build\n\n"
+        "x = tf.placeholder(tf.float32, [None, 224, 224, 3])\nloss = tf.reduce_mean(build()(x))\n"
+        "update_ops = tf.get_collection(tf.GraphKeys.UPDATE_OPS)\n"
+        "with tf.control_dependencies(update_ops):\n"
+        "    train_op = tf.train.AdamOptimizer().minimize(loss)\n",
+    )
+    monkeypatch.chdir(tmp_path)
+    filtered = found(lint_paths([Path(".")], LintConfig()))
+    assert [(path, line, code) for path, line, _, code in filtered] == [("train.py", 7, "BN011")] * expected
+    assert found(lint_paths([Path(".")], LintConfig(prefilter=False))) == filtered

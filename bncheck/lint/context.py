@@ -11,7 +11,6 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from bncheck.lint.aliases import ImportMap, bound_names, canonical, dotted_text
 
@@ -29,6 +28,8 @@ class CallSite:
     qualname: str | None = None  # canonical name of the callee, when it resolves to an import
     raw: str | None = None  # the callee's fully qualified name as spelled by the imports
     callee: str | None = None  # the callee as written when it is a dotted name (``opt.minimize``)
+    # ``minimize`` for ``opt.minimize(...)``; the name for a plain ``f(...)``; None for ``f()(...)``
+    method: str | None = None
 
     @property
     def line(self) -> int:
@@ -37,16 +38,6 @@ class CallSite:
     @property
     def column(self) -> int:
         return self.node.col_offset + 1
-
-    @cached_property
-    def method(self) -> str | None:
-        """``minimize`` for ``opt.minimize(...)``; the name for a plain ``f(...)`` (read often: kept)."""
-        func = self.node.func
-        if isinstance(func, ast.Attribute):
-            return func.attr
-        if isinstance(func, ast.Name):
-            return func.id
-        return None
 
     @property
     def function(self) -> ast.AST | None:
@@ -524,8 +515,17 @@ def build_context(path: str, source: str, tree: ast.Module, options: dict | None
     context = FileContext(path=path, source=source, tree=tree, imports=ImportMap(), options=options or {})
     collector = _Collector(context)
     collector.visit(tree)
+    attribute, name = ast.Attribute, ast.Name
+    for call in context.calls:
+        func = call.node.func
+        kind = type(func)
+        if kind is attribute:
+            call.method = func.attr
+            call.callee = dotted_text(func)
+        elif kind is name:
+            call.method = call.callee = func.id
     if context.imports.star_modules:
-        used = {callee.partition(".")[0] for call in context.calls if (callee := dotted_text(call.node.func))}
+        used = {call.callee.partition(".")[0] for call in context.calls if call.callee}
         used |= context.imports.pending_alias_roots
         # names bound in the obvious places first: the walk for every binding is for what is left
         used -= {*context.functions, *context.classes, *context.assignments, *context.imports.names}
@@ -534,7 +534,6 @@ def build_context(path: str, source: str, tree: ast.Module, options: dict | None
     context.imports.finish()
     raw = context.imports.raw_text
     for call in context.calls:
-        call.callee = dotted_text(call.node.func)
         if call.callee is not None:
             call.raw = raw(call.callee)
             if call.raw is not None:

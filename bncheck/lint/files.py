@@ -11,7 +11,6 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-import stat
 from functools import lru_cache
 from pathlib import Path
 
@@ -102,14 +101,6 @@ class GitIgnore:
         return bool(verdict)
 
 
-def _special_file(path: Path) -> bool:
-    """A named pipe, socket or device: reading one could block forever, so a folder walk skips it."""
-    try:
-        return not stat.S_ISREG(os.stat(path).st_mode)
-    except OSError:
-        return False  # a broken link: analyze_file reports it as unreadable
-
-
 class _Filter:
     """The excludes and ``.gitignore`` of one configuration, asked path by path."""
 
@@ -164,7 +155,7 @@ def collect_files(
     error appended to ``unreadable`` when given.
     """
     rules = _Filter(config)
-    files: list[Path] = []
+    files: list[tuple[Path, str]] = []  # (path, the real path that says whether it was seen)
     for path in paths:
         try:
             exists, is_file, is_dir = path.exists(), path.is_file(), path.is_dir()
@@ -177,51 +168,101 @@ def collect_files(
         if config.force_exclude and rules.skips_named(path):
             continue
         if is_file:
-            files.append(path)
+            files.append((path, _real(str(path))))
             continue
         files.extend(_walk(path, rules, unreadable))
     return _unique(files)
 
 
-def _walk(top: Path, rules: _Filter, unreadable: list[OSError] | None = None) -> list[Path]:
-    files = []
+def _walk(top: Path, rules: _Filter, unreadable: list[OSError] | None = None) -> list[tuple[Path, str]]:
+    """The ``*.py`` files below ``top``, in sorted order, folder by folder, top down (as ``os.walk``).
+
+    Links to folders are not followed.  A file's real path is the real path of ``top`` joined
+    with its path below it, since no folder on the way is a link; only a link to a file needs
+    ``realpath`` of its own.  Named pipes, sockets and devices are skipped (reading one could
+    block forever); a broken link is kept, for the analysis to report as unreadable.
+    """
+    files: list[tuple[Path, str]] = []
     top_absolute = os.path.normpath(os.path.abspath(top))
     if rules.gitignore is not None and rules.gitignore.ignored(top_absolute, is_dir=True):
         rules = rules.below(top_absolute)
     top_relative = os.path.relpath(top_absolute, rules.base).replace(os.sep, "/")
-    report = unreadable.append if unreadable is not None else None
-    for folder, subfolders, names in os.walk(top, onerror=report):
-        relative_folder = os.path.relpath(folder, top).replace(os.sep, "/")
-        absolute_folder = os.path.normpath(os.path.join(top_absolute, relative_folder))
-        prefix = os.path.normpath(os.path.join(top_relative, relative_folder)).replace(os.sep, "/")
-        subfolders[:] = sorted(
-            sub
-            for sub in subfolders
-            if not rules.skips(absolute_folder, sub, _join(prefix, sub), is_dir=True)
-        )
-        for name in sorted(names):
+    pending = [(str(top), top_absolute, _real(str(top)), top_relative)]
+    while pending:
+        folder, absolute_folder, real_folder, prefix = pending.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except OSError as error:
+            if unreadable is not None:
+                unreadable.append(error)
+            continue
+        subfolders, names = [], []
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            (subfolders if is_dir else names).append(entry)
+        names.sort(key=lambda entry: entry.name)
+        for entry in names:
+            name = entry.name
             if not name.endswith(".py"):
                 continue
             if rules.skips(absolute_folder, name, _join(prefix, name), is_dir=False):
                 continue
-            if not _special_file(Path(folder) / name):
-                files.append(Path(folder) / name)
+            try:
+                regular, link = entry.is_file(), entry.is_symlink()
+            except OSError:
+                regular, link = False, False
+            if link:
+                if regular or _broken_link(entry.path):
+                    files.append((Path(folder) / name, _real(entry.path)))
+            elif regular:
+                files.append((Path(folder) / name, os.path.join(real_folder, name)))
+        below = sorted(
+            (entry for entry in subfolders if not entry.is_symlink()),
+            key=lambda entry: entry.name,
+        )
+        for entry in reversed(below):
+            name = entry.name
+            if rules.skips(absolute_folder, name, _join(prefix, name), is_dir=True):
+                continue
+            pending.append(
+                (
+                    os.path.join(folder, name),
+                    os.path.join(absolute_folder, name),
+                    os.path.join(real_folder, name),
+                    _join(prefix, name),
+                )
+            )
     return files
+
+
+def _broken_link(path: str) -> bool:
+    try:
+        os.stat(path)
+    except OSError:
+        return True
+    return False
+
+
+def _real(path: str) -> str:
+    try:
+        return os.path.realpath(path)
+    except (OSError, ValueError):
+        return os.path.abspath(path)
 
 
 def _join(prefix: str, name: str) -> str:
     return name if prefix == "." else f"{prefix}/{name}"
 
 
-def _unique(files: list[Path]) -> list[Path]:
+def _unique(files: list[tuple[Path, str]]) -> list[Path]:
     """One entry per file: ``dang/ok.py``, ``dang/../dang/ok.py`` and a link to it are one file."""
     seen: set[str] = set()
     unique = []
-    for file in files:
-        try:
-            key = os.path.realpath(file)
-        except (OSError, ValueError):
-            key = os.path.abspath(file)
+    for file, key in files:
         if key not in seen:
             seen.add(key)
             unique.append(file)

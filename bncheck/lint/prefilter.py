@@ -43,13 +43,20 @@ class _Check:
         if self.before >= len(data) and self.after >= len(data):
             return self.pattern.search(data) is not None
         first = self.literals[0].lower() if self.lower else self.literals[0]
+        size, before, after = len(first), self.before, self.after
         start = data.find(first)
         while start >= 0:
-            if self.pattern.search(data, max(0, start - self.before), start + len(first) + self.after):
+            # the windows of nearby occurrences overlap: one search of their union (a larger window
+            # only lets more files through, never fewer)
+            low, high = max(0, start - before), start + size + after
+            start = data.find(first, start + size)
+            while 0 <= start and start - before <= high:
+                high = start + size + after
+                start = data.find(first, start + size)
+            if self.pattern.search(data, low, high):
                 return True
-            if start + len(first) + self.after >= len(data):
+            if high >= len(data):
                 return False  # the window already reached the end of the file
-            start = data.find(first, start + len(first))
         return False
 
 

@@ -40,6 +40,9 @@ class FileSummary:
 
 EVALUATION_DEF = rb"def\s+(\w+_)?(test|eval\w*|valid\w*|predict\w*|infer\w*|sample\w*|score)\s*\("
 
+# Keras applications that hold BN layers (semantics.is_bn_application)
+BN_APPLICATION_NAMES = "ResNet|MobileNet|EfficientNet|Inception|Xception|DenseNet|NASNet|RegNet"
+_BN_APPLICATION_NAMES = BN_APPLICATION_NAMES.encode()
 # what a file's bytes must hold for its summary to carry more than its imports; with the rules'
 # triggers, the byte pre-filter is built from these
 SUMMARY_TRIGGERS = (
@@ -48,7 +51,14 @@ SUMMARY_TRIGGERS = (
     Trigger((b"BatchNorm",)),  # keras_bn_factories too
     Trigger((b"normalizer_fn",)),
     Trigger((b"_arg_scope",)),
-    Trigger((b"applications",)),  # keras_bn_factories: Keras applications with BN
+    # keras_bn_factories: a Keras application with BN (semantics.is_bn_application), called, passed or
+    # aliased (`Base = applications.ResNet50`), not only named in prose
+    Trigger(
+        (b"applications",),
+        rb"(?m)(?:" + _BN_APPLICATION_NAMES + rb")\w*[ \t]*[(,)]"
+        rb"|=[ \t]*[\w.]*(?:" + _BN_APPLICATION_NAMES + rb")\w*[ \t]*\r?$",
+        window=Trigger.EVERYWHERE,
+    ),
     Trigger((b"UPDATE_OPS",)),  # update_ops_idiom
     Trigger((b"update_ops",)),
     # wrapped_functions: calls under a control dependency on the updates

@@ -10,6 +10,7 @@ import re
 
 from bncheck.lint.aliases import dotted_text, is_tf_name
 from bncheck.lint.context import CallSite, FileContext
+from bncheck.lint.project import BN_APPLICATION_NAMES
 
 UNKNOWN = (
     object()
@@ -40,7 +41,7 @@ GRAPH_MODE_MARKERS = SESSIONS + (
     "slim.optimize_loss",
 )
 # keras.applications models built with BatchNormalization layers (VGG has none)
-_BN_APPLICATIONS = re.compile(r"ResNet|MobileNet|EfficientNet|Inception|Xception|DenseNet|NASNet|RegNet")
+_BN_APPLICATIONS = re.compile(BN_APPLICATION_NAMES)
 _POSITION = {
     ("slim.batch_norm", "decay"): 1,
     ("slim.batch_norm", "updates_collections"): 8,
@@ -645,27 +646,27 @@ def used_names(context: FileContext) -> frozenset[str]:
     (``normalizer_fn=t.batch_norm``, ``partial(t.batch_norm, ...)``) and of each value so assigned
     (``bn = t.batch_norm``).  A file that imports a module building BN only in functions it never
     names this way does not build that BN."""
-    names: set[str] = set()
-
-    def add(value: ast.AST) -> None:
-        if isinstance(value, ast.Name):
-            names.add(value.id)
-        elif isinstance(value, ast.Attribute):
-            names.add(value.attr)
-
-    for call in context.calls:
-        if call.method:
-            names.add(call.method)
-        for value in call.node.args:
-            add(value.value if isinstance(value, ast.Starred) else value)
-        for keyword in call.node.keywords:
-            add(keyword.value)
+    calls = context.calls
+    names = {call.method for call in calls if call.method}
+    values: list[ast.AST] = []
+    for call in calls:
+        node = call.node
+        values += node.args
+        values += [keyword.value for keyword in node.keywords]
     for assignments in context.assignments.values():
-        for assignment in assignments:
-            add(assignment.value)
+        values += [assignment.value for assignment in assignments]
     for bindings in context.bindings.values():
-        for binding in bindings:
-            add(binding.value)
+        values += [binding.value for binding in bindings]
+    name_type, attribute_type, starred_type = ast.Name, ast.Attribute, ast.Starred
+    for value in values:
+        kind = type(value)
+        if kind is starred_type:  # f(*helpers)
+            value = value.value
+            kind = type(value)
+        if kind is name_type:
+            names.add(value.id)
+        elif kind is attribute_type:
+            names.add(value.attr)
     return frozenset(names)
 
 

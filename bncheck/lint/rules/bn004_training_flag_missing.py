@@ -250,14 +250,18 @@ class TrainingFlagMissing(LintRule):
             method = call.method
             if method is None or (call.qualname or "").startswith(("tf.", "keras.")):
                 continue
-            passed = [(f"{method}:{kw.arg}", kw.value) for kw in call.node.keywords if kw.arg]
-            passed += [(f"{method}:#{index}", arg) for index, arg in enumerate(call.node.args)]
-            for key, value in passed:
-                if not isinstance(value, (ast.Name, ast.Attribute)):
+            passed = [(kw.arg, kw.value) for kw in call.node.keywords if kw.arg]
+            passed += enumerate(call.node.args)  # positions: `#0`, `#1`, ...
+            for parameter, value in passed:
+                if isinstance(value, ast.Name):
+                    text = value.id
+                elif isinstance(value, ast.Attribute):
+                    text = dotted_text(value)
+                else:
                     continue
-                text = dotted_text(value)
                 if text is None or not flags.FLAG_NAME.search(text.rsplit(".", 1)[-1]):
                     continue
+                key = f"{method}:{parameter}" if isinstance(parameter, str) else f"{method}:#{parameter}"
                 if not flow.holds(value, call.function) & Holds.PLACEHOLDER:
                     continue
                 yield Candidate(

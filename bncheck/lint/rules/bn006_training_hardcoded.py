@@ -262,7 +262,7 @@ def _validation_run(call: CallSite) -> str | None:
 def hardcoded_flag(call: CallSite) -> str | None:
     """``training=True`` (or a feed of ``is_training: True``) given to the call, as text; else None."""
     for keyword in call.node.keywords:
-        if keyword.arg and _FLAG.match(keyword.arg) and is_true(keyword.value):
+        if is_true(keyword.value) and keyword.arg and _FLAG.match(keyword.arg):
             return f"{keyword.arg}=True"
     if call.method != "run":
         return None
@@ -397,8 +397,13 @@ class TrainingHardcoded(LintRule):
         if not context.imports.uses_tensorflow or context.is_test_file:
             return  # unit tests are not evaluation or inference code
         modes = "mode" in context.source  # `mode='train'` cannot be there otherwise
+        hardcoded = {}  # call -> its hard-coded flag, for the checks below
         for call in context.calls:
+            if not call.node.keywords:
+                continue  # both spellings are keywords: `training=True`, `mode='train'`
             flag = hardcoded_flag(call)
+            if flag is not None:
+                hardcoded[call] = flag
             facts: tuple = ()
             if flag is None and modes:
                 flag = train_mode_string(context, call)
@@ -419,7 +424,7 @@ class TrainingHardcoded(LintRule):
                 facts,
             )
         yield from self._evaluates_training_graph(context)
-        yield from self._validates_on_training_graph(context)
+        yield from self._validates_on_training_graph(context, hardcoded)
         yield from self._default_training_on_eval(context)
 
     def _default_training_on_eval(self, context: FileContext) -> Iterable[Candidate]:
@@ -427,8 +432,9 @@ class TrainingHardcoded(LintRule):
         defaults to True (``def disp_net(image, is_training=True)``), called without it.  Only in a
         file that holds one of the rule's triggers (a hard-coded True elsewhere, or an evaluation
         function that runs a session), so that the byte pre-filter never changes what is reported."""
-        if self._holds_triggers(context):
-            yield from self._default_training_candidates(context)
+        candidates = list(self._default_training_candidates(context))
+        if candidates and self._holds_triggers(context):
+            yield from candidates
 
     def _holds_triggers(self, context: FileContext) -> bool:
         data = context.source.encode("utf-8", "replace")
@@ -441,8 +447,21 @@ class TrainingHardcoded(LintRule):
         return False
 
     def _default_training_candidates(self, context: FileContext) -> Iterable[Candidate]:
+        # the owner, `disp_net` or `nets` of `nets.disp_net`, is a name imported from a project module
+        owners = (
+            None
+            if context.imports.star_modules
+            else {name for name in context.imports.origins if _from_project_module(context, name)}
+        )
+        if owners == set():
+            return
         for call in context.calls:
             method = call.method
+            if owners is not None:
+                func = call.node.func
+                owner = func.value if isinstance(func, ast.Attribute) else func
+                if not (isinstance(owner, ast.Name) and owner.id in owners):
+                    continue
             if (
                 method is None
                 or method in _BUILTINS
@@ -478,7 +497,9 @@ class TrainingHardcoded(LintRule):
                 (LeavesTrainingDefault(method, keywords, len(call.node.args)),),
             )
 
-    def _validates_on_training_graph(self, context: FileContext) -> Iterable[Candidate]:
+    def _validates_on_training_graph(
+        self, context: FileContext, hardcoded: dict[CallSite, str]
+    ) -> Iterable[Candidate]:
         """The program's one model is built by a project function called once with a literal
         ``is_training=True``, nothing in the file asks for another mode, and a ``sess.run`` that
         feeds validation or test data (or whose results are named so) runs on that graph: the
@@ -487,10 +508,8 @@ class TrainingHardcoded(LintRule):
             return  # no literal `is_training=True` anywhere
         builds = [
             call
-            for call in context.calls
-            if call.node.keywords
-            and call.method not in (None, "run")
-            and hardcoded_flag(call)
+            for call in hardcoded
+            if call.method not in (None, "run")
             and not (call.qualname or "").startswith(("tf.", "keras."))
             and not _is_data_reader(call)
         ]
@@ -513,7 +532,7 @@ class TrainingHardcoded(LintRule):
                 self.finding(
                     context,
                     call,
-                    f"{where} runs on the graph that `{build.method}` builds with `{hardcoded_flag(build)}` "
+                    f"{where} runs on the graph that `{build.method}` builds with `{hardcoded[build]}` "
                     f"(line {build.line}): BN normalizes those batches with their own statistics, not the "
                     "moving averages",
                     fix="build an evaluation graph with `is_training=False` (reuse the variables), or feed "
