@@ -95,6 +95,7 @@ class FileContext:
     enclosing: dict[ast.AST, ast.AST | None] = field(default_factory=dict)  # function -> enclosing function
     functions: dict[str, list[ast.AST]] = field(default_factory=dict)
     classes: dict[str, ast.ClassDef] = field(default_factory=dict)
+    attributes: set[str] = field(default_factory=set)  # every `.name` the file spells (`ops.batch_norm`)
     options: dict = field(default_factory=dict)  # config values the rules read (target_version, ...)
     cache: dict = field(default_factory=dict)  # facts shared between rules, computed once per file
     _parents: dict[ast.AST, ast.AST] | None = field(default=None, repr=False)
@@ -211,6 +212,7 @@ class _Collector:
     def walk_expression(self, root: ast.AST) -> None:
         """Record the calls below ``root``, which holds no statements (lambdas aside)."""
         calls = self.context.calls
+        attribute_names = self.context.attributes
         skip, all_fields = _EXPRESSION_SKIP, _FIELDS
         attribute_type, call_type, keyword_type = ast.Attribute, ast.Call, ast.keyword
         scope = None  # (functions, classes, withs, ifs), built at the first call
@@ -219,7 +221,11 @@ class _Collector:
         while stack:
             node = pop()
             kind = type(node)
-            if kind is attribute_type or kind is keyword_type:
+            if kind is attribute_type:
+                attribute_names.add(node.attr)
+                if type(node.value) not in skip:
+                    push(node.value)
+            elif kind is keyword_type:
                 if type(node.value) not in skip:
                     push(node.value)
             elif kind is call_type:

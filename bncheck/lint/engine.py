@@ -124,7 +124,7 @@ def _analyze_tree(path: str, source: str, parsed: Parsed, imports, options: dict
         update_bn=bool(semantics.update_bn_producers(context)),
         any_bn=semantics.keeps_moving_stats(context),
         update_ops_idiom=(
-            any(semantics.reads_update_ops(context, call.node) for call in context.calls)
+            bool(semantics.update_ops_reads(context))
             and semantics.is_graph_mode(context)
             and not runs_layer_updates(context)
         ),
@@ -137,7 +137,7 @@ def _analyze_tree(path: str, source: str, parsed: Parsed, imports, options: dict
         always_training_bn=semantics.always_training_bn(context),
         training_bn_helpers=frozenset(semantics.training_bn_helpers(context)),
         if_tested_parameters=frozenset(semantics.if_tested_parameters(context)),
-        training_true_defaults=frozenset(semantics.training_true_defaults(context)),
+        training_parameters=frozenset(semantics.training_parameters(context)),
         stat_updaters=frozenset(stat_updaters(context)),
     )
     return FileResult(path, summary, tuple(candidates), parsed=True, python2=parsed.python2)

@@ -125,6 +125,21 @@ class LeavesTrainingDefault:
 
 
 @dataclass(frozen=True)
+class TakesTrainingFlagAt:
+    """``name`` is a BN-building function of the file or of a project module it imports whose
+    training flag is positional argument ``index`` (``densenet(x, keep_prob, True)``)."""
+
+    name: str
+    index: int
+
+    def holds(self, project: Project, path: str) -> bool:
+        return project.takes_training_flag_at(path, self.name, self.index)
+
+    def reads(self, project: Project, path: str) -> frozenset[str]:
+        return project.imported(path)
+
+
+@dataclass(frozen=True)
 class UsedByEvaluation:
     """The file, or a file importing it (up to 3 hops), runs the model in evaluation, test or
     prediction code (a function named so that runs a session)."""

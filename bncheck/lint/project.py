@@ -6,13 +6,25 @@ import os
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING, Callable, ClassVar, Iterable
 
 from bncheck.lint.rulebase import Trigger
 
 if TYPE_CHECKING:
     from bncheck.lint.facts import Fact
     from bncheck.lint.rulebase import Candidate
+
+
+@dataclass(frozen=True)
+class TrainingParameter:
+    """The training flag of a function that builds BN: ``def disp_net(image, is_training=True)``."""
+
+    function: str
+    flag: str
+    index: int  # its position in a call, ``self`` not counted (KEYWORD_ONLY for a keyword-only flag)
+    default_true: bool
+
+    KEYWORD_ONLY: ClassVar[int] = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -34,7 +46,7 @@ class FileSummary:
     always_training_bn: bool = False  # builds BN whose mode is training whatever the caller does
     training_bn_helpers: frozenset[str] = frozenset()  # module-level functions building training-mode BN
     if_tested_parameters: frozenset[str] = frozenset()  # "function:param" tested by a Python `if` in BN code
-    training_true_defaults: frozenset[str] = frozenset()  # "function:flag:index" whose flag defaults True
+    training_parameters: frozenset[TrainingParameter] = frozenset()  # flags of BN-building functions
     stat_updaters: frozenset[str] = frozenset()  # functions/methods returning a BN statistics update op
 
 
@@ -358,11 +370,25 @@ class Project:
         for other in self.imported(path):
             if other not in self.summaries or other == _key(path):
                 continue
-            for entry in self.summaries[other].training_true_defaults:
-                function, flag, index = entry.rsplit(":", 2)
-                if function == name and flag not in keywords and int(index) >= given:
+            for parameter in self.summaries[other].training_parameters:
+                if (
+                    parameter.default_true
+                    and parameter.function == name
+                    and parameter.flag not in keywords
+                    and parameter.index >= given
+                ):
                     return True
         return False
+
+    def takes_training_flag_at(self, path: str, name: str, index: int) -> bool:
+        """``name``, a BN-building function of ``path`` or of a module it imports (up to MAX_HOPS), takes
+        its training flag as positional argument ``index``."""
+        return any(
+            parameter.function == name and parameter.index == index
+            for other in self.imported(path)
+            if other in self.summaries
+            for parameter in self.summaries[other].training_parameters
+        )
 
     def stat_updater_defined(self, path: str, name: str) -> bool:
         """``name`` is a function or method of ``path`` or of a file it imports (up to MAX_HOPS) that

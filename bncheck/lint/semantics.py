@@ -10,7 +10,7 @@ import re
 
 from bncheck.lint.aliases import dotted_text, is_tf_name
 from bncheck.lint.context import CallSite, FileContext
-from bncheck.lint.project import BN_APPLICATION_NAMES
+from bncheck.lint.project import BN_APPLICATION_NAMES, TrainingParameter
 
 UNKNOWN = (
     object()
@@ -57,6 +57,21 @@ def is_keras_bn(call: CallSite) -> bool:
     """A Keras ``BatchNormalization`` construction (any Keras spelling)."""
     name = call.qualname
     return name is not None and name.startswith("keras.") and name.endswith("BatchNormalization")
+
+
+def keras_bn_calls(context: FileContext) -> list[CallSite]:
+    """The file's Keras ``BatchNormalization`` constructions (``is_keras_bn``), found once."""
+    if "keras_bn_calls" not in context.cache:
+        context.cache["keras_bn_calls"] = [call for call in context.calls if is_keras_bn(call)]
+    return context.cache["keras_bn_calls"]
+
+
+def _keras_bn_or_application_calls(context: FileContext) -> list[CallSite]:
+    if "keras_bn_sources" not in context.cache:
+        context.cache["keras_bn_sources"] = [
+            call for call in context.calls if is_keras_bn(call) or is_bn_application(call)
+        ]
+    return context.cache["keras_bn_sources"]
 
 
 def is_bn_application(call: CallSite) -> bool:
@@ -362,8 +377,8 @@ def update_bn_producers(context: FileContext) -> list[CallSite]:
 def keeps_moving_stats(context: FileContext) -> bool:
     """This file builds BN that keeps moving statistics (any API, manual wrappers included)."""
     if "keeps_stats" not in context.cache:
-        result = any(not _stats_are_trainable(context, call) for call in bn_producers(context)) or any(
-            is_keras_bn(call) or is_bn_application(call) for call in context.calls
+        result = any(not _stats_are_trainable(context, call) for call in bn_producers(context)) or bool(
+            _keras_bn_or_application_calls(context)
         )
         if not result and context.calls_named(*NN_BN):
             # the manual wrapper keeps population statistics in non-trainable variables
@@ -430,6 +445,25 @@ def reads_update_ops(context: FileContext, node: ast.AST) -> bool:
     if method not in ("get_collection", "get_collection_ref", "tf.get_collection"):
         return False
     return is_update_ops_key(node.args[0])
+
+
+def update_ops_reads(context: FileContext) -> list[CallSite]:
+    """The file's calls that read the UPDATE_OPS collection (``reads_update_ops``), found once."""
+    if "update_ops_reads" not in context.cache:
+        source = context.source
+        context.cache["update_ops_reads"] = (
+            [
+                call
+                for call in context.calls
+                if call.method in _COLLECTION_GETTERS and reads_update_ops(context, call.node)
+            ]
+            if "UPDATE_OPS" in source or "update_ops" in source  # the key cannot be spelled otherwise
+            else []
+        )
+    return context.cache["update_ops_reads"]
+
+
+_COLLECTION_GETTERS = frozenset({"get_collection", "get_collection_ref"})
 
 
 def is_update_ops_key(node: ast.AST) -> bool:
@@ -561,7 +595,7 @@ def _scope_builds_keras_bn(context: FileContext, scope: ast.AST | None, factorie
     if (
         key not in context.cache
         and not factories
-        and not any(is_keras_bn(call) or is_bn_application(call) for call in context.calls)
+        and not _keras_bn_or_application_calls(context)
     ):
         context.cache[key] = False
     if key not in context.cache:
@@ -604,7 +638,7 @@ def _bn_factories(context: FileContext) -> set[str]:
     factories: set[str] = set()
     callees: dict[str, set[str]] = {}  # function/class name -> names it calls
     # without a Keras BN or BN application call nothing can become a factory: skip the call graph
-    if not any(is_keras_bn(call) or is_bn_application(call) for call in context.calls):
+    if not _keras_bn_or_application_calls(context):
         context.cache["factories"] = factories
         return factories
     for call in context.calls:
@@ -641,13 +675,16 @@ def update_bn_outside_functions(context: FileContext) -> bool:
 
 
 def used_names(context: FileContext) -> frozenset[str]:
-    """Names the file calls, hands on or binds to another name: the last part of each callee
-    (``t.batch_norm(x)``: ``batch_norm``), of each call argument that is a name or an attribute
-    (``normalizer_fn=t.batch_norm``, ``partial(t.batch_norm, ...)``) and of each value so assigned
-    (``bn = t.batch_norm``).  A file that imports a module building BN only in functions it never
-    names this way does not build that BN."""
+    """Names through which the file may reach a function of a module it imports: every attribute it
+    spells (``t.batch_norm(x)``, ``normalizer_fn=t.batch_norm``, ``bn = t.batch_norm``) and, with a
+    star import, the bare names it calls, hands on or binds to another name.  (Names imported with
+    ``from m import f`` are in the summary's imports.)  A file that imports a module building BN only
+    in functions it never names does not build that BN."""
+    names = set(context.attributes)
+    if not context.imports.star_modules:
+        return frozenset(names)
     calls = context.calls
-    names = {call.method for call in calls if call.method}
+    names.update(call.method for call in calls if call.method)
     values: list[ast.AST] = []
     for call in calls:
         node = call.node
@@ -657,16 +694,12 @@ def used_names(context: FileContext) -> frozenset[str]:
         values += [assignment.value for assignment in assignments]
     for bindings in context.bindings.values():
         values += [binding.value for binding in bindings]
-    name_type, attribute_type, starred_type = ast.Name, ast.Attribute, ast.Starred
+    name_type, starred_type = ast.Name, ast.Starred
     for value in values:
-        kind = type(value)
-        if kind is starred_type:  # f(*helpers)
+        if type(value) is starred_type:  # f(*helpers)
             value = value.value
-            kind = type(value)
-        if kind is name_type:
+        if type(value) is name_type:
             names.add(value.id)
-        elif kind is attribute_type:
-            names.add(value.attr)
     return frozenset(names)
 
 
@@ -877,22 +910,30 @@ def if_tested_parameters(context: FileContext) -> list[str]:
 _TRAINING_PARAMETER = re.compile(r"^(is_)?train(ing)?(_mode|_phase)?$|^phase_train$|^train_phase$", re.I)
 
 
-def training_true_defaults(context: FileContext) -> list[str]:
-    """``function:parameter:index`` for BN-building functions of this file whose training flag
-    defaults to True (``def disp_net(image, is_training=True)``): a caller that leaves it out builds
-    the BN in training mode.  ``index`` is the parameter's position in a call (``self`` not counted)."""
-    found: set[str] = set()
-    for call in bn_producers(context):
-        for function in call.functions:
-            if isinstance(function, ast.Lambda):
-                continue
-            positional = function.args.posonlyargs + function.args.args
-            defaults = [None] * (len(positional) - len(function.args.defaults)) + list(function.args.defaults)
-            offset = 1 if positional and positional[0].arg in ("self", "cls") else 0
-            keyword_only = zip(function.args.kwonlyargs, function.args.kw_defaults)
-            pairs = list(zip(positional, defaults)) + list(keyword_only)
-            for index, (arg, default) in enumerate(pairs):
-                if _TRAINING_PARAMETER.match(arg.arg) and is_true(default):
-                    position = index - offset if index < len(positional) else 1 << 20
-                    found.add(f"{function.name}:{arg.arg}:{position}")
-    return sorted(found)
+def training_parameters(context: FileContext) -> set[TrainingParameter]:
+    """The training flags of this file's BN-building functions (``def disp_net(image, is_training=True)``,
+    ``def densenet(x, keep_prob, train)``): their position in a call (``self`` not counted) and whether
+    the flag defaults to True, so that a caller leaving it out builds the BN in training mode."""
+    functions = {
+        id(function): function
+        for call in bn_producers(context)
+        for function in call.functions
+        if not isinstance(function, ast.Lambda)
+    }
+    # and the top-level functions building BN through other functions of the file
+    # (`densenet(x, keep_prob, train)` calling `bn_layer(x, train)`)
+    for name in update_bn_functions(context):
+        for function in context.functions.get(name, ()):
+            functions.setdefault(id(function), function)
+    found: set[TrainingParameter] = set()
+    for function in functions.values():
+        positional = function.args.posonlyargs + function.args.args
+        defaults = [None] * (len(positional) - len(function.args.defaults)) + list(function.args.defaults)
+        offset = 1 if positional and positional[0].arg in ("self", "cls") else 0
+        keyword_only = zip(function.args.kwonlyargs, function.args.kw_defaults)
+        pairs = list(zip(positional, defaults)) + list(keyword_only)
+        for index, (arg, default) in enumerate(pairs):
+            if _TRAINING_PARAMETER.match(arg.arg):
+                position = index - offset if index < len(positional) else TrainingParameter.KEYWORD_ONLY
+                found.add(TrainingParameter(function.name, arg.arg, position, is_true(default)))
+    return found

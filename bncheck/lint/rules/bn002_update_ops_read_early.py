@@ -12,9 +12,9 @@ from bncheck.lint.facts import ImportedBNFunction
 from bncheck.lint.rulebase import Candidate, LintRule, Trigger, lint_rule
 from bncheck.lint.semantics import (
     _imported_origin,
-    reads_update_ops,
     update_bn_functions,
     update_bn_producers,
+    update_ops_reads,
 )
 
 
@@ -120,7 +120,7 @@ class UpdateOpsReadEarly(LintRule):
     )
 
     def check(self, context: FileContext) -> Iterable[Candidate]:
-        reads = [call for call in context.calls if reads_update_ops(context, call.node)]
+        reads = update_ops_reads(context)
         if not reads:
             return
         producers = _by_scope(update_bn_producers(context))

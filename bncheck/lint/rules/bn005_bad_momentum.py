@@ -13,7 +13,7 @@ from bncheck.lint.semantics import (
     _lists_op,
     bn_producers,
     constant_number,
-    is_keras_bn,
+    keras_bn_calls,
     is_nets_arg_scope,
     setting,
 )
@@ -69,7 +69,7 @@ class BadMomentum(LintRule):
         scopes = _bn_arg_scopes(context)
         from_scope = {id(value) for _, value in scopes}
         sites = [(call, None) for call in bn_producers(context)]
-        sites += [(call, None) for call in context.calls if is_keras_bn(call)]
+        sites += [(call, None) for call in keras_bn_calls(context)]
         for call, value in sites + scopes:
             if value is not None:
                 key = "decay"

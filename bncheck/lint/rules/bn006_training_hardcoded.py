@@ -17,6 +17,7 @@ from bncheck.lint.facts import (
     LeavesTrainingDefault,
     ReachesAlwaysTrainingBN,
     ReachesAnyBN,
+    TakesTrainingFlagAt,
 )
 from bncheck.lint.project import EVALUATION_DEF
 from bncheck.lint.semantics import is_true
@@ -277,6 +278,28 @@ def hardcoded_flag(call: CallSite) -> str | None:
     return None
 
 
+def _owner_from_project(context: FileContext, call: CallSite) -> bool:
+    """``disp_net(...)`` or ``nets.disp_net(...)``, ``disp_net``/``nets`` imported from a project module."""
+    func = call.node.func
+    owner = func.value if isinstance(func, ast.Attribute) else func
+    return isinstance(owner, ast.Name) and _from_project_module(context, owner.id)
+
+
+def positional_true(call: CallSite) -> int | None:
+    """The position of a literal ``True`` handed positionally to a function of the project
+    (``densenet_cifar(x, keep_prob, True)``); whether it is that function's training flag is a
+    project fact (``TakesTrainingFlagAt``)."""
+    method = call.method
+    if method is None or method == "run" or method in _BUILTINS:
+        return None
+    if (call.qualname or "").startswith(("tf.", "keras.")):
+        return None
+    for index, argument in enumerate(call.node.args):
+        if type(argument) is ast.Constant and argument.value is True:
+            return index
+    return None
+
+
 _TRAIN_MODE_STRING = frozenset({"train", "training", "TRAIN", "TRAINING"})
 
 
@@ -311,6 +334,8 @@ class TrainingHardcoded(LintRule):
         ),
         # a test/predict function that runs a graph whose BN is fixed in training mode
         Trigger((b".run(",), EVALUATION_DEF, window=Trigger.EVERYWHERE),
+        # `logits = densenet(x, keep_prob, True)` in a program that runs a session (`sess.run(`)
+        Trigger((b"True", b"ess.run("), rb"\w\([^()\n]*,[ \t]*True[ \t]*[,)]", window=Trigger.EVERYWHERE),
         # a validation model built in the training mode: `val_net = Net(reader, mode='train')`
         # (case-sensitive over the whole file: the regex engine skips ahead to each "mode")
         Trigger(
@@ -321,7 +346,8 @@ class TrainingHardcoded(LintRule):
     )
     what = (
         "A call with `training=True` / `is_training=True` (or a `feed_dict` feeding `is_training: True`,\n"
-        "or `mode='train'` handed to a model of a program that builds BN)\n"
+        "`mode='train'` handed to a model of a program that builds BN, or a positional `True` where a\n"
+        "BN-building function of the project takes its training flag: `densenet(x, keep_prob, True)`)\n"
         "in evaluation, prediction, inference or export code: a function named so, a branch for\n"
         "`ModeKeys.EVAL`/`PREDICT`, a result named `eval_*`/`test_*`/`*_val`, validation inputs, test or\n"
         "validation data in the feed, an inference script (`predict_*.py`, `eval_*.py`), or an Estimator\n"
@@ -368,6 +394,12 @@ class TrainingHardcoded(LintRule):
         "accuracy = tf.reduce_mean(build(x, is_training=True))\n"
         "with tf.Session() as sess:\n"
         "    val_accuracy = sess.run(accuracy, feed_dict={x: val_x})  # expect: BN006\n",
+        "import tensorflow.compat.v1 as tf\n"
+        "def build(x, keep_prob, is_training):\n"
+        "    return tf.nn.dropout(tf.layers.batch_normalization(x, training=is_training), keep_prob)\n"
+        "def evaluate(sess, x):\n"
+        "    logits = build(x, 1.0, True)  # expect: BN006\n"
+        "    return sess.run(logits)  # expect: BN006\n",
     )
     good = (
         "import tensorflow.compat.v1 as tf\n"
@@ -391,23 +423,40 @@ class TrainingHardcoded(LintRule):
         "        self.out = tf.layers.batch_normalization(images, training=mode == 'train')\n"
         "val_reader = ImageReader('val.txt', mode='train')  # the reader's mode: which list it reads\n"
         "val_net = Net(val_reader.images, mode='eval')\n",
+        "import tensorflow.compat.v1 as tf\n"
+        "def build(x, keep_prob, is_training):\n"
+        "    return tf.nn.dropout(tf.layers.batch_normalization(x, training=is_training), keep_prob)\n"
+        "def evaluate(sess, x, shuffle):\n"
+        "    logits = build(shuffle(x, True), 1.0, False)  # `True` is the shuffle's, not the flag\n"
+        "    return sess.run(logits)\n",
     )
 
     def check(self, context: FileContext) -> Iterable[Candidate]:
         if not context.imports.uses_tensorflow or context.is_test_file:
             return  # unit tests are not evaluation or inference code
         modes = "mode" in context.source  # `mode='train'` cannot be there otherwise
-        hardcoded = {}  # call -> its hard-coded flag, for the checks below
+        positionals = None  # whether the file holds a trigger of the rule, asked at the first positional True
+        hardcoded = {}  # call -> (its hard-coded flag as text, the facts it needs), for the checks below
         for call in context.calls:
-            if not call.node.keywords:
-                continue  # both spellings are keywords: `training=True`, `mode='train'`
-            flag = hardcoded_flag(call)
-            if flag is not None:
-                hardcoded[call] = flag
+            node = call.node
+            flag = hardcoded_flag(call) if node.keywords else None
             facts: tuple = ()
-            if flag is None and modes:
+            if flag is not None:
+                flag = f"`{flag}`"
+                hardcoded[call] = (flag, facts)
+            elif modes and node.keywords:
                 flag = train_mode_string(context, call)
+                flag = f"`{flag}`" if flag is not None else None
                 facts = (ReachesAnyBN(),)  # a mode handed to a model of a program that builds BN
+            if flag is None and positionals is not False and node.args:
+                index = positional_true(call)
+                if index is not None and positionals is None:
+                    positionals = self._holds_triggers(context)
+                if index is not None and positionals:
+                    # `densenet(x, keep_prob, True)`: a True where the project's function takes its flag
+                    flag = f"`True` as the training flag of `{call.method}`"
+                    facts = (TakesTrainingFlagAt(call.method, index),)
+                    hardcoded[call] = ("`True` as its training flag", facts)
             if flag is None or _is_data_reader(call):
                 continue  # `is_training=True` handed to an input pipeline or a config is not a BN flag
             where = eval_context(context, call)
@@ -417,7 +466,7 @@ class TrainingHardcoded(LintRule):
                 self.finding(
                     context,
                     call,
-                    f"`{flag}` is hard-coded on an evaluation path ({where}): BN uses batch statistics there "
+                    f"{flag} is hard-coded on an evaluation path ({where}): BN uses batch statistics there "
                     "and overwrites its moving statistics",
                     fix="pass `training=False` (or the mode) on evaluation and inference paths",
                 ),
@@ -498,7 +547,7 @@ class TrainingHardcoded(LintRule):
             )
 
     def _validates_on_training_graph(
-        self, context: FileContext, hardcoded: dict[CallSite, str]
+        self, context: FileContext, hardcoded: dict[CallSite, tuple[str, tuple]]
     ) -> Iterable[Candidate]:
         """The program's one model is built by a project function called once with a literal
         ``is_training=True``, nothing in the file asks for another mode, and a ``sess.run`` that
@@ -508,11 +557,18 @@ class TrainingHardcoded(LintRule):
             return  # no literal `is_training=True` anywhere
         builds = [
             call
-            for call in hardcoded
-            if call.method not in (None, "run")
+            for call, (_, facts) in hardcoded.items()
+            if not facts
+            and call.method not in (None, "run")
             and not (call.qualname or "").startswith(("tf.", "keras."))
             and not _is_data_reader(call)
         ]
+        if not builds:  # `densenet(x, keep_prob, True)`: a function of this file or of a project module
+            builds = [
+                call
+                for call, (_, facts) in hardcoded.items()
+                if facts and (call.method in context.functions or _owner_from_project(context, call))
+            ]
         if len(builds) != 1 or eval_context(context, builds[0]) is not None:
             return  # several graphs, or the build itself is on an evaluation path (reported above)
         if flags.switches(context) or _asks_for_a_mode(context):
@@ -532,13 +588,13 @@ class TrainingHardcoded(LintRule):
                 self.finding(
                     context,
                     call,
-                    f"{where} runs on the graph that `{build.method}` builds with `{hardcoded[build]}` "
+                    f"{where} runs on the graph that `{build.method}` builds with {hardcoded[build][0]} "
                     f"(line {build.line}): BN normalizes those batches with their own statistics, not the "
                     "moving averages",
                     fix="build an evaluation graph with `is_training=False` (reuse the variables), or feed "
                     "a mode placeholder",
                 ),
-                (ReachesAnyBN(),),
+                (ReachesAnyBN(), *hardcoded[build][1]),
             )
             return  # one finding per file: the root cause is the graph
 

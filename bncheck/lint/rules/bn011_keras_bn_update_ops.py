@@ -10,7 +10,7 @@ from bncheck.lint.aliases import canonical, is_tf_name
 from bncheck.lint.context import FileContext
 from bncheck.lint.facts import ReachesKerasBN
 from bncheck.lint.rulebase import Candidate, LintRule, Trigger, lint_rule
-from bncheck.lint.semantics import bn_factories, is_graph_mode, is_keras_bn, reads_update_ops
+from bncheck.lint.semantics import bn_factories, is_graph_mode, keras_bn_calls, update_ops_reads
 
 
 def runs_layer_updates(context: FileContext) -> bool:
@@ -116,12 +116,8 @@ class KerasBnUpdateOps(LintRule):
     )
 
     def check(self, context: FileContext) -> Iterable[Candidate]:
-        keras_bn = [call for call in context.calls if is_keras_bn(call)]
-        reads = (
-            [call for call in context.calls if reads_update_ops(context, call.node)]
-            if keras_bn or ("UPDATE_OPS" in context.source or "update_ops" in context.source)
-            else []
-        )
+        keras_bn = keras_bn_calls(context)
+        reads = update_ops_reads(context)
         # asked only when there is something to report: it needs every read of a name in the file
         if not (keras_bn or reads) or runs_layer_updates(context):
             return
