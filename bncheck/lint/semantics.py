@@ -925,6 +925,24 @@ def training_parameters(context: FileContext) -> set[TrainingParameter]:
     for name in update_bn_functions(context):
         for function in context.functions.get(name, ()):
             functions.setdefault(id(function), function)
+    # and the functions handing their flag on to a function of another module:
+    # `def im2latex_cnn(X, num_feats, bn, train_mode=True)` calling `ops.conv2d(..., is_training=train_mode)`
+    for call in context.calls:
+        function = call.function
+        if function is None or isinstance(function, ast.Lambda) or id(function) in functions:
+            continue
+        if (call.qualname or "").startswith(("tf.", "keras.")):
+            continue  # TensorFlow's own BN layers are bn_producers; its dropout is no BN
+        arguments = function.args
+        parameters = {arg.arg for arg in arguments.posonlyargs + arguments.args + arguments.kwonlyargs}
+        if any(
+            keyword.arg
+            and _TRAINING_PARAMETER.match(keyword.arg)
+            and isinstance(keyword.value, ast.Name)
+            and keyword.value.id in parameters
+            for keyword in call.node.keywords
+        ):
+            functions[id(function)] = function
     found: set[TrainingParameter] = set()
     for function in functions.values():
         positional = function.args.posonlyargs + function.args.args

@@ -90,6 +90,9 @@ def _from_project_module(context: FileContext, name: str) -> bool:
     origin = context.imports.origins.get(name)
     if origin is not None:
         return origin[0].lstrip(".").split(".", 1)[0] not in _LIBRARIES or origin[0].startswith(".")
+    module = context.imports.names.get(name)
+    if module is not None and module.split(".", 1)[0] == name:  # `import nets` / `import tflib.network`
+        return name not in _LIBRARIES
     return any(
         module.startswith(".") or module.split(".", 1)[0] not in _LIBRARIES
         for module in context.imports.star_modules
@@ -278,6 +281,22 @@ def hardcoded_flag(call: CallSite) -> str | None:
     return None
 
 
+def _module_owner(call: CallSite) -> str | None:
+    """The name a module-level function of another module is reached through: ``disp_net`` for
+    ``disp_net(...)``, ``nets`` for ``nets.disp_net(...)`` and ``tflib.network.im2latex_cnn(...)``;
+    None for a method (``self.net(...)``, ``model().build(...)``)."""
+    func = call.node.func
+    if isinstance(func, ast.Name):
+        return func.id
+    if not isinstance(func, ast.Attribute):
+        return None
+    text = dotted_text(func.value)
+    if text is None:
+        return None
+    root = text.partition(".")[0]
+    return None if root in ("self", "cls") else root
+
+
 def _owner_from_project(context: FileContext, call: CallSite) -> bool:
     """``disp_net(...)`` or ``nets.disp_net(...)``, ``disp_net``/``nets`` imported from a project module."""
     func = call.node.func
@@ -455,7 +474,7 @@ class TrainingHardcoded(LintRule):
                 if index is not None and positionals:
                     # `densenet(x, keep_prob, True)`: a True where the project's function takes its flag
                     flag = f"`True` as the training flag of `{call.method}`"
-                    facts = (TakesTrainingFlagAt(call.method, index),)
+                    facts = (TakesTrainingFlagAt(call.method, index), ReachesAnyBN())
                     hardcoded[call] = ("`True` as its training flag", facts)
             if flag is None or _is_data_reader(call):
                 continue  # `is_training=True` handed to an input pipeline or a config is not a BN flag
@@ -495,22 +514,30 @@ class TrainingHardcoded(LintRule):
                 return True
         return False
 
-    def _default_training_candidates(self, context: FileContext) -> Iterable[Candidate]:
+    def _calls_leaving_flags(self, context: FileContext) -> list[tuple[CallSite, frozenset[str]]]:
+        """Calls of module-level functions of project modules that pass no training flag, with the
+        keywords they pass: any of them may leave a flag that defaults to True."""
+        if "calls_leaving_flags" in context.cache:
+            return context.cache["calls_leaving_flags"]
+        found: list[tuple[CallSite, frozenset[str]]] = []
+        context.cache["calls_leaving_flags"] = found
         # the owner, `disp_net` or `nets` of `nets.disp_net`, is a name imported from a project module
         owners = (
             None
             if context.imports.star_modules
-            else {name for name in context.imports.origins if _from_project_module(context, name)}
+            else {
+                name
+                for name in {*context.imports.origins, *context.imports.names}
+                if _from_project_module(context, name)
+            }
         )
         if owners == set():
-            return
+            return found
         for call in context.calls:
             method = call.method
-            if owners is not None:
-                func = call.node.func
-                owner = func.value if isinstance(func, ast.Attribute) else func
-                if not (isinstance(owner, ast.Name) and owner.id in owners):
-                    continue
+            owner = _module_owner(call)
+            if owner is None or (owners is not None and owner not in owners):
+                continue
             if (
                 method is None
                 or method in _BUILTINS
@@ -521,20 +548,19 @@ class TrainingHardcoded(LintRule):
                 continue  # only a function of another module can be that module's model function
             if any(isinstance(arg, ast.Starred) for arg in call.node.args) or call.has_star_kwargs:
                 continue
-            func = call.node.func
-            if isinstance(func, ast.Attribute) and not isinstance(func.value, ast.Name) or (
-                isinstance(func, ast.Attribute) and func.value.id in ("self", "cls")
-            ):
-                continue  # a module-level function of another module: `disp_net(...)`, `nets.disp_net(...)`
-            owner = func.value.id if isinstance(func, ast.Attribute) else method
             if not _from_project_module(context, owner):
                 continue
             if any(keyword.arg and _FLAG.match(keyword.arg) for keyword in call.node.keywords):
                 continue
+            found.append((call, frozenset(keyword.arg for keyword in call.node.keywords if keyword.arg)))
+        return found
+
+    def _default_training_candidates(self, context: FileContext) -> Iterable[Candidate]:
+        for call, keywords in self._calls_leaving_flags(context):
+            method = call.method
             where = eval_context(context, call)
             if where is None:
                 continue
-            keywords = frozenset(keyword.arg for keyword in call.node.keywords if keyword.arg)
             yield Candidate(
                 self.finding(
                     context,
@@ -543,7 +569,7 @@ class TrainingHardcoded(LintRule):
                     "uses batch statistics there, not the moving averages",
                     fix="pass the flag (`is_training=False`) when building evaluation and inference graphs",
                 ),
-                (LeavesTrainingDefault(method, keywords, len(call.node.args)),),
+                (LeavesTrainingDefault(method, keywords, len(call.node.args)), ReachesAnyBN()),
             )
 
     def _validates_on_training_graph(
@@ -569,6 +595,9 @@ class TrainingHardcoded(LintRule):
                 for call, (_, facts) in hardcoded.items()
                 if facts and (call.method in context.functions or _owner_from_project(context, call))
             ]
+        if not builds:
+            yield from self._validates_on_default_graph(context)
+            return
         if len(builds) != 1 or eval_context(context, builds[0]) is not None:
             return  # several graphs, or the build itself is on an evaluation path (reported above)
         if flags.switches(context) or _asks_for_a_mode(context):
@@ -595,6 +624,50 @@ class TrainingHardcoded(LintRule):
                     "a mode placeholder",
                 ),
                 (ReachesAnyBN(), *hardcoded[build][1]),
+            )
+            return  # one finding per file: the root cause is the graph
+
+    def _validates_on_default_graph(self, context: FileContext) -> Iterable[Candidate]:
+        """As ``_validates_on_training_graph``, for a program whose model function of a project module
+        leaves its training flag at a default of True (``im2latex_cnn(X, 64, True)`` with
+        ``def im2latex_cnn(X, num_feats, bn, train_mode=True)``).  Which of the file's calls of project
+        functions builds the model is a project fact: the finding stands if one of them leaves such a flag."""
+        if flags.switches(context) or _asks_for_a_mode(context):
+            return
+        counts: dict[str, int] = {}
+        for call in context.calls:
+            if call.method:
+                counts[call.method] = counts.get(call.method, 0) + 1
+        facts = tuple(
+            LeavesTrainingDefault(call.method, keywords, len(call.node.args))
+            for call, keywords in self._calls_leaving_flags(context)
+            if counts[call.method] == 1 and eval_context(context, call) is None
+        )
+        if not facts:
+            return
+        for call in context.calls:
+            if call.method != "run" or not isinstance(call.node.func, ast.Attribute) or not call.node.args:
+                continue
+            if not _fetches_model_output(call):
+                continue
+            where = _validation_run(call)
+            if where is None:
+                evaluating = [f for f in call.functions if semantics.is_evaluation_function(f)]
+                where = f"the run in `{evaluating[-1].name}`" if evaluating else None
+            if where is None or not self._holds_triggers(context):
+                continue
+            yield Candidate(
+                self.finding(
+                    context,
+                    call,
+                    f"{where} runs on the one graph of this program, whose model function leaves its "
+                    "training flag at its default, True: BN normalizes those batches with their own "
+                    "statistics, not the moving averages",
+                    fix="build an evaluation graph with `is_training=False` (reuse the variables), or feed "
+                    "a mode placeholder",
+                ),
+                (ReachesAnyBN(),),
+                any_of=facts,
             )
             return  # one finding per file: the root cause is the graph
 
