@@ -14,6 +14,8 @@ from bncheck.lint.semantics import model_from_parameter, runs_updates, under_upd
 from bncheck.lint.values import collection_key, value_flow
 
 _TRAIN_METHODS = ("minimize", "apply_gradients")
+# train-op helpers that run UPDATE_OPS unless told otherwise (their `update_ops` argument)
+_UPDATE_RUNNING_HELPERS = frozenset({"optimize_loss", "create_train_op"})
 _CONTAINERS = (ast.Call, ast.List, ast.Tuple, ast.BinOp, ast.Set, ast.Dict, ast.Starred)
 _MAX_HOPS = 4  # assignments and returns followed from the train op to where it is fetched
 
@@ -163,10 +165,16 @@ class UpdateOpsNotRun(LintRule):
     code = "BN001"
     title = "train op does not run the BN moving-statistic updates"
     severity = Severity.ERROR
-    triggers = (Trigger((b"minimize",)), Trigger((b"apply_gradients",)))
+    triggers = (
+        Trigger((b"minimize",)),
+        Trigger((b"apply_gradients",)),
+        # `optimize_loss(..., update_ops=[])`: the helper told to run no updates
+        Trigger((b"update_ops",), rb"update_ops\s*=\s*[\[(]\s*[\])]", window=(0, 40)),
+    )
     fixable = True
     what = (
-        "A train op (`optimizer.minimize(...)` or `optimizer.apply_gradients(...)`) built in a program\n"
+        "A train op (`optimizer.minimize(...)` or `optimizer.apply_gradients(...)`, or a train-op helper\n"
+        "told to run no updates: `optimize_loss(..., update_ops=[])`) built in a program\n"
         "whose batch-norm layers (`tf.layers.batch_normalization`, slim/contrib `batch_norm`, also through\n"
         "`normalizer_fn` and `arg_scope`) put their moving-statistic updates in `tf.GraphKeys.UPDATE_OPS`,\n"
         "with no control dependency on those updates and no other way for them to run (grouped with the\n"
@@ -216,6 +224,11 @@ class UpdateOpsNotRun(LintRule):
         "    train_op = tf.train.GradientDescentOptimizer(0.1).minimize(loss, "
         "tf.train.get_global_step())  # expect: BN001\n"
         "    return tf.estimator.EstimatorSpec(mode, loss=loss, train_op=train_op)\n",
+        "import tensorflow.compat.v1 as tf\n"
+        "h = tf.layers.batch_normalization(tf.zeros([2, 3]), training=True)\n"
+        "step = tf.train.get_or_create_global_step()\n"
+        "train_op = tf.contrib.layers.optimize_loss(  # expect: BN001\n"
+        "    tf.reduce_sum(h), step, 0.1, 'Adam', update_ops=[])\n",
     )
     bad += (
         "import tensorflow.compat.v1 as tf\n"
@@ -246,6 +259,10 @@ class UpdateOpsNotRun(LintRule):
         "update_ops = tf.get_collection(tf.GraphKeys.UPDATE_OPS)\n"
         "with tf.Session() as sess:\n"
         "    sess.run([train_op, update_ops])\n",
+        "import tensorflow.compat.v1 as tf\n"
+        "h = tf.layers.batch_normalization(tf.zeros([2, 3]), training=True)\n"
+        "step = tf.train.get_or_create_global_step()\n"
+        "train_op = tf.contrib.layers.optimize_loss(tf.reduce_sum(h), step, 0.1, 'Adam')\n",
     )
 
     good += (
@@ -260,6 +277,7 @@ class UpdateOpsNotRun(LintRule):
     def check(self, context: FileContext) -> Iterable[Candidate]:
         if not context.imports.uses_tensorflow:
             return
+        yield from self._helpers_told_to_skip_updates(context)
         for call in context.calls:
             if call.method not in _TRAIN_METHODS or not isinstance(call.node.func, ast.Attribute):
                 continue
@@ -287,3 +305,24 @@ class UpdateOpsNotRun(LintRule):
                 fix="wrap it in `with tf.control_dependencies(tf.get_collection(tf.GraphKeys.UPDATE_OPS)):`",
             )
             yield Candidate(finding, tuple(requires), any_of)
+
+    def _helpers_told_to_skip_updates(self, context: FileContext) -> Iterable[Candidate]:
+        """``optimize_loss(loss, step, lr, 'Adam', update_ops=[])`` (or slim's ``create_train_op``):
+        these helpers run UPDATE_OPS by default, and an empty ``update_ops`` turns that off."""
+        if "update_ops" not in context.source:
+            return
+        for call in context.calls:
+            if call.method not in _UPDATE_RUNNING_HELPERS:
+                continue
+            value = call.keyword("update_ops")
+            if not isinstance(value, (ast.List, ast.Tuple)) or value.elts:
+                continue
+            finding = self.finding(
+                context,
+                call,
+                f"`{call.method}(..., update_ops=[])` builds a train op that runs none of the BN updates "
+                "(the helper runs UPDATE_OPS only when `update_ops` is left out); "
+                "moving_mean/moving_variance will stay at 0/1",
+                fix="leave `update_ops` out (or pass `tf.get_collection(tf.GraphKeys.UPDATE_OPS)`)",
+            )
+            yield Candidate(finding, (), (ReachesUpdateBN(),))
