@@ -81,10 +81,11 @@ def test_keras_spellings_are_keras_bn_for_bn011() -> None:
         "sess = tf.Session()\n"
     )
     for head in (
-        "import tensorflow.compat.v1 as tf\nh = tf.keras.layers.BatchNormalization()(x)\n",
+        "import tensorflow.compat.v1 as tf\nh = tf.keras.layers.BatchNormalization()(x, training=True)\n",
         "import tensorflow.compat.v1 as tf\nfrom tensorflow.keras import layers\nh = "
-        "layers.BatchNormalization()(x)\n",
-        "import tensorflow.compat.v1 as tf\nimport tf_keras\nh = tf_keras.layers.BatchNormalization()(x)\n",
+        "layers.BatchNormalization()(x, training=True)\n",
+        "import tensorflow.compat.v1 as tf\nimport tf_keras\n"
+        "h = tf_keras.layers.BatchNormalization()(x, training=True)\n",
     ):
         assert codes(lint_source(head + tail)) == ["BN011"], head
 

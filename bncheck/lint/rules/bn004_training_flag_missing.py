@@ -18,6 +18,7 @@ from bncheck.lint.semantics import (
     TFLAYERS_BN,
     _file_sets_is_training,
     bn_producers,
+    is_graph_mode,
     is_nets_arg_scope,
     setting,
 )
@@ -128,7 +129,9 @@ class TrainingFlagMissing(LintRule):
     )
     what = (
         "`tf.layers.batch_normalization(...)` without `training=`, or slim/contrib `batch_norm`\n"
-        "(directly, as `normalizer_fn` or in an `arg_scope`) without `is_training=`. Also the switch\n"
+        "(directly, as `normalizer_fn` or in an `arg_scope`) without `is_training=`; a BN layer applied\n"
+        "without `training=` (`tf.layers.BatchNormalization()(x)`, or a Keras one in a graph-mode program\n"
+        "that builds no Keras model and never sets the learning phase). Also the switch\n"
         "followed as a value: a training placeholder that is fed but read by nothing else (a dead\n"
         "switch), one that a training program only ever feeds False, BN built only under\n"
         "`if is_training:` (the inference graph has none), a Python `if` on the placeholder itself, a\n"
@@ -158,6 +161,9 @@ class TrainingFlagMissing(LintRule):
         "def net(x):\n"
         "    return slim.conv2d(x, 16, 3, normalizer_fn=slim.batch_norm, normalizer_params={'decay': "
         "0.99})  # expect: BN004\n",
+        "import tensorflow.compat.v1 as tf\n"
+        "def branch(x, training=False):\n"
+        "    return tf.nn.relu(tf.layers.BatchNormalization()(x))  # expect: BN004\n",
     )
     bad += (
         "import tensorflow.compat.v1 as tf\n"
@@ -180,6 +186,9 @@ class TrainingFlagMissing(LintRule):
         "import tf_slim as slim\n"
         "def net(x, bn_params):\n"
         "    return slim.conv2d(x, 16, 3, normalizer_fn=slim.batch_norm, normalizer_params=bn_params)\n",
+        "import tensorflow.compat.v1 as tf\n"
+        "def branch(x, training=False):\n"
+        "    return tf.nn.relu(tf.layers.BatchNormalization()(x, training=training))\n",
     )
 
     def check(self, context: FileContext) -> Iterable[Candidate]:
@@ -230,11 +239,54 @@ class TrainingFlagMissing(LintRule):
                         fix="pass `is_training=is_training` (or set it in an arg_scope)",
                     )
                 )
+        yield from self._layer_applied_without_training(context)
         yield from self._switches(context)
         yield from self._bn_only_when_training(context)
         yield from self._batch_moments_only(context)
         yield from self._python_if_on_placeholder(context)
         yield from self._placeholder_to_python_if(context)
+
+    def _layer_applied_without_training(self, context: FileContext) -> Iterable[Candidate]:
+        """``tf.layers.BatchNormalization()(x)`` applied without ``training``: the v1 layer's call
+        defaults to ``training=False`` whatever the mode.  A Keras ``BatchNormalization()(x)`` the same
+        in a graph-mode program that neither builds a Keras model nor sets the learning phase: the
+        phase stays 0, so the layer runs in inference mode while training."""
+        if "BatchNormalization" not in context.source:
+            return
+        source = context.source
+        keras_program = any(
+            marker in source for marker in ("learning_phase", ".fit(", ".compile(", "Model(", "Sequential")
+        )
+        for call in context.calls:
+            node = call.node
+            layer = node.func
+            if not isinstance(layer, ast.Call) or len(node.args) > 1:
+                continue
+            if any(keyword.arg in ("training", None) for keyword in node.keywords):
+                continue
+            name = context.imports.resolve(layer.func) or ""
+            if name == "tf.layers.BatchNormalization":
+                where = "the v1 layer's call defaults to `training=False`"
+            elif (
+                name.startswith("keras.")
+                and name.endswith("BatchNormalization")
+                and not keras_program
+                and is_graph_mode(context)
+            ):
+                where = "in this graph-mode program the Keras learning phase is never set, so it is 0"
+            else:
+                continue
+            if any(getattr(function, "name", "") == "call" for function in call.functions):
+                continue  # a Keras layer's own `call`: Keras hands its training argument on
+            yield Candidate(
+                self.finding(
+                    context,
+                    call,
+                    f"a BatchNormalization layer applied without `training=`: {where}; it runs in inference "
+                    "mode while training and never updates its moving statistics",
+                    fix="apply it as `layer(x, training=is_training)`",
+                )
+            )
 
     def _placeholder_to_python_if(self, context: FileContext) -> Iterable[Candidate]:
         """The mode placeholder handed to a BN helper of another project module that tests that
