@@ -910,6 +910,11 @@ def if_tested_parameters(context: FileContext) -> list[str]:
 _TRAINING_PARAMETER = re.compile(r"^(is_)?train(ing)?(_mode|_phase)?$|^phase_train$|^train_phase$", re.I)
 
 
+def _arguments(function: ast.AST) -> list[ast.arg]:
+    arguments = function.args
+    return arguments.posonlyargs + arguments.args + arguments.kwonlyargs
+
+
 def training_parameters(context: FileContext) -> set[TrainingParameter]:
     """The training flags of this file's BN-building functions (``def disp_net(image, is_training=True)``,
     ``def densenet(x, keep_prob, train)``): their position in a call (``self`` not counted) and whether
@@ -927,14 +932,20 @@ def training_parameters(context: FileContext) -> set[TrainingParameter]:
             functions.setdefault(id(function), function)
     # and the functions handing their flag on to a function of another module:
     # `def im2latex_cnn(X, num_feats, bn, train_mode=True)` calling `ops.conv2d(..., is_training=train_mode)`
-    for call in context.calls:
+    flagged = {
+        id(function): {arg.arg for arg in _arguments(function) if _TRAINING_PARAMETER.match(arg.arg)}
+        for definitions in context.functions.values()
+        for function in definitions
+        if id(function) not in functions
+    }
+    flagged = {key: names for key, names in flagged.items() if names}
+    for call in context.calls if flagged else ():
         function = call.function
-        if function is None or isinstance(function, ast.Lambda) or id(function) in functions:
+        if function is None or id(function) not in flagged or not call.node.keywords:
             continue
         if (call.qualname or "").startswith(("tf.", "keras.")):
             continue  # TensorFlow's own BN layers are bn_producers; its dropout is no BN
-        arguments = function.args
-        parameters = {arg.arg for arg in arguments.posonlyargs + arguments.args + arguments.kwonlyargs}
+        parameters = flagged[id(function)]
         if any(
             keyword.arg
             and _TRAINING_PARAMETER.match(keyword.arg)

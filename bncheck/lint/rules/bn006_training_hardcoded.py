@@ -285,15 +285,10 @@ def _module_owner(call: CallSite) -> str | None:
     """The name a module-level function of another module is reached through: ``disp_net`` for
     ``disp_net(...)``, ``nets`` for ``nets.disp_net(...)`` and ``tflib.network.im2latex_cnn(...)``;
     None for a method (``self.net(...)``, ``model().build(...)``)."""
-    func = call.node.func
-    if isinstance(func, ast.Name):
-        return func.id
-    if not isinstance(func, ast.Attribute):
+    callee = call.callee  # the dotted spelling, None for `f()(...)` or `a[0].f(...)`
+    if callee is None:
         return None
-    text = dotted_text(func.value)
-    if text is None:
-        return None
-    root = text.partition(".")[0]
+    root = callee.partition(".")[0]
     return None if root in ("self", "cls") else root
 
 
@@ -632,7 +627,19 @@ class TrainingHardcoded(LintRule):
         leaves its training flag at a default of True (``im2latex_cnn(X, 64, True)`` with
         ``def im2latex_cnn(X, num_feats, bn, train_mode=True)``).  Which of the file's calls of project
         functions builds the model is a project fact: the finding stands if one of them leaves such a flag."""
-        if flags.switches(context) or _asks_for_a_mode(context):
+        if ".run(" not in context.source:
+            return
+        runs = []
+        for call in context.calls:
+            if call.method != "run" or not isinstance(call.node.func, ast.Attribute) or not call.node.args:
+                continue
+            where = _validation_run(call)
+            if where is None:
+                evaluating = [f for f in call.functions if semantics.is_evaluation_function(f)]
+                where = f"the run in `{evaluating[-1].name}`" if evaluating else None
+            if where is not None and _fetches_model_output(call):
+                runs.append((call, where))
+        if not runs or flags.switches(context) or _asks_for_a_mode(context):
             return
         counts: dict[str, int] = {}
         for call in context.calls:
@@ -643,33 +650,22 @@ class TrainingHardcoded(LintRule):
             for call, keywords in self._calls_leaving_flags(context)
             if counts[call.method] == 1 and eval_context(context, call) is None
         )
-        if not facts:
+        if not facts or not self._holds_triggers(context):
             return
-        for call in context.calls:
-            if call.method != "run" or not isinstance(call.node.func, ast.Attribute) or not call.node.args:
-                continue
-            if not _fetches_model_output(call):
-                continue
-            where = _validation_run(call)
-            if where is None:
-                evaluating = [f for f in call.functions if semantics.is_evaluation_function(f)]
-                where = f"the run in `{evaluating[-1].name}`" if evaluating else None
-            if where is None or not self._holds_triggers(context):
-                continue
-            yield Candidate(
-                self.finding(
-                    context,
-                    call,
-                    f"{where} runs on the one graph of this program, whose model function leaves its "
-                    "training flag at its default, True: BN normalizes those batches with their own "
-                    "statistics, not the moving averages",
-                    fix="build an evaluation graph with `is_training=False` (reuse the variables), or feed "
-                    "a mode placeholder",
-                ),
-                (ReachesAnyBN(),),
-                any_of=facts,
-            )
-            return  # one finding per file: the root cause is the graph
+        call, where = runs[0]  # one finding per file: the root cause is the graph
+        yield Candidate(
+            self.finding(
+                context,
+                call,
+                f"{where} runs on the one graph of this program, whose model function leaves its "
+                "training flag at its default, True: BN normalizes those batches with their own "
+                "statistics, not the moving averages",
+                fix="build an evaluation graph with `is_training=False` (reuse the variables), or feed "
+                "a mode placeholder",
+            ),
+            (ReachesAnyBN(),),
+            any_of=facts,
+        )
 
     def _evaluates_training_graph(self, context: FileContext) -> Iterable[Candidate]:
         """A test/predict function runs the one graph of a program whose BN (in another module) is fixed
