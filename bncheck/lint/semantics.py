@@ -715,6 +715,9 @@ def update_bn_functions(context: FileContext) -> set[str]:
                 direct.add(function.name)
         for cls in call.classes:
             direct.add(cls.name)
+    if not direct:  # nothing builds BN: no function can build it through another
+        context.cache["bn_functions"] = direct
+        return direct
     calls_by_function: dict[str, set[str]] = {}
     for call in context.calls:
         if isinstance(call.node.func, ast.Name) and call.functions:
