@@ -428,6 +428,43 @@ def test_prefilter_needs_a_framework_and_a_bn_related_spelling() -> None:
     assert may_hold_findings(b"import tensorflow as tf\nsess.run(acc, {'is_training': True})\n")
 
 
+def test_prefilter_plan_says_what_every_trigger_says_one_by_one() -> None:
+    import bncheck.lint.rules  # noqa: F401 - registers every lint rule
+    from bncheck.lint.rulebase import LINT_RULES
+
+    # the plan drops checks that another one implies and searches windows merged: it must still
+    # answer exactly "does any trigger hold" on every corpus file, every rule example and their cuts
+    import re
+
+    from bncheck.lint import prefilter
+
+    def naive(data: bytes) -> bool:
+        framework = any(name in data for name in prefilter.FRAMEWORK)
+        for trigger in prefilter.triggers():
+            if trigger.framework and not framework:
+                continue
+            if not all(literal in data for literal in trigger.literals):
+                continue
+            if trigger.pattern is None:
+                return True
+            text = data.lower() if trigger.ignore_case else data
+            first = trigger.literals[0].lower() if trigger.ignore_case else trigger.literals[0]
+            before, after = trigger.window
+            for match in re.finditer(re.escape(first), text):
+                low, high = max(0, match.start() - before), match.end() + after
+                if re.compile(trigger.pattern).search(text, low, high):
+                    return True
+        return False
+
+    samples = [path.read_bytes() for path in sorted(CORPUS.rglob("*.py"))]
+    samples += [example.encode() for rule in LINT_RULES.values() for example in (*rule.bad, *rule.good)]
+    samples += [sample[: len(sample) // 2] for sample in list(samples)]
+    assert len(samples) > 200
+    verdicts = [(prefilter.may_hold_findings(sample), naive(sample)) for sample in samples]
+    assert [fast for fast, _ in verdicts] == [slow for _, slow in verdicts]
+    assert any(fast for fast, _ in verdicts) and not all(fast for fast, _ in verdicts)
+
+
 def test_train_op_factory_imported_by_the_bn_script_is_checked_in_its_own_file(tmp_path: Path) -> None:
     write(
         tmp_path,

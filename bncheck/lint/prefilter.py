@@ -85,14 +85,27 @@ def _plan() -> tuple:
         compiled = [_compile(trigger) for trigger in triggers()]
         # a trigger that is one plain literal is one `in` check with no call around it: most relevant
         # files hold one of these, so they come first
-        literals = tuple(
-            check.literals[0]
+        plain = {  # in the order declared (a dict keeps it)
+            check.literals[0]: None
             for check in compiled
             if check.framework and check.pattern is None and len(check.literals) == 1
-        )
+        }
+
+        def implied(literals: tuple[bytes, ...], itself: bytes | None = None) -> bool:
+            # a file holding one of these holds a plain literal too (`BatchNormalization` holds
+            # `BatchNorm`): the check can only say what that literal's check already says
+            return any(other in literal for literal in literals for other in plain if other != itself)
+
+        literals = tuple(literal for literal in plain if not implied((literal,), literal))
         others = tuple(
             sorted(
-                (c for c in compiled if c.framework and (c.pattern is not None or len(c.literals) > 1)),
+                (
+                    c
+                    for c in compiled
+                    if c.framework
+                    and (c.pattern is not None or len(c.literals) > 1)
+                    and not implied(c.literals)
+                ),
                 key=lambda check: check.pattern is not None,
             )
         )
