@@ -34,6 +34,7 @@ _EVAL_NAME = re.compile(
     r"(^|[_.])(eval|evaluation|test|val|valid|validation|infer|inference|serving|export)($|[_.\d])",
     re.IGNORECASE,
 )
+_VALUE_SUFFIX = re.compile(r"(?<=loss|cost)(_[a-z]\w*?)?_val$|(?<=error)_val$", re.IGNORECASE)
 _EVAL_MODE = re.compile(r"PREDICT|EVAL|INFER|predict|eval|infer|test")
 _TRAIN_MODE = re.compile(r"TRAIN\b|'train'|\"train\"")
 
@@ -128,9 +129,14 @@ def eval_context(context: FileContext, call: CallSite) -> str | None:
         if _function_is_eval(context, function):
             return f"in `{function.name}`"
     for text in _assigned_to(call):
-        if _EVAL_NAME.search(text) and not text.startswith("self.train"):
+        # a result named `loss_val` (`g_loss_val`, `loss_G_val`) holds the loss's value; `val_loss`,
+        # `loss_valid` and `logits_val` are validation's
+        if _EVAL_NAME.search(_VALUE_SUFFIX.sub("", text)) and not text.startswith("self.train"):
             return f"assigned to `{text}`"
-    for argument in list(call.node.args) + [keyword.value for keyword in call.node.keywords]:
+    # what a model is built on says evaluation (`net(images_val)`); what a run fetches does not: a
+    # training step may fetch an op named `eval_prediction` to score its own batch
+    arguments = [] if call.method == "run" else list(call.node.args)
+    for argument in arguments + [keyword.value for keyword in call.node.keywords]:
         text = dotted_text(argument) if isinstance(argument, (ast.Name, ast.Attribute)) else None
         if text and _EVAL_NAME.search(text.rsplit(".", 1)[-1]) and "train" not in text.lower():
             return f"built on `{text}`"
@@ -263,14 +269,22 @@ def _validation_run(call: CallSite) -> str | None:
     return None
 
 
-def hardcoded_flag(call: CallSite) -> str | None:
-    """``training=True`` (or a feed of ``is_training: True``) given to the call, as text; else None."""
+def hardcoded_flag(call: CallSite, context: FileContext | None = None) -> str | None:
+    """``training=True`` (or a feed of ``is_training: True``) given to the call, as text; else None.
+
+    With ``context``, a feed held in a name is followed to the dict display last assigned to it in
+    the same function before the run (``feed_dict = {x: batch, training: True}; sess.run(op, feed_dict)``).
+    """
     for keyword in call.node.keywords:
         if is_true(keyword.value) and keyword.arg and _FLAG.match(keyword.arg):
             return f"{keyword.arg}=True"
     if call.method != "run":
         return None
     feed = call.keyword("feed_dict")
+    if feed is None and len(call.node.args) >= 2:
+        feed = call.node.args[1]  # sess.run(fetches, feed_dict)
+    if isinstance(feed, ast.Name) and context is not None:
+        feed = _dict_assigned_before(context, feed.id, call)
     if isinstance(feed, ast.Dict):
         for key, value in zip(feed.keys, feed.values):
             text = dotted_text(key) if key is not None else None
@@ -312,6 +326,19 @@ def positional_true(call: CallSite) -> int | None:
         if type(argument) is ast.Constant and argument.value is True:
             return index
     return None
+
+
+def _dict_assigned_before(context: FileContext, name: str, call: CallSite) -> ast.Dict | None:
+    """The value last assigned to ``name`` in the call's function before the call, if a dict display."""
+    before = [
+        assignment
+        for assignment in context.assignments.get(name, ())
+        if assignment.function is call.function and assignment.statement.lineno <= call.line
+    ]
+    if not before:
+        return None
+    value = max(before, key=lambda assignment: assignment.statement.lineno).value
+    return value if isinstance(value, ast.Dict) else None
 
 
 _TRAIN_MODE_STRING = frozenset({"train", "training", "TRAIN", "TRAINING"})
@@ -360,6 +387,7 @@ class TrainingHardcoded(LintRule):
     )
     what = (
         "A call with `training=True` / `is_training=True` (or a `feed_dict` feeding `is_training: True`,\n"
+        "also one built in a name before the run,\n"
         "`mode='train'` handed to a model of a program that builds BN, or a positional `True` where a\n"
         "BN-building function of the project takes its training flag: `densenet(x, keep_prob, True)`)\n"
         "in evaluation, prediction, inference or export code: a function named so, a branch for\n"
@@ -453,7 +481,7 @@ class TrainingHardcoded(LintRule):
         hardcoded = {}  # call -> (its hard-coded flag as text, the facts it needs), for the checks below
         for call in context.calls:
             node = call.node
-            flag = hardcoded_flag(call) if node.keywords else None
+            flag = hardcoded_flag(call, context) if node.keywords or call.method == "run" else None
             facts: tuple = ()
             if flag is not None:
                 flag = f"`{flag}`"
