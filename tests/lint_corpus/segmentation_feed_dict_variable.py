@@ -28,6 +28,7 @@ with tf.Session() as sess:
         feed_dict = {images: np.random.rand(4, 64, 64, 3), masks: np.zeros([4, 64, 64]), training: True}
         loss_val, _ = sess.run([loss, optimizer], feed_dict=feed_dict)  # the loss's value, a train step
         g_loss_val = sess.run(loss, feed_dict=feed_dict)  # the same batch again, still training
+        _, test_time_loss = sess.run([optimizer, loss], feed_dict=feed_dict)  # fetches the train op: a step
         feed_dict = {images: np.random.rand(4, 64, 64, 3), masks: np.zeros([4, 64, 64]), training: True}
         eval_cost = sess.run(loss, feed_dict=feed_dict)  # expect: BN006
         print(epoch, loss_val, g_loss_val, eval_cost)

@@ -34,6 +34,7 @@ _EVAL_NAME = re.compile(
     r"(^|[_.])(eval|evaluation|test|val|valid|validation|infer|inference|serving|export)($|[_.\d])",
     re.IGNORECASE,
 )
+_RUN_VALUE_SUFFIX = re.compile(r"_val$", re.IGNORECASE)
 _VALUE_SUFFIX = re.compile(r"(?<=loss|cost)(_[a-z]\w*?)?_val$|(?<=error)_val$", re.IGNORECASE)
 _EVAL_MODE = re.compile(r"PREDICT|EVAL|INFER|predict|eval|infer|test")
 _TRAIN_MODE = re.compile(r"TRAIN\b|'train'|\"train\"")
@@ -119,6 +120,8 @@ def _assigned_to(call: CallSite, augmented: bool = False) -> list[str]:
 
 def eval_context(context: FileContext, call: CallSite) -> str | None:
     """Why the call runs on an evaluation path (for the message), or None."""
+    if call.method == "run" and call.node.args and _fetches_train_op(call.node.args[0], metrics=True):
+        return None  # a training step, whatever else it fetches or is fed
     for test, in_else in reversed(call.ifs):
         mode = _branch_mode(context, test.test, in_else)
         if mode == "train":
@@ -129,9 +132,10 @@ def eval_context(context: FileContext, call: CallSite) -> str | None:
         if _function_is_eval(context, function):
             return f"in `{function.name}`"
     for text in _assigned_to(call):
-        # a result named `loss_val` (`g_loss_val`, `loss_G_val`) holds the loss's value; `val_loss`,
-        # `loss_valid` and `logits_val` are validation's
-        if _EVAL_NAME.search(_VALUE_SUFFIX.sub("", text)) and not text.startswith("self.train"):
+        # what a run returns is a value: `adv_pos_val = sess.run(...)`; of a model's outputs, `loss_val`
+        # (`g_loss_val`, `loss_G_val`) is the loss's value, while `val_loss` and `logits_val` are validation's
+        stem = _RUN_VALUE_SUFFIX.sub("", text) if call.method == "run" else _VALUE_SUFFIX.sub("", text)
+        if _EVAL_NAME.search(stem) and not text.startswith("self.train"):
             return f"assigned to `{text}`"
     # what a model is built on says evaluation (`net(images_val)`); what a run fetches does not: a
     # training step may fetch an op named `eval_prediction` to score its own batch
@@ -245,16 +249,24 @@ _VALIDATION_NAME = re.compile(
 )
 
 
+def _fetches_train_op(fetched: ast.AST, metrics: bool = False) -> bool:
+    """The fetches hold a train op: a name with ``train``, ``optim`` or ``update`` (with ``metrics``,
+    not ``update``: an evaluation fetches its metrics' update ops, ``iou_update``)."""
+    pattern = r"train|optim" if metrics else r"train|optim|update"
+    for node in fetched.elts if isinstance(fetched, (ast.List, ast.Tuple)) else [fetched]:
+        if re.search(pattern, dotted_text(node) or "", re.IGNORECASE):
+            return True
+    return False
+
+
 def _validation_run(call: CallSite) -> str | None:
     """How a ``sess.run`` shows it scores validation or test data, for the message; else None.
 
     A run that also fetches the train op (a name with ``train``, ``optim`` or ``update``) is a
     training step, whatever its other results are called.
     """
-    fetched = call.node.args[0]
-    for node in fetched.elts if isinstance(fetched, (ast.List, ast.Tuple)) else [fetched]:
-        if re.search(r"train|optim|update", dotted_text(node) or "", re.IGNORECASE):
-            return None
+    if _fetches_train_op(call.node.args[0]):
+        return None
     for text in _assigned_to(call, augmented=True):
         if _VALIDATION_NAME.search(text) and "train" not in text.lower():
             return f"`{text} = ...run(...)`"
