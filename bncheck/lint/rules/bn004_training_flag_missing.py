@@ -16,12 +16,42 @@ from bncheck.lint.rulebase import Candidate, LintRule, Trigger, lint_rule
 from bncheck.lint.semantics import (
     NN_BN,
     TFLAYERS_BN,
+    _TRAINING_PARAMETER,
+    _arguments,
     _file_sets_is_training,
     bn_producers,
     is_graph_mode,
+    is_true,
+    keeps_moving_stats,
     is_nets_arg_scope,
     setting,
 )
+
+
+def _builds_or_applies_bn(context: FileContext, call, producers: set[int]) -> bool:
+    """A BN call (``tf.layers.batch_normalization(...)``), or a BN layer object applied: ``self.bn(x, ...)``
+    with ``self.bn = tf.layers.BatchNormalization(...)`` (a dropout's `training` is not BN's)."""
+    if id(call) in producers:
+        return True
+    for assignment in context.assignments.get(call.callee or "", ()):
+        value = assignment.value
+        if not isinstance(value, ast.Call):
+            continue
+        if (context.imports.resolve(value.func) or "").endswith("BatchNormalization"):
+            return True
+    return False
+
+
+def _constant_true(node: ast.AST) -> bool:
+    """``True``, or a tensor made of it (``tf.constant(True)``)."""
+    if is_true(node):
+        return True
+    return (
+        isinstance(node, ast.Call)
+        and (dotted_text(node.func) or "").endswith("constant")
+        and bool(node.args)
+        and is_true(node.args[0])
+    )
 
 
 def _normalizer_family(context: FileContext, call) -> str | None:
@@ -131,7 +161,8 @@ class TrainingFlagMissing(LintRule):
         "`tf.layers.batch_normalization(...)` without `training=`, or slim/contrib `batch_norm`\n"
         "(directly, as `normalizer_fn` or in an `arg_scope`) without `is_training=`; a BN layer applied\n"
         "without `training=` (`tf.layers.BatchNormalization()(x)`, or a Keras one in a graph-mode program\n"
-        "that builds no Keras model and never sets the learning phase). Also the switch\n"
+        "that builds no Keras model and never sets the learning phase); a function that takes a training\n"
+        "flag, never reads it and hands BN a constant True. Also the switch\n"
         "followed as a value: a training placeholder that is fed but read by nothing else (a dead\n"
         "switch), one that a training program only ever feeds False, BN built only under\n"
         "`if is_training:` (the inference graph has none), a Python `if` on the placeholder itself, a\n"
@@ -164,6 +195,12 @@ class TrainingFlagMissing(LintRule):
         "import tensorflow.compat.v1 as tf\n"
         "def branch(x, training=False):\n"
         "    return tf.nn.relu(tf.layers.BatchNormalization()(x))  # expect: BN004\n",
+        "import tensorflow.compat.v1 as tf\n"
+        "class Block(object):\n"
+        "    def __init__(self):\n"
+        "        self.bn = tf.layers.BatchNormalization()\n"
+        "    def get_output(self, x, is_training=True):\n"
+        "        return self.bn(x, training=tf.constant(True))  # expect: BN004\n",
     )
     bad += (
         "import tensorflow.compat.v1 as tf\n"
@@ -189,6 +226,12 @@ class TrainingFlagMissing(LintRule):
         "import tensorflow.compat.v1 as tf\n"
         "def branch(x, training=False):\n"
         "    return tf.nn.relu(tf.layers.BatchNormalization()(x, training=training))\n",
+        "import tensorflow.compat.v1 as tf\n"
+        "class Block(object):\n"
+        "    def __init__(self):\n"
+        "        self.bn = tf.layers.BatchNormalization()\n"
+        "    def get_output(self, x, is_training=True):\n"
+        "        return self.bn(x, training=is_training)\n",
     )
 
     def check(self, context: FileContext) -> Iterable[Candidate]:
@@ -240,11 +283,54 @@ class TrainingFlagMissing(LintRule):
                     )
                 )
         yield from self._layer_applied_without_training(context)
+        yield from self._flag_parameter_ignored(context)
         yield from self._switches(context)
         yield from self._bn_only_when_training(context)
         yield from self._batch_moments_only(context)
         yield from self._python_if_on_placeholder(context)
         yield from self._placeholder_to_python_if(context)
+
+    def _flag_parameter_ignored(self, context: FileContext) -> Iterable[Candidate]:
+        """``def get_output(self, x, is_training=True): ... self.bn(x, training=tf.constant(True))``: the
+        function takes a training flag, never reads it, and hands BN a constant True instead, so every
+        graph built through it, evaluation included, normalizes with batch statistics."""
+        if "True" not in context.source or not (bn_producers(context) or keeps_moving_stats(context)):
+            return
+        producers = {id(call) for call in bn_producers(context)}
+        for call in context.calls:
+            function = call.function
+            if function is None or isinstance(function, ast.Lambda) or not call.node.keywords:
+                continue
+            keyword = next(
+                (
+                    k
+                    for k in call.node.keywords
+                    if k.arg in ("training", "is_training") and _constant_true(k.value)
+                ),
+                None,
+            )
+            if keyword is None or not _builds_or_applies_bn(context, call, producers):
+                continue
+            flags_taken = [arg.arg for arg in _arguments(function) if _TRAINING_PARAMETER.match(arg.arg)]
+            read = {
+                node.id
+                for node in ast.walk(function)
+                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
+            }
+            ignored = [name for name in flags_taken if name not in read]
+            if not ignored:
+                continue
+            yield Candidate(
+                self.finding(
+                    context,
+                    call,
+                    f"`{function.name}` takes `{ignored[0]}` but never uses it: this call hard-codes "
+                    f"`{keyword.arg}={ast.unparse(keyword.value)}`, so BN runs in training mode in every "
+                    "graph built through it, evaluation and inference included",
+                    fix=f"pass `{keyword.arg}={ignored[0]}`",
+                ),
+                (ReachesAnyBN(),),
+            )
 
     def _layer_applied_without_training(self, context: FileContext) -> Iterable[Candidate]:
         """``tf.layers.BatchNormalization()(x)`` applied without ``training``: the v1 layer's call
