@@ -14,6 +14,27 @@ from bncheck.lint.semantics import model_from_parameter, runs_updates, under_upd
 from bncheck.lint.values import collection_key, value_flow
 
 _TRAIN_METHODS = ("minimize", "apply_gradients")
+_VARIABLE_MAKERS = ("tf.Variable", "tf.get_variable")
+
+
+def _optimizes_its_own_variables(context: FileContext, call: CallSite) -> bool:
+    """``minimize(loss, var_list=[z_optim])`` where every listed variable is one this file makes with
+    ``tf.Variable``/``tf.get_variable``: the step optimizes an input, a latent code or an image
+    (inversion, adversarial examples, style transfer), not the network whose BN would need updating."""
+    var_list = call.keyword("var_list")
+    if not isinstance(var_list, (ast.List, ast.Tuple)) or not var_list.elts:
+        return False
+    for element in var_list.elts:
+        text = dotted_text(element)
+        assignments = context.assignments.get(text or "", ())
+        if not assignments or not all(
+            isinstance(a.value, ast.Call) and context.imports.resolve(a.value.func) in _VARIABLE_MAKERS
+            for a in assignments
+        ):
+            return False
+    return True
+
+
 # train-op helpers that run UPDATE_OPS unless told otherwise (their `update_ops` argument)
 _UPDATE_RUNNING_HELPERS = frozenset({"optimize_loss", "create_train_op"})
 _CONTAINERS = (ast.Call, ast.List, ast.Tuple, ast.BinOp, ast.Set, ast.Dict, ast.Starred)
@@ -289,6 +310,8 @@ class UpdateOpsNotRun(LintRule):
                 continue  # an optimizer wrapper delegating `apply_gradients` builds no train op itself
             if _eager_step(context, call):
                 continue  # TF2: the step runs eagerly (or as a tf.function) and Keras runs the updates
+            if _optimizes_its_own_variables(context, call):
+                continue  # `minimize(loss, var_list=[z])`: an input or latent code, not the BN network
             requires = [
                 NotWrapped(function.name)
                 for function in call.functions
