@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from typing import Iterable
 
 from bncheck.findings import Severity
@@ -15,6 +16,23 @@ from bncheck.lint.values import collection_key, value_flow
 
 _TRAIN_METHODS = ("minimize", "apply_gradients")
 _VARIABLE_MAKERS = ("tf.Variable", "tf.get_variable")
+
+
+_BN_SWITCH = re.compile(r"(^|_)(bn|batch_?norm(alization)?)($|_)", re.IGNORECASE)
+
+
+def _in_branch_without_bn(call: CallSite) -> bool:
+    """The train op sits in the ``else`` of ``if params.use_batch_norm:`` (or under ``if not use_bn:``):
+    the branch of a program built without BN, which has no updates to run."""
+    for test, in_else in call.ifs:
+        condition = test.test
+        negated = isinstance(condition, ast.UnaryOp) and isinstance(condition.op, ast.Not)
+        if negated:
+            condition = condition.operand
+        text = dotted_text(condition) if isinstance(condition, (ast.Name, ast.Attribute)) else None
+        if text and _BN_SWITCH.search(text.rsplit(".", 1)[-1]) and in_else != negated:
+            return True
+    return False
 
 
 def _optimizes_its_own_variables(context: FileContext, call: CallSite) -> bool:
@@ -310,6 +328,8 @@ class UpdateOpsNotRun(LintRule):
                 continue  # an optimizer wrapper delegating `apply_gradients` builds no train op itself
             if _eager_step(context, call):
                 continue  # TF2: the step runs eagerly (or as a tf.function) and Keras runs the updates
+            if _in_branch_without_bn(call):
+                continue  # `if params.use_batch_norm: ... else: train_op = opt.minimize(loss)`
             if _optimizes_its_own_variables(context, call):
                 continue  # `minimize(loss, var_list=[z])`: an input or latent code, not the BN network
             requires = [
