@@ -28,6 +28,9 @@ from bncheck.lint.semantics import (
 )
 
 
+_OPTION_PATTERN = rb"(?:add_argument|DEFINE_bool(?:ean)?)\(\s*['\"](?:--)?is[-_]train"
+
+
 def _builds_or_applies_bn(context: FileContext, call, producers: set[int]) -> bool:
     """A BN call (``tf.layers.batch_normalization(...)``), or a BN layer object applied: ``self.bn(x, ...)``
     with ``self.bn = tf.layers.BatchNormalization(...)`` (a dropout's `training` is not BN's)."""
@@ -156,13 +159,16 @@ class TrainingFlagMissing(LintRule):
         Trigger((b"_arg_scope",)),  # slim nets' arg scopes build BN
         # a switch placeholder (named like one, flags.FLAG_NAME): dead, only fed False, or tested by `if`
         Trigger((b"placeholder",), rb"(?i:train|phase|mode)", window=(100, 0)),
+        # a command-line switch never read while the model is built with a literal flag
+        Trigger((b"is_training", b"True"), _OPTION_PATTERN, window=Trigger.EVERYWHERE),
     )
     what = (
         "`tf.layers.batch_normalization(...)` without `training=`, or slim/contrib `batch_norm`\n"
         "(directly, as `normalizer_fn` or in an `arg_scope`) without `is_training=`; a BN layer applied\n"
         "without `training=` (`tf.layers.BatchNormalization()(x)`, or a Keras one in a graph-mode program\n"
         "that builds no Keras model and never sets the learning phase); a function that takes a training\n"
-        "flag, never reads it and hands BN a constant True. Also the switch\n"
+        "flag, never reads it and hands BN a constant True; a literal `is_training=True` in a script whose\n"
+        "`--is-training` option nothing reads. Also the switch\n"
         "followed as a value: a training placeholder that is fed but read by nothing else (a dead\n"
         "switch), one that a training program only ever feeds False, BN built only under\n"
         "`if is_training:` (the inference graph has none), a Python `if` on the placeholder itself, a\n"
@@ -284,11 +290,52 @@ class TrainingFlagMissing(LintRule):
                 )
         yield from self._layer_applied_without_training(context)
         yield from self._flag_parameter_ignored(context)
+        yield from self._option_never_read(context)
         yield from self._switches(context)
         yield from self._bn_only_when_training(context)
         yield from self._batch_moments_only(context)
         yield from self._python_if_on_placeholder(context)
         yield from self._placeholder_to_python_if(context)
+
+    def _option_never_read(self, context: FileContext) -> Iterable[Candidate]:
+        """``parser.add_argument("--is-training", ...)`` (or ``flags.DEFINE_boolean("is_training", ...)``)
+        that nothing reads, in a script that builds its model with a literal ``is_training=True``: the
+        switch the user sets changes nothing."""
+        source = context.source
+        if not re.search(_OPTION_PATTERN.decode(), source):
+            return
+        if re.search(r"\bvars\(|__dict__|getattr\(", source):
+            return  # the options may be read by name
+        options = []
+        for call in context.calls:
+            if call.method not in ("add_argument", "DEFINE_boolean", "DEFINE_bool") or not call.node.args:
+                continue
+            first = call.node.args[0]
+            if not (isinstance(first, ast.Constant) and isinstance(first.value, str)):
+                continue
+            dest = call.keyword("dest")
+            name = dest.value if isinstance(dest, ast.Constant) else first.value.lstrip("-").replace("-", "_")
+            if _TRAINING_PARAMETER.match(name) and name not in context.attributes:
+                options.append((first.value, name))
+        if not options:
+            return
+        option, name = options[0]
+        producers = {id(call) for call in bn_producers(context)}
+        for call in context.calls:
+            if not any(k.arg == name and is_true(k.value) for k in call.node.keywords):
+                continue
+            if (call.qualname or "").startswith(("tf.", "keras.")) and id(call) not in producers:
+                continue  # a TensorFlow call that takes the flag is no model of this program
+            yield Candidate(
+                self.finding(
+                    context,
+                    call,
+                    f"`{name}=True` is hard-coded although the script takes `{option}`, which nothing "
+                    "reads: the switch changes nothing, and BN is built in training mode whatever it says",
+                    fix=f"pass the option: `{name}=args.{name}`",
+                ),
+                (ReachesAnyBN(),),
+            )
 
     def _flag_parameter_ignored(self, context: FileContext) -> Iterable[Candidate]:
         """``def get_output(self, x, is_training=True): ... self.bn(x, training=tf.constant(True))``: the
