@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
-    from bncheck.lint.project import Project
+    from bncheck.lint.project import Project, TestedParameter
 
 
 @runtime_checkable
@@ -96,13 +96,13 @@ class CallsTrainingBNHelper:
 
 @dataclass(frozen=True)
 class PythonIfParameter:
-    """``key`` ("function:param" or "function:#index") names a parameter that BN code of an imported
-    project module (up to 3 hops) tests with a Python ``if``."""
+    """``parameter`` (by name or position) is one that BN code of an imported project module (up to
+    3 hops) tests with a Python ``if``."""
 
-    key: str
+    parameter: TestedParameter
 
     def holds(self, project: Project, path: str) -> bool:
-        return project.python_if_parameter(path, self.key)
+        return project.python_if_parameter(path, self.parameter)
 
     def reads(self, project: Project, path: str) -> frozenset[str]:
         return project.imported(path)

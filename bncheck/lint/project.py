@@ -28,6 +28,14 @@ class TrainingParameter:
 
 
 @dataclass(frozen=True)
+class TestedParameter:
+    """A parameter of a function, by name or by its position in a call (``self`` not counted)."""
+
+    function: str
+    parameter: str | int
+
+
+@dataclass(frozen=True)
 class FileSummary:
     """What other files of the project need to know about one file (plain data, picklable)."""
 
@@ -45,7 +53,7 @@ class FileSummary:
     evaluates: bool = False  # runs a session in evaluation, test or prediction code
     always_training_bn: bool = False  # builds BN whose mode is training whatever the caller does
     training_bn_helpers: frozenset[str] = frozenset()  # module-level functions building training-mode BN
-    if_tested_parameters: frozenset[str] = frozenset()  # "function:param" tested by a Python `if` in BN code
+    if_tested_parameters: frozenset[TestedParameter] = frozenset()  # tested by a Python `if` in BN code
     training_parameters: frozenset[TrainingParameter] = frozenset()  # flags of BN-building functions
     stat_updaters: frozenset[str] = frozenset()  # functions/methods returning a BN statistics update op
 
@@ -355,11 +363,11 @@ class Project:
             if other in self.summaries and other != _key(path)
         )
 
-    def python_if_parameter(self, path: str, key: str) -> bool:
-        """``key`` ("function:param") is a parameter tested by a Python ``if`` in BN code of a module
-        that ``path`` imports (up to MAX_HOPS)."""
+    def python_if_parameter(self, path: str, parameter: TestedParameter) -> bool:
+        """``parameter`` is tested by a Python ``if`` in BN code of a module that ``path`` imports
+        (up to MAX_HOPS)."""
         return any(
-            key in self.summaries[other].if_tested_parameters
+            parameter in self.summaries[other].if_tested_parameters
             for other in self.imported(path)
             if other in self.summaries and other != _key(path)
         )

@@ -10,7 +10,7 @@ import re
 
 from bncheck.lint.aliases import dotted_text, is_tf_name
 from bncheck.lint.context import CallSite, FileContext
-from bncheck.lint.project import BN_APPLICATION_NAMES, TrainingParameter
+from bncheck.lint.project import BN_APPLICATION_NAMES, TestedParameter, TrainingParameter
 
 UNKNOWN = (
     object()
@@ -886,11 +886,11 @@ def _always_true(context: FileContext, call: CallSite, value: object) -> bool:
     return value_flow(context).holds(value, call.function) == Holds.TRUE
 
 
-def if_tested_parameters(context: FileContext) -> list[str]:
-    """``function:parameter`` (and ``function:#index`` for its position in a call) for each parameter
-    that a BN-building function of this file tests with a Python ``if`` (``def normalize(self, x,
-    train=True): if train: ...``): a placeholder handed in there is decided once, at graph build."""
-    found: set[str] = set()
+def if_tested_parameters(context: FileContext) -> set[TestedParameter]:
+    """Each parameter that a BN-building function of this file tests with a Python ``if`` (``def
+    normalize(self, x, train=True): if train: ...``), by name and by its position in a call: a
+    placeholder handed in there is decided once, at graph build."""
+    found: set[TestedParameter] = set()
     bn_calls = [call for call in context.calls if call.qualname in NN_BN] + bn_producers(context)
     functions = {id(call.function): call.function for call in bn_calls if call.function is not None}
     for function in functions.values():
@@ -904,10 +904,10 @@ def if_tested_parameters(context: FileContext) -> list[str]:
                 continue
             test = node.test.operand if isinstance(node.test, ast.UnaryOp) else node.test
             if isinstance(test, ast.Name) and test.id in names:
-                found.add(f"{function.name}:{test.id}")
+                found.add(TestedParameter(function.name, test.id))
                 if test.id in positional[offset:]:
-                    found.add(f"{function.name}:#{positional.index(test.id) - offset}")
-    return sorted(found)
+                    found.add(TestedParameter(function.name, positional.index(test.id) - offset))
+    return found
 
 
 _TRAINING_PARAMETER = re.compile(r"^(is_)?train(ing)?(_mode|_phase)?$|^phase_train$|^train_phase$", re.I)

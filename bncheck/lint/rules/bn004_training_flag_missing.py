@@ -11,6 +11,7 @@ from bncheck.lint.aliases import dotted_text
 from bncheck.lint.context import FileContext
 from bncheck.lint import flags
 from bncheck.lint.facts import PythonIfParameter, ReachesAnyBN, UsedByEvaluation
+from bncheck.lint.project import TestedParameter
 from bncheck.lint.values import Holds, value_flow
 from bncheck.lint.rulebase import Candidate, LintRule, Trigger, lint_rule
 from bncheck.lint.semantics import (
@@ -446,7 +447,7 @@ class TrainingFlagMissing(LintRule):
                     continue
                 if text is None or not flags.FLAG_NAME.search(text.rsplit(".", 1)[-1]):
                     continue
-                key = f"{method}:{parameter}" if isinstance(parameter, str) else f"{method}:#{parameter}"
+                key = TestedParameter(method, parameter)
                 if not flow.holds(value, call.function) & Holds.PLACEHOLDER:
                     continue
                 yield Candidate(
