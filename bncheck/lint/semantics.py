@@ -66,12 +66,13 @@ def keras_bn_calls(context: FileContext) -> list[CallSite]:
     return context.cache["keras_bn_calls"]
 
 
-def _keras_bn_or_application_calls(context: FileContext) -> list[CallSite]:
-    if "keras_bn_sources" not in context.cache:
-        context.cache["keras_bn_sources"] = [
-            call for call in context.calls if is_keras_bn(call) or is_bn_application(call)
-        ]
-    return context.cache["keras_bn_sources"]
+def _builds_keras_bn(context: FileContext) -> bool:
+    """The file constructs a Keras BN layer or a Keras application with BN."""
+    if "builds_keras_bn" not in context.cache:
+        context.cache["builds_keras_bn"] = bool(keras_bn_calls(context)) or any(
+            is_bn_application(call) for call in context.calls
+        )
+    return context.cache["builds_keras_bn"]
 
 
 def is_bn_application(call: CallSite) -> bool:
@@ -377,8 +378,8 @@ def update_bn_producers(context: FileContext) -> list[CallSite]:
 def keeps_moving_stats(context: FileContext) -> bool:
     """This file builds BN that keeps moving statistics (any API, manual wrappers included)."""
     if "keeps_stats" not in context.cache:
-        result = any(not _stats_are_trainable(context, call) for call in bn_producers(context)) or bool(
-            _keras_bn_or_application_calls(context)
+        result = any(not _stats_are_trainable(context, call) for call in bn_producers(context)) or (
+            _builds_keras_bn(context)
         )
         if not result and context.calls_named(*NN_BN):
             # the manual wrapper keeps population statistics in non-trainable variables
@@ -595,7 +596,7 @@ def _scope_builds_keras_bn(context: FileContext, scope: ast.AST | None, factorie
     if (
         key not in context.cache
         and not factories
-        and not _keras_bn_or_application_calls(context)
+        and not _builds_keras_bn(context)
     ):
         context.cache[key] = False
     if key not in context.cache:
@@ -638,7 +639,7 @@ def _bn_factories(context: FileContext) -> set[str]:
     factories: set[str] = set()
     callees: dict[str, set[str]] = {}  # function/class name -> names it calls
     # without a Keras BN or BN application call nothing can become a factory: skip the call graph
-    if not _keras_bn_or_application_calls(context):
+    if not _builds_keras_bn(context):
         context.cache["factories"] = factories
         return factories
     for call in context.calls:
@@ -745,8 +746,7 @@ def model_from_parameter(context: FileContext, call: CallSite) -> bool:
     parameters: set[str] = set()
     for function in call.functions:
         if not isinstance(function, ast.Lambda):
-            args = function.args
-            parameters |= {a.arg for a in args.posonlyargs + args.args + args.kwonlyargs} - {"self", "cls"}
+            parameters |= {a.arg for a in _arguments(function)} - {"self", "cls"}
     kept: set[str] = set()  # self.<attr> bound to a parameter somewhere in the class
     cls = call.classes[-1] if call.classes else None
     if cls is not None:

@@ -89,9 +89,7 @@ def _keeps_population_statistics(context: FileContext, function: ast.AST) -> boo
     text = context.text(function)
     if re.search(r"assign|moving_average|ExponentialMovingAverage|trainable\s*=\s*False|\bcond\(", text):
         return True
-    args = function.args
-    parameters = [a.arg for a in args.posonlyargs + args.args + args.kwonlyargs]
-    return any(flags.FLAG_NAME.search(parameter) for parameter in parameters)
+    return any(flags.FLAG_NAME.search(a.arg) for a in _arguments(function))
 
 
 def _never_set_false_default(context: FileContext, call, value: object) -> str | None:

@@ -259,6 +259,25 @@ def _fetches_train_op(fetched: ast.AST, metrics: bool = False) -> bool:
     return False
 
 
+def _validation_runs(
+    context: FileContext, in_evaluation_functions: bool = False
+) -> list[tuple[CallSite, str]]:
+    """The file's ``sess.run`` calls that score validation or test data on the model, each with how
+    it shows that (``_validation_run``); with ``in_evaluation_functions`` also every run of the model
+    inside a function named for evaluation."""
+    runs = []
+    for call in context.calls:
+        if call.method != "run" or not isinstance(call.node.func, ast.Attribute) or not call.node.args:
+            continue
+        where = _validation_run(call)
+        if where is None and in_evaluation_functions:
+            evaluating = [f for f in call.functions if semantics.is_evaluation_function(f)]
+            where = f"the run in `{evaluating[-1].name}`" if evaluating else None
+        if where is not None and _fetches_model_output(call):
+            runs.append((call, where))
+    return runs
+
+
 def _validation_run(call: CallSite) -> str | None:
     """How a ``sess.run`` shows it scores validation or test data, for the message; else None.
 
@@ -640,14 +659,7 @@ class TrainingHardcoded(LintRule):
         build = builds[0]
         if sum(1 for call in context.calls if call.method == build.method) != 1:
             return  # the builder is called again: that call may build the evaluation graph
-        for call in context.calls:
-            if call.method != "run" or not isinstance(call.node.func, ast.Attribute) or not call.node.args:
-                continue
-            if not _fetches_model_output(call):
-                continue
-            where = _validation_run(call)
-            if where is None:
-                continue
+        for call, where in _validation_runs(context)[:1]:  # one finding per file: the root cause is the graph
             yield Candidate(
                 self.finding(
                     context,
@@ -660,7 +672,6 @@ class TrainingHardcoded(LintRule):
                 ),
                 (ReachesAnyBN(), *hardcoded[build][1]),
             )
-            return  # one finding per file: the root cause is the graph
 
     def _validates_on_default_graph(self, context: FileContext) -> Iterable[Candidate]:
         """As ``_validates_on_training_graph``, for a program whose model function of a project module
@@ -669,16 +680,7 @@ class TrainingHardcoded(LintRule):
         functions builds the model is a project fact: the finding stands if one of them leaves such a flag."""
         if ".run(" not in context.source:
             return
-        runs = []
-        for call in context.calls:
-            if call.method != "run" or not isinstance(call.node.func, ast.Attribute) or not call.node.args:
-                continue
-            where = _validation_run(call)
-            if where is None:
-                evaluating = [f for f in call.functions if semantics.is_evaluation_function(f)]
-                where = f"the run in `{evaluating[-1].name}`" if evaluating else None
-            if where is not None and _fetches_model_output(call):
-                runs.append((call, where))
+        runs = _validation_runs(context, in_evaluation_functions=True)
         if not runs or flags.switches(context) or _asks_for_a_mode(context):
             return
         counts: dict[str, int] = {}
