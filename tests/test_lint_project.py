@@ -241,6 +241,25 @@ def test_contrib_layers_imported_by_module_path_are_slim() -> None:
     assert [(f.location.line, f.code) for f in lint_source(source)] == [(2, "BN005")]
 
 
+def test_a_module_another_bn_file_imports_holds_no_bn_for_a_third(tmp_path, monkeypatch) -> None:
+    # m0's train op imports m1 (empty) and m2 (BN inside a function m0 never names); m4, which m0 never
+    # reads, builds BN and imports m1 too.  m1 is m4's helper, not BN of m0's: no finding, alone or not.
+    (tmp_path / ".git").mkdir()
+    head = "import tensorflow.compat.v1 as tf\n"
+    bn = "def build_{i}(x, training):\n    return tf.layers.batch_normalization(x, training=training)\n"
+    write(tmp_path, "m0.py", head + "from m1 import *\nfrom m2 import *\n"
+          "def train_0(loss):\n    return tf.train.AdamOptimizer().minimize(loss)\n")
+    write(tmp_path, "m1.py", head)
+    write(tmp_path, "m2.py", head + bn.format(i=2))
+    write(tmp_path, "m4.py", head + "from m1 import *\n" + bn.format(i=4))
+    monkeypatch.chdir(tmp_path)
+    assert found(lint_paths([Path(".")])) == found(lint_paths([Path("m0.py")])) == []
+    # once m0 names the builder, the BN is its program's: found both ways
+    write(tmp_path, "m0.py", head + "from m1 import *\nfrom m2 import *\n"
+          "def train_0(x):\n    return tf.train.AdamOptimizer().minimize(tf.reduce_sum(build_2(x, True)))\n")
+    assert found(lint_paths([Path(".")])) == found(lint_paths([Path("m0.py")])) == [("m0.py", 5, 12, "BN001")]
+
+
 # --- generated projects: any import graph, any mix of BN, train ops, wrappers and Savers ------------
 
 _PARTS = {

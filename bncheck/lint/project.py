@@ -268,8 +268,13 @@ class Project:
     def update_bn_reach(self) -> frozenset[str]:
         """Files that build UPDATE_OPS BN or import (up to MAX_HOPS) one that does, and the helpers
         such a file imports directly (a train-op factory in utils.py called by the script that builds BN)."""
+        return self._update_bn_importers | self._update_bn_helpers
+
+    @cached_property
+    def _update_bn_importers(self) -> frozenset[str]:
+        """Files that build UPDATE_OPS BN or import (up to MAX_HOPS) one that does."""
         sources = {path for path, summary in self.summaries.items() if summary.update_bn}
-        return self._within_hops(sources, forward=False) | self._update_bn_helpers
+        return self._within_hops(sources, forward=False)
 
     @cached_property
     def _update_bn_helpers(self) -> frozenset[str]:
@@ -297,6 +302,10 @@ class Project:
             return True  # a helper that a BN-building file imports (a train-op factory)
         used = summary.used_names | {name for _, names in summary.imports for name in names}
         edges, _ = self._graph()
+        # through what the imported modules import: a module that is in the reach only as another BN
+        # file's helper holds no BN for this file (and whether it is one depends on files this one
+        # never reads, so that each file linted alone gives the findings of the whole)
+        reach = self._update_bn_importers
         for target in edges.get(path, ()):
             if target not in reach:
                 continue
