@@ -114,3 +114,52 @@ def test_analysing_a_file_leaves_no_context_alive_without_the_cyclic_collector()
             gc.enable()
     assert "BN003" in [c.finding.code for c in result.candidates]
     assert alive == []
+
+
+def test_a_list_rebuilt_from_itself_holds_what_it_held_before() -> None:
+    # `names = {v.op.name: v for v in names}` meets itself: that adds nothing, it is not unknown
+    source = (
+        "import tensorflow as tf\n"
+        "def restore_fn(scope):\n"
+        "    names = [v for v in tf.get_collection(tf.GraphKeys.TRAINABLE_VARIABLES)]\n"
+        "    names = {v.op.name.replace('net', scope): v for v in names}\n"
+        "    chosen = names\n"
+    )
+    holds = _holds_of(source, "chosen")
+    assert holds & Holds.TRAINABLE
+    assert not holds & (Holds.ALL_VARIABLES | Holds.UNKNOWN)
+    # the same names fed from the global variables: the moving statistics are in
+    everything = source.replace("TRAINABLE_VARIABLES", "GLOBAL_VARIABLES")
+    assert _holds_of(everything, "chosen") & Holds.ALL_VARIABLES
+
+
+def test_a_dict_holds_what_is_stored_into_it_by_key() -> None:
+    source = (
+        "import tensorflow as tf\n"
+        "def restore_fn(reader):\n"
+        "    by_name = {v.op.name: v for v in tf.trainable_variables()}\n"
+        "    available = {}\n"
+        "    for name in by_name:\n"
+        "        if reader.has_tensor(name):\n"
+        "            available[name] = by_name[name]\n"
+        "    chosen = available\n"
+    )
+    holds = _holds_of(source, "chosen")
+    assert holds & Holds.TRAINABLE and not holds & Holds.UNKNOWN
+    # a store elsewhere into another dict changes nothing here
+    other = source.replace("available[name] =", "elsewhere[name] =")
+    assert not _holds_of(other, "chosen") & Holds.TRAINABLE
+
+
+def test_a_parameter_the_function_reassigns_still_holds_what_it_is_passed() -> None:
+    # `update_ops` filtered in place: it holds what the caller passed (the updates), not nothing
+    context = _context(
+        "import tensorflow as tf\n"
+        "def build(loss, update_ops):\n"
+        "    update_ops = [op for op in update_ops if 'tower_0' in op.name]\n"
+        "    with tf.control_dependencies(update_ops):\n"
+        "        return tf.train.AdamOptimizer().minimize(loss)\n"
+        "train_op = build(tf.constant(0.0), tf.get_collection(tf.GraphKeys.UPDATE_OPS))\n"
+    )
+    call = next(call for call in context.calls if call.method == "minimize")
+    assert value_flow(context).under_dependencies(call)

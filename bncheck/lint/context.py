@@ -96,6 +96,8 @@ class FileContext:
     functions: dict[str, list[ast.AST]] = field(default_factory=dict)
     classes: dict[str, ast.ClassDef] = field(default_factory=dict)
     attributes: set[str] = field(default_factory=set)  # every `.name` the file spells (`ops.batch_norm`)
+    # `d[key] = value`: what is stored into the container named `d`, with the function it happens in
+    stores: dict[str, list[tuple[ast.expr, ast.AST | None]]] = field(default_factory=dict)
     options: dict = field(default_factory=dict)  # config values the rules read (target_version, ...)
     cache: dict = field(default_factory=dict)  # facts shared between rules, computed once per file
     _parents: dict[ast.AST, ast.AST] | None = field(default=None, repr=False)
@@ -359,6 +361,11 @@ class _Collector:
         for target in node.targets:
             if isinstance(target, (ast.Tuple, ast.List)):
                 self._record_binding(target, node.value, node, "unpack")
+            elif isinstance(target, ast.Subscript):
+                text = dotted_text(target.value)
+                if text is not None:
+                    function = self.functions[-1] if self.functions else None
+                    self.context.stores.setdefault(text, []).append((node.value, function))
             else:
                 self._record_assignment(target, node.value, node)
         self.walk_expression(node)

@@ -40,7 +40,7 @@ class Holds(enum.Flag):
 
 
 RUNS_UPDATES = Holds.UPDATES | Holds.AFTER_UPDATES
-_MAX_DEPTH = 8
+_MAX_DEPTH = 12  # nested evaluations (expression levels, names, calls) before a value is unknown
 
 _TRAINABLE_CALLS = frozenset(
     {"tf.trainable_variables", "slim.get_trainable_variables", "tf.global_variables_trainable"}
@@ -126,6 +126,7 @@ class ValueFlow:
         self.context = weakref.proxy(context)
         self._memo: dict[tuple[int, int], Holds] = {}
         self._active: set[tuple[int, int]] = set()
+        self._open_cycles: set[tuple[int, int]] = set()  # evaluations that met themselves, not yet done
         self._call_sites: dict[int, CallSite] | None = None
         self._mutations: dict[str, list[tuple[ast.expr, ast.AST | None]]] | None = None
         self._calls_by_name: dict[str, list[CallSite]] | None = None
@@ -196,14 +197,24 @@ class ValueFlow:
         memo = self._memo.get(key)
         if memo is not None:
             return memo
-        if depth > _MAX_DEPTH or key in self._active:
+        if depth > _MAX_DEPTH:
             return Holds.UNKNOWN
+        if key in self._active:
+            # `names = {v.op.name: v for v in names}`: a value built from itself adds nothing to what its
+            # other assignments hold; what is computed until that value is known is not memoized
+            self._open_cycles.add(key)
+            return Holds.NOTHING
         self._active.add(key)
+        outer, self._open_cycles = self._open_cycles, set()
         try:
             value = self._compute(node, function, depth + 1)
         finally:
             self._active.discard(key)
-        self._memo[key] = value
+            inner = self._open_cycles
+            inner.discard(key)
+            self._open_cycles = outer | inner
+        if not inner:
+            self._memo[key] = value
         return value
 
     def _compute(self, node: ast.AST, function: ast.AST | None, depth: int) -> Holds:
@@ -307,6 +318,9 @@ class ValueFlow:
                     value |= self._eval(assignment.value, scope, depth)
                 for binding in bound:
                     value |= self._binding(binding, depth)
+                parameter = _parameter(scope, name) if scope is not None else None
+                if parameter is not None:  # a parameter the function reassigns holds what it is passed too
+                    value |= self._argument(scope, name, parameter, depth)
                 return value | self._mutated(name, depth, scope)
             if scope is None:
                 break
@@ -333,7 +347,8 @@ class ValueFlow:
         return self._eval(value, binding.function, depth)
 
     def _mutated(self, name: str, depth: int, scope: ast.AST | None = None) -> Holds:
-        """What ``name.append(x)`` / ``name.extend(x)`` / ``name.insert(i, x)`` put into the list."""
+        """What ``name.append(x)`` / ``name.extend(x)`` / ``name.insert(i, x)`` put into the list, and
+        ``name[key] = x`` into the dict."""
         if self._mutations is None:
             self._mutations = {}
             for call in self.context.calls:
@@ -344,6 +359,8 @@ class ValueFlow:
                     owner = dotted_text(func.value)
                     if owner is not None and call.node.args:
                         self._mutations.setdefault(owner, []).append((call.node.args[-1], call.function))
+            for owner, stored in self.context.stores.items():
+                self._mutations.setdefault(owner, []).extend(stored)
         value = Holds.NOTHING
         for added, function in self._mutations.get(name, ()):
             if scope is None or function is scope or name.startswith(("self.", "cls.")):

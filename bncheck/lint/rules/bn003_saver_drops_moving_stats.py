@@ -88,6 +88,8 @@ class SaverDropsMovingStats(LintRule):
                 fix="pass `tf.global_variables()` as var_list",
             )
             any_of: tuple = (ReachesAnyBN(),)
-            if model_from_parameter(context, call):
+            if model_from_parameter(context, call) or call.function is not None:
+                # a helper's function (`get_init_fn(...)`) lists the variables of whatever graph the
+                # program that imports it has built: that program's BN counts
                 any_of += (SharesProgramWithBN(update=False),)
             yield Candidate(finding, (), any_of)
