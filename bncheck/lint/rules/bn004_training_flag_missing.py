@@ -67,9 +67,9 @@ def _normalizer_family(context: FileContext, call) -> str | None:
     return "tf.layers" if context.imports.resolve(value) in TFLAYERS_BN else "slim"
 
 
-def _moments_names(context: FileContext, function: ast.AST) -> set[str]:
-    """Names bound in ``function`` by ``mean, var = tf.nn.moments(...)``."""
-    names: set[str] = set()
+def _moments_calls(context: FileContext, function: ast.AST) -> dict[str, ast.Call]:
+    """Names bound in ``function`` by ``mean, var = tf.nn.moments(...)``, each with that call."""
+    names: dict[str, ast.Call] = {}
     for name, bindings in context.bindings.items():
         for binding in bindings:
             if (
@@ -80,8 +80,59 @@ def _moments_names(context: FileContext, function: ast.AST) -> set[str]:
                     ("moments", "weighted_moments")
                 )
             ):
-                names.add(name)
+                names[name] = binding.value
     return names
+
+
+def _over_batch_axis(context: FileContext, function: ast.AST, moments: ast.Call) -> bool | None:
+    """Whether the moments are taken over axis 0, the batch: True for ``[0]``, ``[0, 1, 2]`` or
+    ``range(len(shape))``, False for a literal list without 0 (``[1, 2]``, ``[-1]``: a layer or instance
+    norm), None when the axes cannot be told."""
+    axes = moments.args[1] if len(moments.args) > 1 else next(
+        (keyword.value for keyword in moments.keywords if keyword.arg == "axes"), None
+    )
+    if isinstance(axes, ast.Name):  # `axes = list(range(len(x.get_shape())))` just before
+        assigned = [a.value for a in context.assignments.get(axes.id, ()) if a.function is function]
+        axes = assigned[0] if len(assigned) == 1 else None
+    if isinstance(axes, ast.Call) and dotted_text(axes.func) == "list" and axes.args:
+        axes = axes.args[0]
+    if isinstance(axes, ast.Call) and dotted_text(axes.func) == "range":
+        return len(axes.args) == 1 or (isinstance(axes.args[0], ast.Constant) and axes.args[0].value == 0)
+    if isinstance(axes, (ast.List, ast.Tuple)) and all(
+        isinstance(element, ast.Constant) and isinstance(element.value, int) for element in axes.elts
+    ):
+        return any(element.value == 0 for element in axes.elts)
+    return None
+
+
+_BN_FUNCTION = re.compile(r"(^|_)(bn|batch_?norm(alization)?)($|_)|batchnorm", re.IGNORECASE)
+
+
+def _hand_written_bn(context: FileContext) -> list[tuple[ast.AST, ast.Call]]:
+    """Functions named for BN that normalize by hand, ``(x - mean) / tf.sqrt(var + eps)``, with moments
+    over the batch axis and no ``tf.nn.batch_normalization``: each with its moments call."""
+    found = []
+    for name, function_list in context.functions.items():
+        if not _BN_FUNCTION.search(name) or "train" in name.lower():
+            continue
+        for function in function_list:
+            moments = _moments_calls(context, function)
+            if not moments or any(call.function is function for call in context.calls_named(*NN_BN)):
+                continue
+            if any(argument.arg in moments for argument in _arguments(function)):
+                continue  # `def bn(x, mean=None, var=None)`: the caller may hand it the population moments
+            centred = {
+                node.right.id
+                for node in ast.walk(function)
+                if isinstance(node, ast.BinOp)
+                and isinstance(node.op, ast.Sub)
+                and isinstance(node.right, ast.Name)
+                and node.right.id in moments
+            }
+            batch = [moments[name] for name in centred if _over_batch_axis(context, function, moments[name])]
+            if batch:
+                found.append((function, batch[0]))
+    return found
 
 
 def _keeps_population_statistics(context: FileContext, function: ast.AST) -> bool:
@@ -160,6 +211,7 @@ class TrainingFlagMissing(LintRule):
         Trigger((b"placeholder",), rb"(?i:train|phase|mode)", window=(100, 0)),
         # a command-line switch never read while the model is built with a literal flag
         Trigger((b"is_training", b"True"), _OPTION_PATTERN, window=Trigger.EVERYWHERE),
+        Trigger((b"moments",)),  # a hand-written BN that always normalizes with the batch moments
     )
     what = (
         "`tf.layers.batch_normalization(...)` without `training=`, or slim/contrib `batch_norm`\n"
@@ -173,7 +225,9 @@ class TrainingFlagMissing(LintRule):
         "`if is_training:` (the inference graph has none), a Python `if` on the placeholder itself, a\n"
         "wrapper whose `phase_train`/`training` defaults to False and that no caller sets (for a private\n"
         "helper or a script, whose callers are all in the file), and a hand-written BN that always uses\n"
-        "the batch moments in a model that the project evaluates."
+        "the batch moments (through `tf.nn.batch_normalization`, or `(x - mean) / tf.sqrt(var + eps)` in a\n"
+        "function named for BN, moments over the batch axis) in a model that the project evaluates or\n"
+        "that switches modes with a placeholder."
     )
     why = (
         "The two APIs have opposite defaults. `tf.layers.batch_normalization` defaults to\n"
@@ -216,6 +270,13 @@ class TrainingFlagMissing(LintRule):
         "y = model(x)\n"
         "with tf.Session() as sess:\n"
         "    sess.run(y, feed_dict={x: [[0.0] * 4], is_training: False})\n",
+        "import tensorflow.compat.v1 as tf\n"
+        "def batch_norm(x):\n"
+        "    mean, var = tf.nn.moments(x, axes=[0])  # expect: BN004\n"
+        "    return (x - mean) / tf.sqrt(var + 1e-3)\n"
+        "keep = tf.placeholder_with_default(1.0, [])\n"
+        "is_train = tf.placeholder(tf.bool)\n"
+        "y = tf.nn.dropout(batch_norm(tf.zeros([2, 3])), tf.where(is_train, 0.8, keep))\n",
     )
     good = (
         "import tensorflow.compat.v1 as tf\n"
@@ -237,6 +298,12 @@ class TrainingFlagMissing(LintRule):
         "        self.bn = tf.layers.BatchNormalization()\n"
         "    def get_output(self, x, is_training=True):\n"
         "        return self.bn(x, training=is_training)\n",
+        "import tensorflow.compat.v1 as tf\n"
+        "def bn_features(x):\n"
+        "    mean, var = tf.nn.moments(x, axes=[-1], keep_dims=True)\n"
+        "    return (x - mean) / tf.sqrt(var + 1e-3)\n"
+        "is_train = tf.placeholder(tf.bool)\n"
+        "y = tf.nn.dropout(bn_features(tf.zeros([2, 3])), tf.where(is_train, 0.8, 1.0))\n",
     )
 
     def check(self, context: FileContext) -> Iterable[Candidate]:
@@ -493,32 +560,46 @@ class TrainingFlagMissing(LintRule):
                 )
 
     def _batch_moments_only(self, context: FileContext) -> Iterable[Candidate]:
-        """``tf.nn.batch_normalization(x, *tf.nn.moments(x))`` in a function that keeps no population
-        statistics and takes no mode: BN has no inference mode at all."""
+        """A BN that keeps no population statistics and takes no mode: ``tf.nn.batch_normalization(x,
+        *tf.nn.moments(x))``, or ``(x - mean) / tf.sqrt(var + eps)`` by hand in a function named for BN,
+        with moments over the batch axis.  Evaluation then depends on the batch it runs on."""
+        if "moments" not in context.source:
+            return
+        evidence: tuple = () if flags.switches(context) else (UsedByEvaluation(),)  # a GAN loses nothing
+        reported: set[int] = set()
         for call in context.calls_named(*NN_BN):
             function = call.function
             if function is None or isinstance(function, ast.Lambda) or call.ifs or len(call.node.args) < 3:
                 continue
             if "train" in function.name.lower():
                 continue  # the training-mode half of a BN (Keras' normalize_batch_in_training)
-            moments = _moments_names(context, function)
+            moments = _moments_calls(context, function)
             used = [dotted_text(arg) for arg in call.node.args[1:3]]
             if not moments or not all(name in moments for name in used):
                 continue
+            if any(_over_batch_axis(context, function, moments[name]) is False for name in used):
+                continue  # moments over the features only: a layer or instance norm
             if _keeps_population_statistics(context, function):
                 continue
-            yield Candidate(
-                self.finding(
-                    context,
-                    call,
-                    f"`{function.name}` always normalizes with the moments of the current batch: it keeps "
-                    "no population statistics and takes no training flag, so evaluation and inference "
-                    "depend on the batch they run on",
-                    fix="keep moving averages of the moments (or use tf.layers.batch_normalization) and "
-                    "switch on a training flag",
-                ),
-                (UsedByEvaluation(),),  # a GAN that never evaluates loses nothing
-            )
+            reported.add(id(function))
+            yield Candidate(self._batch_moments_finding(context, function, call.node), evidence)
+        for function, moments in _hand_written_bn(context):
+            if id(function) in reported or _keeps_population_statistics(context, function):
+                continue
+            reported.add(id(function))
+            yield Candidate(self._batch_moments_finding(context, function, moments), evidence)
+
+    def _batch_moments_finding(self, context: FileContext, function: ast.AST, node: ast.AST):
+        return self.finding(
+            context,
+            None,
+            f"`{function.name}` always normalizes with the moments of the current batch: it keeps "
+            "no population statistics and takes no training flag, so evaluation and inference "
+            "depend on the batch they run on",
+            fix="keep moving averages of the moments (or use tf.layers.batch_normalization) and "
+            "switch on a training flag",
+            node=node,
+        )
 
     def _switches(self, context: FileContext) -> Iterable[Candidate]:
         for switch in flags.switches(context):
