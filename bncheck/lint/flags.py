@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from bncheck.lint.aliases import dotted_text
 from bncheck.lint.context import FileContext
-from bncheck.lint.values import value_flow
+from bncheck.lint.values import Holds, value_flow
 
 # names of a BN mode switch (the placeholder, the argument, the feed key)
 FLAG_NAME = re.compile(
@@ -171,5 +171,14 @@ def fed_only_false(context: FileContext, switch: Switch) -> bool:
         return False  # an evaluation or export program: False is what it should feed
     if not switch.feeds or any(constant_bool(value) is not False for value in switch.feeds):
         return False
-    default = switch.created.args[0] if switch.created.args else None
-    return constant_bool(default) is not True
+    created = switch.created
+    if context.imports.resolve(created.func) != "tf.placeholder_with_default":
+        return True  # a plain placeholder: False is all it is ever given
+    default = created.args[0] if created.args else next(
+        (keyword.value for keyword in created.keywords if keyword.arg == "input"), None
+    )
+    if constant_bool(default) is not None:
+        return constant_bool(default) is False
+    # `placeholder_with_default(training, [])`: what the default may be, followed as a value
+    flow = value_flow(context)
+    return default is not None and flow.holds(default, flow.function_of(created)) == Holds.FALSE
