@@ -208,7 +208,7 @@ def _only_trains(context: FileContext, function: ast.AST) -> bool:
 _DATA_READER = re.compile(
     r"input|dataset|preprocess|reader|loader|augment|pipeline|queue|^(get_|next_)?batch(es)?$|argparse|"
     r"parse_arg|config|option|setting|"
-    r"^(load|read|get)_?(data|images|batch\w*)$|^data$",
+    r"^(load|read|get)_?(data|images|batch\w*)$|^data$|^(get|load|read|make|next)_(\w+_)?batch",
     re.IGNORECASE,
 )
 
@@ -273,9 +273,54 @@ def _validation_runs(
         if where is None and in_evaluation_functions:
             evaluating = [f for f in call.functions if semantics.is_evaluation_function(f)]
             where = f"the run in `{evaluating[-1].name}`" if evaluating else None
-        if where is not None and _fetches_model_output(call):
+        if where is not None and _fetches_model_output(call) and not _fetches_only_input(context, call):
             runs.append((call, where))
     return runs
+
+
+def _defaults_to_true(function: ast.FunctionDef, name: str) -> bool:
+    """``name`` is a parameter of ``function`` whose default is the literal True."""
+    args = function.args
+    positional = list(args.posonlyargs) + list(args.args)
+    defaults = dict(zip([a.arg for a in positional[len(positional) - len(args.defaults):]], args.defaults))
+    defaults.update({a.arg: d for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None})
+    return is_true(defaults.get(name))
+
+
+def _feeds_a_flag(call: CallSite) -> bool:
+    """The run's feed dict has a key named like a training flag (a mode switch, whatever it is)."""
+    feed = call.keyword("feed_dict")
+    if feed is None and len(call.node.args) > 1:
+        feed = call.node.args[1]
+    if not isinstance(feed, ast.Dict):
+        return False
+    return any(
+        _FLAG.match((dotted_text(key) or "").rsplit(".", 1)[-1]) for key in feed.keys if key is not None
+    )
+
+
+def _fetches_only_input(context: FileContext, call: CallSite) -> bool:
+    """``val_images, val_labels = sess.run([val_image_batch, val_label_batch])``: every fetch is a name
+    the input pipeline made (bound only from a data reader's call or an iterator's ``get_next()``), so
+    the run pulls the next batch and scores nothing."""
+    fetched = call.node.args[0]
+    elements = fetched.elts if isinstance(fetched, (ast.List, ast.Tuple)) else [fetched]
+    for element in elements:
+        if not isinstance(element, ast.Name):
+            return False
+        values = [a.value for a in context.assignments.get(element.id, ())] + [
+            b.value for b in context.bindings.get(element.id, ()) if b.how == "unpack"
+        ]
+        if not values or not all(
+            isinstance(value, ast.Call)
+            and (
+                _DATA_READER.search((dotted_text(value.func) or "").rsplit(".", 1)[-1])
+                or (dotted_text(value.func) or "").endswith("get_next")
+            )
+            for value in values
+        ):
+            return False
+    return bool(elements)
 
 
 def _validation_run(call: CallSite) -> str | None:
@@ -427,7 +472,9 @@ class TrainingHardcoded(LintRule):
         "`model_fn` that serves every mode with one hard-coded flag. Also a test or predict function\n"
         "that runs the one graph of a program whose BN (in another module) is fixed in training mode,\n"
         "and a validation or test run (`val_acc = sess.run(...)`, a feed of `x_val`) on the one graph\n"
-        "that a model function called once with `is_training=True` builds.\n"
+        "that a model function called once with `is_training=True` builds, or that a model class\n"
+        "builds with BN's flag a Python bool from its constructor (`is_training=self.training`, `def\n"
+        "__init__(self, training=True)`) when the class's own method runs the validation batches.\n"
         "Not a BN flag: `is_training=True` handed to a data reader or a config; unit tests are not\n"
         "inference code."
     )
@@ -502,6 +549,24 @@ class TrainingHardcoded(LintRule):
         "def evaluate(sess, x, shuffle):\n"
         "    logits = build(shuffle(x, True), 1.0, False)  # `True` is the shuffle's, not the flag\n"
         "    return sess.run(logits)\n",
+        "import tensorflow.compat.v1 as tf\n"
+        "class Model(object):\n"
+        "    def __init__(self, training=True):\n"
+        "        self.training = tf.placeholder_with_default(training, [])\n"
+        "        self.x = tf.placeholder(tf.float32, [None, 3])\n"
+        "        self.y = tf.layers.batch_normalization(self.x, training=self.training)\n"
+        "    def validate(self, sess, x_valid):\n"
+        "        return sess.run(self.y, feed_dict={self.x: x_valid, self.training: False})\n",
+    )
+    bad += (
+        "import tensorflow.compat.v1 as tf\n"
+        "class Model(object):\n"
+        "    def __init__(self, training=True):\n"
+        "        self.training = training\n"
+        "        self.x = tf.placeholder(tf.float32, [None, 3])\n"
+        "        self.y = tf.layers.batch_normalization(self.x, training=self.training)\n"
+        "    def fit(self, sess, x_valid):\n"
+        "        return sess.run(self.y, feed_dict={self.x: x_valid})  # expect: BN006\n",
     )
 
     def check(self, context: FileContext) -> Iterable[Candidate]:
@@ -548,6 +613,60 @@ class TrainingHardcoded(LintRule):
         yield from self._evaluates_training_graph(context)
         yield from self._validates_on_training_graph(context, hardcoded)
         yield from self._default_training_on_eval(context)
+        yield from self._validates_in_constructed_mode(context)
+
+    def _validates_in_constructed_mode(self, context: FileContext) -> Iterable[Candidate]:
+        """A model class whose BN takes ``is_training=self.training``, a Python bool fixed when the object
+        is built (``def __init__(self, ..., training=True)``), and whose own method runs a validation
+        batch through that one graph: validation uses the BN mode of training (batch statistics)."""
+        if "True" not in context.source or ".run(" not in context.source or flags.switches(context):
+            return
+        runs = [(call, where) for call, where in _validation_runs(context) if call.classes]
+        if not runs:
+            return
+        for call, where in runs:
+            owner = call.classes[-1]
+            attribute = self._constructed_bn_flag(context, owner)
+            if attribute is None or _feeds_a_flag(call):
+                continue
+            yield Candidate(
+                self.finding(
+                    context,
+                    call,
+                    f"{where} runs the graph that `{owner.name}` built with `{attribute}`, a Python bool "
+                    "fixed when the object is made (default True): BN normalizes the validation batches "
+                    "with their own statistics, as in training, not with the moving averages",
+                    fix="build a second model with `training=False` that reuses the variables, or make the "
+                    "flag a placeholder fed False when validating",
+                )
+            )
+            return  # one finding per file: the root cause is the graph
+
+    def _constructed_bn_flag(self, context: FileContext, owner: ast.ClassDef) -> str | None:
+        """``self.<flag>`` when the class's BN layers take it as their training flag and ``__init__``
+        sets it only from a parameter that defaults to True; else None."""
+        for call in semantics.bn_producers(context):
+            if not call.classes or call.classes[-1] is not owner:
+                continue
+            value = call.keyword("is_training")
+            if value is None:
+                value = call.keyword("training")
+            text = dotted_text(value) if isinstance(value, ast.Attribute) else None
+            if text is None or not text.startswith("self.") or text.count(".") != 1:
+                continue
+            assignments = context.assignments.get(text, ())
+            if not assignments or not all(
+                isinstance(a.value, ast.Name)
+                and _FLAG.match(a.value.id)  # `training=True`: the rule's trigger, for the pre-filter
+                and isinstance(a.function, ast.FunctionDef)
+                and a.function.name == "__init__"
+                and any(a.function is node for node in owner.body)
+                and _defaults_to_true(a.function, a.value.id)
+                for a in assignments
+            ):
+                continue
+            return text
+        return None
 
     def _default_training_on_eval(self, context: FileContext) -> Iterable[Candidate]:
         """A test/inference graph built with a model function of another project module whose flag
@@ -647,7 +766,9 @@ class TrainingHardcoded(LintRule):
             builds = [
                 call
                 for call, (_, facts) in hardcoded.items()
-                if facts and (call.method in context.functions or _owner_from_project(context, call))
+                if facts
+                and (call.method in context.functions or _owner_from_project(context, call))
+                and not _is_data_reader(call)
             ]
         if not builds:
             yield from self._validates_on_default_graph(context)
