@@ -257,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--cache", default=str(default_cache()), help="where the repositories are materialized"
     )
-    parser.add_argument("--split", choices=("tune", "holdout", "holdout2", "holdout3", "all"), default="tune")
+    parser.add_argument("--split", choices=("tune", "holdout", "holdout2", "holdout3", "holdout4", "all"), default="tune")
     parser.add_argument("--per-file", action="store_true", help="also lint each labelled file alone and diff")
     parser.add_argument("--bncheck", default=f"{sys.executable} -m bncheck", help="the bncheck command")
     parser.add_argument("--json", dest="json_out", help="write the tallies as JSON to this file")
