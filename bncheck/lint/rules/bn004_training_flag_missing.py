@@ -211,7 +211,8 @@ class TrainingFlagMissing(LintRule):
         Trigger((b"placeholder",), rb"(?i:train|phase|mode)", window=(100, 0)),
         # a command-line switch never read while the model is built with a literal flag
         Trigger((b"is_training", b"True"), _OPTION_PATTERN, window=Trigger.EVERYWHERE),
-        Trigger((b"moments",)),  # a hand-written BN that always normalizes with the batch moments
+        # a hand-written BN (a function named for BN) that always normalizes with the batch moments
+        Trigger((b"moments",), rb"def\s+\w*(?:bn|batch_?norm)", window=Trigger.EVERYWHERE, ignore_case=True),
     )
     what = (
         "`tf.layers.batch_normalization(...)` without `training=`, or slim/contrib `batch_norm`\n"
