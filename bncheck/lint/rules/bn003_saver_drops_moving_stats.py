@@ -22,7 +22,9 @@ class SaverDropsMovingStats(LintRule):
     code = "BN003"
     title = "Saver leaves the BN moving statistics out of the checkpoint"
     severity = Severity.ERROR
-    triggers = (Trigger((b"Saver",)),)
+    # a var list holds trainable variables only through a spelling of them (`tf.trainable_variables()`,
+    # `tf.GraphKeys.TRAINABLE_VARIABLES`, `model.trainable_weights`): a file naming neither holds none
+    triggers = (Trigger((b"Saver", b"trainable")), Trigger((b"Saver", b"TRAINABLE")))
     fixable = True
     what = (
         "`tf.train.Saver(var_list=...)` whose list holds only trainable variables, followed as a value\n"
