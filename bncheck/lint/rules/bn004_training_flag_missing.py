@@ -14,6 +14,7 @@ from bncheck.lint.facts import PythonIfParameter, ReachesAnyBN, UsedByEvaluation
 from bncheck.lint.project import TestedParameter
 from bncheck.lint.values import Holds, value_flow
 from bncheck.lint.rulebase import Candidate, LintRule, Trigger, lint_rule
+from bncheck.lint.rules.bn006_training_hardcoded import validation_runs
 from bncheck.lint.semantics import (
     NN_BN,
     TFLAYERS_BN,
@@ -92,9 +93,16 @@ def _over_batch_axis(context: FileContext, function: ast.AST, moments: ast.Call)
     axes = moments.args[1] if len(moments.args) > 1 else next(
         (keyword.value for keyword in moments.keywords if keyword.arg == "axes"), None
     )
-    if isinstance(axes, ast.Name):  # `axes = list(range(len(x.get_shape())))` just before
+    if isinstance(axes, ast.Name):
+        # `axes = list(range(len(x.get_shape())))` before, or `axis = [1, 2]` / `[2, 3]` by data format
         assigned = [a.value for a in context.assignments.get(axes.id, ()) if a.function is function]
-        axes = assigned[0] if len(assigned) == 1 else None
+        answers = {_literal_axes_over_batch(value) for value in assigned}
+        return answers.pop() if len(answers) == 1 else (True if True in answers else None)
+    return _literal_axes_over_batch(axes)
+
+
+def _literal_axes_over_batch(axes: ast.AST | None) -> bool | None:
+    """``_over_batch_axis`` for the axes expression itself."""
     if isinstance(axes, ast.Call) and dotted_text(axes.func) == "list" and axes.args:
         axes = axes.args[0]
     if isinstance(axes, ast.Call) and dotted_text(axes.func) == "range":
@@ -137,11 +145,28 @@ def _hand_written_bn(context: FileContext) -> list[tuple[ast.AST, ast.Call]]:
 
 
 def _keeps_population_statistics(context: FileContext, function: ast.AST) -> bool:
-    """The function (or its file) keeps or switches to population statistics somewhere."""
+    """The function keeps or switches to population statistics somewhere, or takes a training flag
+    that it reads (one it takes and never reads switches nothing: ``my_model(X, y, is_training)``)."""
     text = context.text(function)
     if re.search(r"assign|moving_average|ExponentialMovingAverage|trainable\s*=\s*False|\bcond\(", text):
         return True
-    return any(flags.FLAG_NAME.search(a.arg) for a in _arguments(function))
+    flags_taken = {a.arg for a in _arguments(function) if flags.FLAG_NAME.search(a.arg)}
+    if not flags_taken:
+        return False
+    if flags_taken - _required_parameters(function):
+        return True  # `is_training=None`: an optional switch, which a caller may leave off on purpose
+    return any(
+        isinstance(node, ast.Name) and node.id in flags_taken and isinstance(node.ctx, ast.Load)
+        for node in ast.walk(function)
+    )
+
+
+def _required_parameters(function: ast.AST) -> set[str]:
+    """The parameters of ``function`` that have no default."""
+    args = function.args
+    positional = list(args.posonlyargs) + list(args.args)
+    required = {a.arg for a in positional[: len(positional) - len(args.defaults)]}
+    return required | {a.arg for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is None}
 
 
 def _never_set_false_default(context: FileContext, call, value: object) -> str | None:
@@ -568,7 +593,10 @@ class TrainingFlagMissing(LintRule):
         with moments over the batch axis.  Evaluation then depends on the batch it runs on."""
         if "moments" not in context.source:
             return
-        evidence: tuple = () if flags.switches(context) else (UsedByEvaluation(),)  # a GAN loses nothing
+        # evaluated here (a mode placeholder, a validation run) or by a program importing this file:
+        # a GAN that never evaluates loses nothing
+        evaluated = bool(flags.switches(context) or validation_runs(context))
+        evidence: tuple = () if evaluated else (UsedByEvaluation(),)
         reported: set[int] = set()
         for call in context.calls_named(*NN_BN):
             function = call.function
@@ -593,11 +621,13 @@ class TrainingFlagMissing(LintRule):
             yield Candidate(self._batch_moments_finding(context, function, moments), evidence)
 
     def _batch_moments_finding(self, context: FileContext, function: ast.AST, node: ast.AST):
+        ignored = [a.arg for a in _arguments(function) if flags.FLAG_NAME.search(a.arg)]
+        flag = f"takes `{ignored[0]}` but never reads it" if ignored else "takes no training flag"
         return self.finding(
             context,
             None,
             f"`{function.name}` always normalizes with the moments of the current batch: it keeps "
-            "no population statistics and takes no training flag, so evaluation and inference "
+            f"no population statistics and {flag}, so evaluation and inference "
             "depend on the batch they run on",
             fix="keep moving averages of the moments (or use tf.layers.batch_normalization) and "
             "switch on a training flag",

@@ -259,7 +259,7 @@ def _fetches_train_op(fetched: ast.AST, metrics: bool = False) -> bool:
     return False
 
 
-def _validation_runs(
+def validation_runs(
     context: FileContext, in_evaluation_functions: bool = False
 ) -> list[tuple[CallSite, str]]:
     """The file's ``sess.run`` calls that score validation or test data on the model, each with how
@@ -621,7 +621,7 @@ class TrainingHardcoded(LintRule):
         batch through that one graph: validation uses the BN mode of training (batch statistics)."""
         if "True" not in context.source or ".run(" not in context.source or flags.switches(context):
             return
-        runs = [(call, where) for call, where in _validation_runs(context) if call.classes]
+        runs = [(call, where) for call, where in validation_runs(context) if call.classes]
         if not runs:
             return
         for call, where in runs:
@@ -780,7 +780,7 @@ class TrainingHardcoded(LintRule):
         build = builds[0]
         if sum(1 for call in context.calls if call.method == build.method) != 1:
             return  # the builder is called again: that call may build the evaluation graph
-        for call, where in _validation_runs(context)[:1]:  # one finding per file: the root cause is the graph
+        for call, where in validation_runs(context)[:1]:  # one finding per file: the root cause is the graph
             yield Candidate(
                 self.finding(
                     context,
@@ -801,7 +801,7 @@ class TrainingHardcoded(LintRule):
         functions builds the model is a project fact: the finding stands if one of them leaves such a flag."""
         if ".run(" not in context.source:
             return
-        runs = _validation_runs(context, in_evaluation_functions=True)
+        runs = validation_runs(context, in_evaluation_functions=True)
         if not runs or flags.switches(context) or _asks_for_a_mode(context):
             return
         counts: dict[str, int] = {}
