@@ -1,4 +1,8 @@
-"""Conv net with the classic tf.cond + ExponentialMovingAverage batch norm from StackOverflow."""
+"""Conv net with the classic tf.cond + ExponentialMovingAverage batch norm from StackOverflow.
+
+The switch is right; the answer's `decay=0.5` keeps about the last two batches' moments as the
+population statistics.
+"""
 import argparse
 
 import tensorflow as tf
@@ -16,7 +20,7 @@ def batch_norm(x, n_out, phase_train, scope="bn"):
         beta = tf.Variable(tf.constant(0.0, shape=[n_out]), name="beta", trainable=True)
         gamma = tf.Variable(tf.constant(1.0, shape=[n_out]), name="gamma", trainable=True)
         batch_mean, batch_var = tf.nn.moments(x, [0, 1, 2], name="moments")
-        ema = tf.train.ExponentialMovingAverage(decay=0.5)
+        ema = tf.train.ExponentialMovingAverage(decay=0.5)  # expect: BN005
 
         def mean_var_with_update():
             ema_apply_op = ema.apply([batch_mean, batch_var])

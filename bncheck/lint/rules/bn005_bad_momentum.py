@@ -6,6 +6,7 @@ import ast
 from typing import Iterable
 
 from bncheck.findings import Severity
+from bncheck.lint.aliases import dotted_text
 from bncheck.lint.context import CallSite, FileContext
 from bncheck.lint.rulebase import Candidate, LintRule, Trigger, lint_rule
 from bncheck.lint.semantics import (
@@ -29,12 +30,16 @@ class BadMomentum(LintRule):
         Trigger((b"BatchNorm",)),
         Trigger((b"normalizer_fn",)),  # normalizer_fn=bn, bn an alias of a BN function
         Trigger((b"_arg_scope",)),  # slim nets' arg scopes build BN
+        # a hand-written BN averaging its batch moments with an ExponentialMovingAverage
+        Trigger((b"ExponentialMovingAverage", b"moments")),
     )
     what = (
         "A batch-norm `momentum` (tf.layers, Keras) or `decay` (slim/contrib, also in `normalizer_params`,\n"
         "an `arg_scope` or a nets arg scope's `batch_norm_decay`) that is a constant equal to 1 (error),\n"
         "0 (warning), below 0.5 (warning: PyTorch's momentum convention, 0.1 for 0.9) or outside [0, 1]\n"
-        "(error). A parameter's default counts when no call site of the file overrides it."
+        "(error). A parameter's default counts when no call site of the file overrides it. The same for\n"
+        "a hand-written BN's `tf.train.ExponentialMovingAverage(decay=...)` applied to the moments of\n"
+        "`tf.nn.moments`, where 0.5 (the widely copied snippet's value) is low too."
     )
     why = (
         "`moving = moving * decay + batch * (1 - decay)`. With decay 1 the moving statistics stay at\n"
@@ -52,6 +57,13 @@ class BadMomentum(LintRule):
         "net = slim.batch_norm(slim.conv2d(None, 8, 3), decay=DECAY, is_training=True)  # expect: BN005\n",
         "import tensorflow as tf\n"
         "layer = tf.keras.layers.BatchNormalization(momentum=1.5)  # expect: BN005\n",
+        "import tensorflow.compat.v1 as tf\n"
+        "def bn(x, train):\n"
+        "    mean, var = tf.nn.moments(x, [0])\n"
+        "    ema = tf.train.ExponentialMovingAverage(decay=0.5)  # expect: BN005\n"
+        "    update = ema.apply([mean, var])\n"
+        "    return tf.cond(train, lambda: (mean, var, update),\n"
+        "                   lambda: (ema.average(mean), ema.average(var)))\n",
     )
     good = (
         "import tensorflow.compat.v1 as tf\n"
@@ -61,6 +73,10 @@ class BadMomentum(LintRule):
         "import tensorflow as tf\n"
         "def layer(momentum):\n"
         "    return tf.keras.layers.BatchNormalization(momentum=momentum)\n",
+        "import tensorflow.compat.v1 as tf\n"
+        "loss = tf.reduce_sum(tf.zeros([3]))\n"
+        "averages = tf.train.ExponentialMovingAverage(decay=0.5)  # of the losses, not of BN moments\n"
+        "update = averages.apply([loss])\n",
     )
 
     def check(self, context: FileContext) -> Iterable[Candidate]:
@@ -81,32 +97,88 @@ class BadMomentum(LintRule):
                 key, value = "momentum", setting(context, call, "momentum")
             if id(value) in from_scope and (call, value) not in scopes:
                 continue  # reported once, at the arg_scope that sets it
-            number = _number(context, value, call.function)
-            if number is None:
-                continue
-            if number == 1:
-                message = f"BN {key}={number:g} freezes the moving statistics at their initial 0 and 1"
-                severity = Severity.ERROR
-            elif number == 0:
-                message = f"BN {key}=0 keeps only the last batch's statistics for inference"
-                severity = Severity.WARNING
-            elif number < 0 or number > 1:
-                message = f"BN {key}={number:g} is outside [0, 1]; the moving statistics diverge"
-                severity = Severity.ERROR
-            elif number < SMALL_DECAY:
-                message = (
-                    f"BN {key}={number:g} keeps only {number:.0%} of the moving average per step, so "
-                    "inference uses about the last batch's statistics; PyTorch's momentum="
-                    f"{number:g} is TensorFlow's {key}={1 - number:g} (TensorFlow weights the old average)"
+            verdict = _verdict(f"BN {key}", _number(context, value, call.function), pytorch=True)
+            if verdict is not None:
+                message, severity = verdict
+                yield Candidate(
+                    self.finding(
+                        context, call, message, severity=severity, fix=f"use a {key} in (0, 1), e.g. 0.99"
+                    )
                 )
-                severity = Severity.WARNING
-            else:
+        yield from self._averages_of_batch_moments(context)
+
+    def _averages_of_batch_moments(self, context: FileContext) -> Iterable[Candidate]:
+        """A hand-written BN's population statistics: ``ema = tf.train.ExponentialMovingAverage(decay=0.5)``
+        whose ``ema.apply([batch_mean, batch_var])`` averages the moments of ``tf.nn.moments``."""
+        if "ExponentialMovingAverage" not in context.source or "moments" not in context.source:
+            return
+        moments = _moments_names(context)
+        for call in context.calls_named("tf.train.ExponentialMovingAverage"):
+            value = call.node.args[0] if call.node.args else call.keyword("decay")
+            verdict = _verdict("the moving average of the batch moments, decay", _number(
+                context, value, call.function))
+            if verdict is None or not _applied_to(context, call, moments):
                 continue
+            message, severity = verdict
             yield Candidate(
                 self.finding(
-                    context, call, message, severity=severity, fix=f"use a {key} in (0, 1), e.g. 0.99"
+                    context, call, message, severity=severity, fix="use a decay in (0, 1), e.g. 0.99"
                 )
             )
+
+
+def _verdict(what: str, number: float | None, pytorch: bool = False) -> tuple[str, Severity] | None:
+    """The message and severity for a decay of ``number`` (None: a usable decay, or not a constant).
+
+    A BN layer's momentum is low below 0.5 (the PyTorch convention, ``pytorch``); the average of a
+    hand-written BN's moments at 0.5 too, the value of the widely copied snippet."""
+    if number is None:
+        return None
+    if number == 1:
+        return f"{what}={number:g} freezes the moving statistics at their initial 0 and 1", Severity.ERROR
+    if number == 0:
+        return f"{what}=0 keeps only the last batch's statistics for inference", Severity.WARNING
+    if number < 0 or number > 1:
+        return f"{what}={number:g} is outside [0, 1]; the moving statistics diverge", Severity.ERROR
+    if number < SMALL_DECAY or (number == SMALL_DECAY and not pytorch):
+        message = (
+            f"{what}={number:g} keeps only {number:.0%} of the moving average per step, so inference uses "
+            "about the statistics of the last batch or two"
+        )
+        if pytorch:
+            key = what.rsplit(" ", 1)[-1]
+            message += (
+                f"; PyTorch's momentum={number:g} is TensorFlow's {key}={1 - number:g} "
+                "(TensorFlow weights the old average)"
+            )
+        return message, Severity.WARNING
+    return None
+
+
+def _moments_names(context: FileContext) -> set[str]:
+    """Names bound anywhere in the file by ``mean, var = tf.nn.moments(...)``."""
+    return {
+        name
+        for name, bindings in context.bindings.items()
+        for binding in bindings
+        if binding.how == "unpack"
+        and isinstance(binding.value, ast.Call)
+        and (context.imports.resolve(binding.value.func) or "").endswith("moments")
+    }
+
+
+def _applied_to(context: FileContext, average: CallSite, moments: set[str]) -> bool:
+    """Some ``<name>.apply([...])`` of the file, ``<name>`` bound to ``average``, averages a name that
+    ``tf.nn.moments`` bound."""
+    for call in context.calls:
+        if call.method != "apply" or not isinstance(call.node.func, ast.Attribute) or not call.node.args:
+            continue
+        owner = dotted_text(call.node.func.value)
+        if owner is None or not any(value is average.node for value in context.values_of(owner)):
+            continue
+        if any(isinstance(node, ast.Name) and node.id in moments for node in ast.walk(call.node.args[0])):
+            return True
+    return False
 
 
 # below this a decay keeps almost nothing of the average: the PyTorch convention (momentum=0.1) in TF code
