@@ -165,6 +165,22 @@ def constant_bool(node: ast.AST) -> bool | None:
     return None
 
 
+def mode_switches(context: FileContext) -> list[Switch]:
+    """The switches that can set a mode: fed, or read by the graph (a placeholder made and never used
+    switches nothing: ``is_training = tf.placeholder(tf.bool)`` next to ``model(x, is_training=True)``)."""
+    found = []
+    for switch in switches(context):
+        if switch.feeds:
+            found.append(switch)
+            continue
+        # read where the name bound to the placeholder can be seen (not a parameter of the same name
+        # in another function)
+        visible = {id(node) for node in value_flow(context).loads_seeing(switch.name, switch.created)}
+        if any(id(read) in visible for read in switch.reads) or switch.attribute is not None:
+            found.append(switch)
+    return found
+
+
 def fed_only_false(context: FileContext, switch: Switch) -> bool:
     """A training program feeds the switch only the constant False (and its default is not True)."""
     if not any(call.method in ("minimize", "apply_gradients") for call in context.calls):

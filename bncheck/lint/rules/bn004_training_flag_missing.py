@@ -595,7 +595,7 @@ class TrainingFlagMissing(LintRule):
             return
         # evaluated here (a mode placeholder, a validation run) or by a program importing this file:
         # a GAN that never evaluates loses nothing
-        evaluated = bool(flags.switches(context) or validation_runs(context))
+        evaluated = bool(flags.mode_switches(context) or validation_runs(context))
         evidence: tuple = () if evaluated else (UsedByEvaluation(),)
         reported: set[int] = set()
         for call in context.calls_named(*NN_BN):

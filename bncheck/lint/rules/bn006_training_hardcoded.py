@@ -619,7 +619,7 @@ class TrainingHardcoded(LintRule):
         """A model class whose BN takes ``is_training=self.training``, a Python bool fixed when the object
         is built (``def __init__(self, ..., training=True)``), and whose own method runs a validation
         batch through that one graph: validation uses the BN mode of training (batch statistics)."""
-        if "True" not in context.source or ".run(" not in context.source or flags.switches(context):
+        if "True" not in context.source or ".run(" not in context.source or flags.mode_switches(context):
             return
         runs = [(call, where) for call, where in validation_runs(context) if call.classes]
         if not runs:
@@ -775,7 +775,7 @@ class TrainingHardcoded(LintRule):
             return
         if len(builds) != 1 or eval_context(context, builds[0]) is not None:
             return  # several graphs, or the build itself is on an evaluation path (reported above)
-        if flags.switches(context) or _asks_for_a_mode(context):
+        if flags.mode_switches(context) or _asks_for_a_mode(context):
             return
         build = builds[0]
         if sum(1 for call in context.calls if call.method == build.method) != 1:
@@ -802,7 +802,7 @@ class TrainingHardcoded(LintRule):
         if ".run(" not in context.source:
             return
         runs = validation_runs(context, in_evaluation_functions=True)
-        if not runs or flags.switches(context) or _asks_for_a_mode(context):
+        if not runs or flags.mode_switches(context) or _asks_for_a_mode(context):
             return
         counts: dict[str, int] = {}
         for call in context.calls:
@@ -838,7 +838,7 @@ class TrainingHardcoded(LintRule):
         script that instantiates a model class leaves the flag to the class's file, BN004 there)."""
         if not semantics.runs_evaluation(context):
             return
-        if flags.switches(context) or _asks_for_a_mode(context):
+        if flags.mode_switches(context) or _asks_for_a_mode(context):
             return
         # a program that only instantiates a model class of another module: the missing flag is that
         # module's (BN004 there); one composing its network from training-mode layer helpers holds it
