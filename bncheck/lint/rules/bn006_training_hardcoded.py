@@ -120,7 +120,8 @@ def _assigned_to(call: CallSite, augmented: bool = False) -> list[str]:
 
 def eval_context(context: FileContext, call: CallSite) -> str | None:
     """Why the call runs on an evaluation path (for the message), or None."""
-    if call.method == "run" and call.node.args and _fetches_train_op(call.node.args[0], metrics=True):
+    fetched = _fetched(call) if call.method == "run" else None
+    if fetched is not None and _fetches_train_op(fetched, metrics=True):
         return None  # a training step, whatever else it fetches or is fed
     for test, in_else in reversed(call.ifs):
         mode = _branch_mode(context, test.test, in_else)
@@ -234,9 +235,31 @@ def _asks_for_a_mode(context: FileContext) -> bool:
     return False
 
 
+def _fetches_what_was_built(context: FileContext, run: CallSite, build: CallSite) -> bool:
+    """Some name the run fetches was last bound, before the run and in its function, by the statement
+    of ``build`` (``(x, y_), train_step, accuracy, _, saver = build_graph(is_training=True)``)."""
+    fetched = _fetched(run)
+    elements = fetched.elts if isinstance(fetched, (ast.List, ast.Tuple)) else [fetched]
+    for element in elements:
+        if not isinstance(element, ast.Name):
+            continue
+        scope = run.function
+        statements = [a.statement for a in context.assignments.get(element.id, ()) if a.function is scope]
+        statements += [b.statement for b in context.bindings.get(element.id, ()) if b.function is scope]
+        earlier = [statement for statement in statements if statement.lineno < run.line]
+        if earlier and max(earlier, key=lambda statement: statement.lineno) is build.statement:
+            return True
+    return False
+
+
+def _fetched(call: CallSite) -> ast.expr | None:
+    """What ``sess.run(...)`` fetches: its first argument, or ``fetches=``."""
+    return call.node.args[0] if call.node.args else call.keyword("fetches")
+
+
 def _fetches_model_output(call: CallSite) -> bool:
     """``sess.run(x)`` fetches something other than an initializer or a saver op."""
-    fetched = call.node.args[0]
+    fetched = _fetched(call)
     text = dotted_text(fetched) or ""
     if isinstance(fetched, ast.Call):
         text = dotted_text(fetched.func) or ""
@@ -267,7 +290,7 @@ def validation_runs(
     inside a function named for evaluation."""
     runs = []
     for call in context.calls:
-        if call.method != "run" or not isinstance(call.node.func, ast.Attribute) or not call.node.args:
+        if call.method != "run" or not isinstance(call.node.func, ast.Attribute) or _fetched(call) is None:
             continue
         where = _validation_run(call)
         if where is None and in_evaluation_functions:
@@ -303,7 +326,7 @@ def _fetches_only_input(context: FileContext, call: CallSite) -> bool:
     """``val_images, val_labels = sess.run([val_image_batch, val_label_batch])``: every fetch is a name
     the input pipeline made (bound only from a data reader's call or an iterator's ``get_next()``), so
     the run pulls the next batch and scores nothing."""
-    fetched = call.node.args[0]
+    fetched = _fetched(call)
     elements = fetched.elts if isinstance(fetched, (ast.List, ast.Tuple)) else [fetched]
     for element in elements:
         if not isinstance(element, ast.Name):
@@ -329,7 +352,7 @@ def _validation_run(call: CallSite) -> str | None:
     A run that also fetches the train op (a name with ``train``, ``optim`` or ``update``) is a
     training step, whatever its other results are called.
     """
-    if _fetches_train_op(call.node.args[0]):
+    if _fetches_train_op(_fetched(call)):
         return None
     for text in _assigned_to(call, augmented=True):
         if _VALIDATION_NAME.search(text) and "train" not in text.lower():
@@ -474,7 +497,8 @@ class TrainingHardcoded(LintRule):
         "and a validation or test run (`val_acc = sess.run(...)`, a feed of `x_val`) on the one graph\n"
         "that a model function called once with `is_training=True` builds, or that a model class\n"
         "builds with BN's flag a Python bool from its constructor (`is_training=self.training`, `def\n"
-        "__init__(self, training=True)`) when the class's own method runs the validation batches.\n"
+        "__init__(self, training=True)`) when the class's own method runs the validation batches, or\n"
+        "that a script's training build returns when the test run comes before its inference build.\n"
         "Not a BN flag: `is_training=True` handed to a data reader or a config; unit tests are not\n"
         "inference code."
     )
@@ -614,6 +638,56 @@ class TrainingHardcoded(LintRule):
         yield from self._validates_on_training_graph(context, hardcoded)
         yield from self._default_training_on_eval(context)
         yield from self._validates_in_constructed_mode(context)
+        yield from self._validates_before_rebuild(context, hardcoded)
+
+    def _validates_before_rebuild(
+        self, context: FileContext, hardcoded: dict[CallSite, tuple[str, tuple]]
+    ) -> Iterable[Candidate]:
+        """A script that builds one graph after another: the training graph with ``is_training=True``,
+        then, after training, the inference graph with False (often after ``tf.reset_default_graph()``).
+        A validation or test run made in between, on what the training build returned, runs on the
+        training graph (the tutorial that scores ``mnist.test`` every 50 steps while it trains)."""
+        if flags.mode_switches(context):
+            return
+        builds = [
+            call
+            for call, (_, facts) in hardcoded.items()
+            if not facts
+            and call.method not in (None, "run")
+            and not (call.qualname or "").startswith(("tf.", "keras."))
+            and not _is_data_reader(call)
+        ]
+        if not builds:
+            return
+        resets = [call for call in context.calls if (call.qualname or "").endswith("reset_default_graph")]
+        for run, where in validation_runs(context):
+            scope = run.function
+            before = [b for b in builds if b.function is scope and b.line < run.line]
+            if not before:
+                continue
+            build = max(before, key=lambda b: b.line)
+            calls_of_builder = [call for call in context.calls if call.method == build.method]
+            if len(calls_of_builder) == 1 and not resets:
+                continue  # one graph: `_validates_on_training_graph` decides
+            if any(r.function is scope and build.line < r.line < run.line for r in resets) or any(
+                call.function is scope and build.line < call.line < run.line for call in calls_of_builder
+            ):
+                continue
+            if not _fetches_what_was_built(context, run, build):
+                continue
+            yield Candidate(
+                self.finding(
+                    context,
+                    run,
+                    f"{where} runs on the graph that `{build.method}` built with {hardcoded[build][0]} "
+                    f"(line {build.line}), before the evaluation graph is built: BN normalizes those "
+                    "batches with their own statistics, not the moving averages",
+                    fix="score validation and test data on the graph built with `is_training=False`, or "
+                    "feed a mode placeholder",
+                ),
+                (ReachesAnyBN(),),
+            )
+            return  # one finding per file: the root cause is the graph
 
     def _validates_in_constructed_mode(self, context: FileContext) -> Iterable[Candidate]:
         """A model class whose BN takes ``is_training=self.training``, a Python bool fixed when the object
@@ -849,7 +923,9 @@ class TrainingHardcoded(LintRule):
                 return
             facts = ()
         for call in context.calls:
-            if call.method != "run" or not isinstance(call.node.func, ast.Attribute) or not call.node.args:
+            if call.method != "run" or not isinstance(call.node.func, ast.Attribute):
+                continue
+            if _fetched(call) is None:
                 continue
             function = next(
                 (f for f in reversed(call.functions) if semantics.is_evaluation_function(f)), None
