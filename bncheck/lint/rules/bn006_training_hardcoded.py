@@ -235,6 +235,19 @@ def _asks_for_a_mode(context: FileContext) -> bool:
     return False
 
 
+def _literal_model_builds(hardcoded: dict[CallSite, tuple[str, tuple]]) -> list[CallSite]:
+    """The calls handed a literal ``is_training=True`` that may build a model: not TensorFlow's own,
+    not a run, not a data reader, and needing no project fact (a keyword, not a positional True)."""
+    return [
+        call
+        for call, (_, facts) in hardcoded.items()
+        if not facts
+        and call.method not in (None, "run")
+        and not (call.qualname or "").startswith(("tf.", "keras."))
+        and not _is_data_reader(call)
+    ]
+
+
 def _fetches_what_was_built(context: FileContext, run: CallSite, build: CallSite) -> bool:
     """Some name the run fetches was last bound, before the run and in its function, by the statement
     of ``build`` (``(x, y_), train_step, accuracy, _, saver = build_graph(is_training=True)``)."""
@@ -649,14 +662,7 @@ class TrainingHardcoded(LintRule):
         training graph (the tutorial that scores ``mnist.test`` every 50 steps while it trains)."""
         if flags.mode_switches(context):
             return
-        builds = [
-            call
-            for call, (_, facts) in hardcoded.items()
-            if not facts
-            and call.method not in (None, "run")
-            and not (call.qualname or "").startswith(("tf.", "keras."))
-            and not _is_data_reader(call)
-        ]
+        builds = _literal_model_builds(hardcoded)
         if not builds:
             return
         resets = [call for call in context.calls if (call.qualname or "").endswith("reset_default_graph")]
@@ -828,14 +834,7 @@ class TrainingHardcoded(LintRule):
         validation score of a training loop normalized with batch statistics."""
         if "True" not in context.source:
             return  # no literal `is_training=True` anywhere
-        builds = [
-            call
-            for call, (_, facts) in hardcoded.items()
-            if not facts
-            and call.method not in (None, "run")
-            and not (call.qualname or "").startswith(("tf.", "keras."))
-            and not _is_data_reader(call)
-        ]
+        builds = _literal_model_builds(hardcoded)
         if not builds:  # `densenet(x, keep_prob, True)`: a function of this file or of a project module
             builds = [
                 call

@@ -9,20 +9,20 @@ def preprocess(image, is_training=False):
     return tf.image.resize_images(image, [224, 224])
 
 
-def get_train_batch_images_and_label(pattern, batch_size, num_classes, is_training=True):
+def _read_example(pattern, num_classes, is_training):
     files = tf.train.string_input_producer(tf.gfile.Glob(pattern))
     _, record = tf.TFRecordReader().read(files)
     parsed = tf.parse_single_example(record, {"image": tf.FixedLenFeature([], tf.string),
                                               "label": tf.FixedLenFeature([], tf.int64)})
     image = preprocess(tf.image.decode_jpeg(parsed["image"], 3), is_training)
-    label = tf.one_hot(parsed["label"], num_classes)
+    return image, tf.one_hot(parsed["label"], num_classes)
+
+
+def get_train_batch_images_and_label(pattern, batch_size, num_classes, is_training=True):
+    image, label = _read_example(pattern, num_classes, is_training)
     return tf.train.shuffle_batch([image, label], batch_size, 1000, 100)
 
 
 def get_val_batch_images_and_label(pattern, batch_size, num_classes, is_training=False):
-    files = tf.train.string_input_producer(tf.gfile.Glob(pattern))
-    _, record = tf.TFRecordReader().read(files)
-    parsed = tf.parse_single_example(record, {"image": tf.FixedLenFeature([], tf.string),
-                                              "label": tf.FixedLenFeature([], tf.int64)})
-    image = preprocess(tf.image.decode_jpeg(parsed["image"], 3), is_training)
-    return tf.train.batch([image, tf.one_hot(parsed["label"], num_classes)], batch_size)
+    image, label = _read_example(pattern, num_classes, is_training)
+    return tf.train.batch([image, label], batch_size)
