@@ -13,6 +13,8 @@ import pytest
 from rich.console import Console
 
 from bncheck.findings import Finding, Location, Severity, face_rules, registered
+import bncheck.lint.rules  # noqa: F401 - registers the lint rules, so that LINT_RULES holds them
+from bncheck.lint.rulebase import LINT_RULES
 from bncheck.graph.model import BnLayer, GraphAnalysis, SourceLine, TrainOp
 from bncheck.reporting.output import FindingsReport, OutputOptions, exit_code, render
 from bncheck.trace.report import LayerCount, TraceReport, TrainOpCount, trace_findings
@@ -71,7 +73,7 @@ def test_audit_accepts_fail_on_never(capsys, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("face", "codes"),
     [
-        ("lint", [f"BN{n:03d}" for n in range(12)]),
+        ("lint", sorted(LINT_RULES)),
         ("audit", [f"BN10{n}" for n in range(1, 7)]),
         ("graph", ["BN201", "BN202", "BN203"]),
         ("trace", ["BN204"]),

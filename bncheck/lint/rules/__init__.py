@@ -13,4 +13,5 @@ from bncheck.lint.rules import (  # noqa: F401 - imported for their registration
     bn009_frozen_base_training,
     bn010_keras3_v1_layers,
     bn011_keras_bn_update_ops,
+    bn012_training_branch_outside_cond,
 )

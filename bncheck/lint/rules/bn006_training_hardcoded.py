@@ -512,6 +512,7 @@ class TrainingHardcoded(LintRule):
         "builds with BN's flag a Python bool from its constructor (`is_training=self.training`, `def\n"
         "__init__(self, training=True)`) when the class's own method runs the validation batches, or\n"
         "that a script's training build returns when the test run comes before its inference build.\n"
+
         "Not a BN flag: `is_training=True` handed to a data reader or a config; unit tests are not\n"
         "inference code."
     )
