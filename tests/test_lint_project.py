@@ -368,3 +368,21 @@ def test_keras_application_aliased_in_another_module_builds_keras_bn(
     filtered = found(lint_paths([Path(".")], LintConfig()))
     assert [(path, line, code) for path, line, _, code in filtered] == [("train.py", 7, "BN011")] * expected
     assert found(lint_paths([Path(".")], LintConfig(prefilter=False))) == filtered
+
+
+def test_a_bn_helper_counts_once_a_file_importing_it_names_it(tmp_path, monkeypatch) -> None:
+    # ops.py's contrib `batch_norm` helper lacks `is_training`; it matters only if the program calls it
+    (tmp_path / ".git").mkdir()
+    write(tmp_path, "ops.py", "import tensorflow as tf\n"
+          "def batch_norm(x, name='bn'):\n"
+          "    return tf.contrib.layers.batch_norm(x, updates_collections=None, scope=name)\n"
+          "def instance_norm(x):\n    return tf.contrib.layers.instance_norm(x)\n")
+    write(tmp_path, "net.py", "import tensorflow as tf\nfrom ops import *\n"
+          "def generator(x):\n    return instance_norm(tf.layers.conv2d(x, 8, 3))\n")
+    monkeypatch.chdir(tmp_path)
+    assert found(lint_paths([Path(".")])) == found(lint_paths([Path("ops.py")])) == []
+    write(tmp_path, "net.py", "import tensorflow as tf\nfrom ops import *\n"
+          "def generator(x):\n    return batch_norm(tf.layers.conv2d(x, 8, 3))\n")
+    expected = [("ops.py", 3, 12, "BN004")]
+    assert found(lint_paths([Path(".")])) == found(lint_paths([Path("ops.py")])) == expected
+    assert found(lint_paths([Path(".")], LintConfig(prefilter=False))) == expected

@@ -140,6 +140,24 @@ class TakesTrainingFlagAt:
 
 
 @dataclass(frozen=True)
+class NamedByImporter:
+    """A file importing this one (up to 3 hops, directly or through ``import *``) names ``name``: a
+    helper of this module that this module never calls is used by the program.
+
+    Only for a name that holds one of the summaries' byte triggers (``batch_norm``, ``BatchNorm``): a
+    file naming it holds the trigger, so it is analysed with the pre-filter on or off, and a file
+    that was not analysed does not name it."""
+
+    name: str
+
+    def holds(self, project: Project, path: str) -> bool:
+        return project.named_by_importer(path, self.name)
+
+    def reads(self, project: Project, path: str) -> frozenset[str]:
+        return project.importers(path)
+
+
+@dataclass(frozen=True)
 class UsedByEvaluation:
     """The file, or a file importing it (up to 3 hops), runs the model in evaluation, test or
     prediction code (a function named so that runs a session)."""

@@ -438,6 +438,19 @@ class Project:
             needed |= reads(self, _key(path)) if reads is not None else self.neighbourhood([path])
         return frozenset(needed)
 
+    def named_by_importer(self, path: str, name: str) -> bool:
+        """Some file importing ``path`` (up to MAX_HOPS, itself not counted) names ``name``: calls,
+        passes or binds it (``used_names``) or imports it by name.  A file not analysed names nothing
+        (see ``facts.NamedByImporter``)."""
+        path = _key(path)
+        for other in self.importers(path) - {path}:
+            summary = self.summaries.get(other)
+            if summary is None or summary.used_names is None:
+                continue
+            if name in summary.used_names or any(name in names for _, names in summary.imports):
+                return True
+        return False
+
     def neighbourhood(self, paths: list[str]) -> frozenset[str]:
         """The files whose summaries can change a fact about ``paths`` (keys of ``summaries``).
 

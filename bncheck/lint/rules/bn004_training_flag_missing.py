@@ -10,7 +10,7 @@ from bncheck.findings import Severity
 from bncheck.lint.aliases import dotted_text
 from bncheck.lint.context import FileContext
 from bncheck.lint import flags
-from bncheck.lint.facts import PythonIfParameter, ReachesAnyBN, UsedByEvaluation
+from bncheck.lint.facts import NamedByImporter, PythonIfParameter, ReachesAnyBN, UsedByEvaluation
 from bncheck.lint.project import TestedParameter
 from bncheck.lint.values import Holds, value_flow
 from bncheck.lint.rulebase import Candidate, LintRule, Trigger, lint_rule
@@ -161,6 +161,22 @@ def _keeps_population_statistics(context: FileContext, function: ast.AST) -> boo
     )
 
 
+def _used_somewhere(context: FileContext, call) -> tuple:
+    """The facts a BN call inside a module-level helper needs to matter: none when the file itself
+    names the helper, else that a file importing it does (``ops.py`` of a CycleGAN keeps a
+    ``batch_norm`` helper that no network calls).  Only for helpers named for BN (see NamedByImporter)."""
+    function = call.function
+    if (
+        not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef))
+        or call.classes
+        or len(call.functions) != 1
+        or not ("batch_norm" in function.name or "BatchNorm" in function.name)
+        or context.loads.get(function.name)  # called or passed by its bare name in its own file
+    ):
+        return ()
+    return (NamedByImporter(function.name),)
+
+
 def _required_parameters(function: ast.AST) -> set[str]:
     """The parameters of ``function`` that have no default."""
     args = function.args
@@ -254,7 +270,8 @@ class TrainingFlagMissing(LintRule):
         "helper or a script, whose callers are all in the file), and a hand-written BN that always uses\n"
         "the batch moments (through `tf.nn.batch_normalization`, or `(x - mean) / tf.sqrt(var + eps)` in a\n"
         "function named for BN, moments over the batch axis) in a model that the project evaluates or\n"
-        "that switches modes with a placeholder."
+        "that switches modes with a placeholder. A BN helper (`def batch_norm(x): ...`) that neither its\n"
+        "module nor any file importing it names builds nothing and is not reported."
     )
     why = (
         "The two APIs have opposite defaults. `tf.layers.batch_normalization` defaults to\n"
@@ -379,7 +396,8 @@ class TrainingFlagMissing(LintRule):
                         "slim/contrib batch_norm without `is_training=`: it stays in training mode at test "
                         "time",
                         fix="pass `is_training=is_training` (or set it in an arg_scope)",
-                    )
+                    ),
+                    _used_somewhere(context, call),
                 )
         yield from self._layer_applied_without_training(context)
         yield from self._flag_parameter_ignored(context)
