@@ -19,21 +19,18 @@ def batch_norm_layer(x, phase_train, scope_bn):
     )
 
 
-mnist = input_data.read_data_sets("MNIST_data/", one_hot=True)
-x = tf.placeholder(tf.float32, [None, 784])
-y_ = tf.placeholder(tf.float32, [None, 10])
-phase_train = tf.placeholder(tf.bool, name="phase_train")
-hidden = tf.nn.relu(batch_norm_layer(tf.layers.dense(x, 100), phase_train, scope_bn="BN1"))
-logits = tf.layers.dense(hidden, 10)
-loss = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits_v2(labels=y_, logits=logits))
-accuracy = tf.reduce_mean(tf.cast(tf.equal(tf.argmax(logits, 1), tf.argmax(y_, 1)), tf.float32))
-train_step = tf.train.AdamOptimizer(1e-3).minimize(loss)
-
-with tf.Session() as sess:
-    sess.run(tf.global_variables_initializer())
-    for i in range(5000):
-        batch_xs, batch_ys = mnist.train.next_batch(100)
-        sess.run(train_step, feed_dict={x: batch_xs, y_: batch_ys, phase_train: True})
-        if i % 100 == 0:
-            print(i, sess.run(accuracy, feed_dict={x: mnist.test.images, y_: mnist.test.labels,
-                                                   phase_train: False}))
+def train(steps=5000, batch_size=100):
+    mnist = input_data.read_data_sets("MNIST_data/", one_hot=True)
+    images = tf.placeholder(tf.float32, [None, 784])
+    labels = tf.placeholder(tf.float32, [None, 10])
+    training = tf.placeholder(tf.bool, name="training")
+    logits = tf.layers.dense(tf.nn.relu(batch_norm_layer(tf.layers.dense(images, 100), training, "BN1")), 10)
+    correct = tf.equal(tf.argmax(logits, 1), tf.argmax(labels, 1))
+    step = tf.train.AdamOptimizer(1e-3).minimize(tf.losses.softmax_cross_entropy(labels, logits))
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        for _ in range(steps):
+            batch = mnist.train.next_batch(batch_size)
+            sess.run(step, {images: batch[0], labels: batch[1], training: True})
+        test = {images: mnist.test.images, labels: mnist.test.labels, training: False}
+        return sess.run(tf.reduce_mean(tf.cast(correct, tf.float32)), test)

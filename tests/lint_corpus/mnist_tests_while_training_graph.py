@@ -1,8 +1,8 @@
 """The batch-norm tutorial script: one graph for training, then a fresh one for inference.
 
 While it trains, every 50 steps it scores the test set on the training graph (`is_training=True`):
-test batches are normalized with their own statistics and their moments flow into the population
-averages.  The final check, on the graph rebuilt with `is_training=False`, is right.
+test batches are normalized with their own statistics.  The final check, on the graph rebuilt
+with `is_training=False`, is right.
 """
 
 import numpy as np
@@ -12,27 +12,14 @@ from tensorflow.examples.tutorials.mnist import input_data
 mnist = input_data.read_data_sets("MNIST_data/", one_hot=True)
 
 
-def batch_norm_wrapper(inputs, is_training, decay=0.999, epsilon=1e-3):
-    scale = tf.Variable(tf.ones([inputs.get_shape()[-1]]))
-    beta = tf.Variable(tf.zeros([inputs.get_shape()[-1]]))
-    pop_mean = tf.Variable(tf.zeros([inputs.get_shape()[-1]]), trainable=False)
-    pop_var = tf.Variable(tf.ones([inputs.get_shape()[-1]]), trainable=False)
-    if is_training:
-        batch_mean, batch_var = tf.nn.moments(inputs, [0])
-        train_mean = tf.assign(pop_mean, pop_mean * decay + batch_mean * (1 - decay))
-        train_var = tf.assign(pop_var, pop_var * decay + batch_var * (1 - decay))
-        with tf.control_dependencies([train_mean, train_var]):
-            return tf.nn.batch_normalization(inputs, batch_mean, batch_var, beta, scale, epsilon)
-    return tf.nn.batch_normalization(inputs, pop_mean, pop_var, beta, scale, epsilon)
-
-
 def build_graph(is_training):
     x = tf.placeholder(tf.float32, shape=[None, 784])
     y_ = tf.placeholder(tf.float32, shape=[None, 10])
-    hidden = tf.nn.sigmoid(batch_norm_wrapper(tf.layers.dense(x, 100, use_bias=False), is_training))
-    y = tf.nn.softmax(tf.layers.dense(hidden, 10))
+    hidden = tf.layers.batch_normalization(tf.layers.dense(x, 100, use_bias=False), training=is_training)
+    y = tf.nn.softmax(tf.layers.dense(tf.nn.sigmoid(hidden), 10))
     cross_entropy = -tf.reduce_sum(y_ * tf.log(y))
-    train_step = tf.train.GradientDescentOptimizer(0.01).minimize(cross_entropy)
+    with tf.control_dependencies(tf.get_collection(tf.GraphKeys.UPDATE_OPS)):
+        train_step = tf.train.GradientDescentOptimizer(0.01).minimize(cross_entropy)
     accuracy = tf.reduce_mean(tf.cast(tf.equal(tf.argmax(y, 1), tf.argmax(y_, 1)), tf.float32))
     return (x, y_), train_step, accuracy, y, tf.train.Saver()
 
