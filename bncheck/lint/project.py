@@ -136,6 +136,11 @@ def _key(path: str) -> str:
     return path if os.path.isabs(path) and os.sep + "." not in path else os.path.abspath(path)
 
 
+def _names_used(summary: FileSummary) -> frozenset[str]:
+    """The names an analysed file calls, passes or binds, and those it imports by name."""
+    return (summary.used_names or frozenset()) | {name for _, names in summary.imports for name in names}
+
+
 class Project:
     """The files of a project, the import graph between them (resolved as Python would), and its facts.
 
@@ -300,7 +305,7 @@ class Project:
             return True
         if path in self._update_bn_helpers:
             return True  # a helper that a BN-building file imports (a train-op factory)
-        used = summary.used_names | {name for _, names in summary.imports for name in names}
+        used = _names_used(summary)
         edges, _ = self._graph()
         # through what the imported modules import: a module that is in the reach only as another BN
         # file's helper holds no BN for this file (and whether it is one depends on files this one
@@ -447,7 +452,7 @@ class Project:
             summary = self.summaries.get(other)
             if summary is None or summary.used_names is None:
                 continue
-            if name in summary.used_names or any(name in names for _, names in summary.imports):
+            if name in _names_used(summary):
                 return True
         return False
 

@@ -338,6 +338,20 @@ def bn_producers(context: FileContext) -> list[CallSite]:
     return context.cache["producers"]
 
 
+def moments_bindings(context: FileContext) -> list:
+    """The file's ``mean, var = tf.nn.moments(...)`` bindings (``tf.nn.weighted_moments`` too), found once."""
+    if "moments_bindings" not in context.cache:
+        context.cache["moments_bindings"] = [
+            binding
+            for bindings in context.bindings.values()
+            for binding in bindings
+            if binding.how == "unpack"
+            and isinstance(binding.value, ast.Call)
+            and (context.imports.resolve(binding.value.func) or "").endswith(("moments", "weighted_moments"))
+        ]
+    return context.cache["moments_bindings"]
+
+
 def update_bn_producers(context: FileContext) -> list[CallSite]:
     """BN producers whose moving-statistic updates go to UPDATE_OPS (not in place)."""
     if "update_producers" not in context.cache:

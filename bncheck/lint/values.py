@@ -318,13 +318,13 @@ class ValueFlow:
                     value |= self._eval(assignment.value, scope, depth)
                 for binding in bound:
                     value |= self._binding(binding, depth)
-                parameter = _parameter(scope, name) if scope is not None else None
+                parameter = parameter_of(scope, name) if scope is not None else None
                 if parameter is not None:  # a parameter the function reassigns holds what it is passed too
                     value |= self._argument(scope, name, parameter, depth)
                 return value | self._mutated(name, depth, scope)
             if scope is None:
                 break
-            parameter = _parameter(scope, name)
+            parameter = parameter_of(scope, name)
             if parameter is not None:
                 return self._argument(scope, name, parameter, depth)
             scope = context.enclosing.get(scope)
@@ -660,7 +660,7 @@ def _keyword(node: ast.Call, name: str) -> ast.expr | None:
     return None
 
 
-def _parameter(function: ast.AST, name: str) -> tuple[int, ast.expr | None] | None:
+def parameter_of(function: ast.AST, name: str) -> tuple[int, ast.expr | None] | None:
     """(position, default) of parameter ``name`` of ``function``, or None."""
     args = function.args
     positional = list(args.posonlyargs) + list(args.args)

@@ -12,7 +12,7 @@ from bncheck.lint.context import FileContext
 from bncheck.lint import flags
 from bncheck.lint.facts import NamedByImporter, PythonIfParameter, ReachesAnyBN, UsedByEvaluation
 from bncheck.lint.project import TestedParameter
-from bncheck.lint.values import Holds, value_flow
+from bncheck.lint.values import Holds, parameter_of, value_flow
 from bncheck.lint.rulebase import Candidate, LintRule, Trigger, lint_rule
 from bncheck.lint.rules.bn006_training_hardcoded import validation_runs
 from bncheck.lint.semantics import (
@@ -25,6 +25,7 @@ from bncheck.lint.semantics import (
     is_graph_mode,
     is_true,
     keeps_moving_stats,
+    moments_bindings,
     is_nets_arg_scope,
     setting,
 )
@@ -71,19 +72,7 @@ def _normalizer_family(context: FileContext, call) -> str | None:
 
 def _moments_calls(context: FileContext, function: ast.AST) -> dict[str, ast.Call]:
     """Names bound in ``function`` by ``mean, var = tf.nn.moments(...)``, each with that call."""
-    names: dict[str, ast.Call] = {}
-    for name, bindings in context.bindings.items():
-        for binding in bindings:
-            if (
-                binding.function is function
-                and binding.how == "unpack"
-                and isinstance(binding.value, ast.Call)
-                and (context.imports.resolve(binding.value.func) or "").endswith(
-                    ("moments", "weighted_moments")
-                )
-            ):
-                names[name] = binding.value
-    return names
+    return {b.target: b.value for b in moments_bindings(context) if b.function is function}
 
 
 def _over_batch_axis(context: FileContext, function: ast.AST, moments: ast.Call) -> bool | None:
@@ -179,10 +168,7 @@ def _used_somewhere(context: FileContext, call) -> tuple:
 
 def _required_parameters(function: ast.AST) -> set[str]:
     """The parameters of ``function`` that have no default."""
-    args = function.args
-    positional = list(args.posonlyargs) + list(args.args)
-    required = {a.arg for a in positional[: len(positional) - len(args.defaults)]}
-    return required | {a.arg for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is None}
+    return {a.arg for a in _arguments(function) if parameter_of(function, a.arg)[1] is None}
 
 
 def _never_set_false_default(context: FileContext, call, value: object) -> str | None:

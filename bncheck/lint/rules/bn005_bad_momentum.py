@@ -16,6 +16,7 @@ from bncheck.lint.semantics import (
     constant_number,
     keras_bn_calls,
     is_nets_arg_scope,
+    moments_bindings,
     setting,
 )
 
@@ -112,7 +113,7 @@ class BadMomentum(LintRule):
         whose ``ema.apply([batch_mean, batch_var])`` averages the moments of ``tf.nn.moments``."""
         if "ExponentialMovingAverage" not in context.source or "moments" not in context.source:
             return
-        moments = _moments_names(context)
+        moments = {binding.target for binding in moments_bindings(context)}
         for call in context.calls_named("tf.train.ExponentialMovingAverage"):
             value = call.node.args[0] if call.node.args else call.keyword("decay")
             verdict = _verdict("the moving average of the batch moments, decay", _number(
@@ -153,18 +154,6 @@ def _verdict(what: str, number: float | None, pytorch: bool = False) -> tuple[st
             )
         return message, Severity.WARNING
     return None
-
-
-def _moments_names(context: FileContext) -> set[str]:
-    """Names bound anywhere in the file by ``mean, var = tf.nn.moments(...)``."""
-    return {
-        name
-        for name, bindings in context.bindings.items()
-        for binding in bindings
-        if binding.how == "unpack"
-        and isinstance(binding.value, ast.Call)
-        and (context.imports.resolve(binding.value.func) or "").endswith("moments")
-    }
 
 
 def _applied_to(context: FileContext, average: CallSite, moments: set[str]) -> bool:

@@ -21,7 +21,7 @@ from bncheck.lint.facts import (
 )
 from bncheck.lint.project import EVALUATION_DEF
 from bncheck.lint.semantics import is_true
-from bncheck.lint.values import Holds, value_flow
+from bncheck.lint.values import Holds, parameter_of, value_flow
 
 _BUILTINS = frozenset(dir(builtins))
 _FLAG = re.compile(r"^(is_)?train(ing)?(_mode|_phase)?$|^phase_train$|^train_phase$", re.IGNORECASE)
@@ -316,18 +316,21 @@ def validation_runs(
 
 def _defaults_to_true(function: ast.FunctionDef, name: str) -> bool:
     """``name`` is a parameter of ``function`` whose default is the literal True."""
-    args = function.args
-    positional = list(args.posonlyargs) + list(args.args)
-    defaults = dict(zip([a.arg for a in positional[len(positional) - len(args.defaults):]], args.defaults))
-    defaults.update({a.arg: d for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None})
-    return is_true(defaults.get(name))
+    parameter = parameter_of(function, name)
+    return parameter is not None and is_true(parameter[1])
+
+
+def _fed(call: CallSite) -> ast.expr | None:
+    """What ``sess.run(fetches, feed_dict)`` is fed: ``feed_dict=``, or its second argument."""
+    feed = call.keyword("feed_dict")
+    if feed is None and len(call.node.args) > 1:
+        feed = call.node.args[1]
+    return feed
 
 
 def _feeds_a_flag(call: CallSite) -> bool:
     """The run's feed dict has a key named like a training flag (a mode switch, whatever it is)."""
-    feed = call.keyword("feed_dict")
-    if feed is None and len(call.node.args) > 1:
-        feed = call.node.args[1]
+    feed = _fed(call)
     if not isinstance(feed, ast.Dict):
         return False
     return any(
@@ -370,9 +373,7 @@ def _validation_run(call: CallSite) -> str | None:
     for text in _assigned_to(call, augmented=True):
         if _VALIDATION_NAME.search(text) and "train" not in text.lower():
             return f"`{text} = ...run(...)`"
-    feed = call.keyword("feed_dict")
-    if feed is None and len(call.node.args) > 1:
-        feed = call.node.args[1]
+    feed = _fed(call)
     if isinstance(feed, ast.Dict):
         for value in feed.values:
             text = dotted_text(value) if isinstance(value, (ast.Name, ast.Attribute)) else None
@@ -392,9 +393,7 @@ def hardcoded_flag(call: CallSite, context: FileContext | None = None) -> str | 
             return f"{keyword.arg}=True"
     if call.method != "run":
         return None
-    feed = call.keyword("feed_dict")
-    if feed is None and len(call.node.args) >= 2:
-        feed = call.node.args[1]  # sess.run(fetches, feed_dict)
+    feed = _fed(call)
     if isinstance(feed, ast.Name) and context is not None:
         feed = _dict_assigned_before(context, feed.id, call)
     if isinstance(feed, ast.Dict):
