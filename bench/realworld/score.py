@@ -33,6 +33,7 @@ LABEL_CODES: dict[str, tuple[str, ...]] = {
     "training_flag": ("BN004", "BN006", "BN008", "BN009"),
     "frozen_decay": ("BN005",),
 }
+SPLITS = ("tune", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "all")
 CODE_LABEL = {code: label for label, codes in LABEL_CODES.items() for code in codes}
 # the targets are stated for these groups of labels
 GROUPS: dict[str, tuple[str, ...]] = {
@@ -100,8 +101,18 @@ def read_manifest(path: Path) -> list[LabelledFile]:
         data = tomllib.load(handle)
     files = []
     for repo in data.get("repo", []):
+        where = f"{path.name}: {repo.get('repo', '?')}"
+        if repo.get("split", "tune") not in SPLITS[:-1]:
+            raise SystemExit(f"score: {where}: unknown split {repo.get('split')!r}")
+        if len(str(repo.get("commit", ""))) != 40:
+            raise SystemExit(f"score: {where}: the commit must be 40 hex digits")
         for entry in repo.get("file", []):
             labels = {label: entry[label] for label in LABEL_CODES if label in entry}
+            for label, value in labels.items():
+                if value not in (True, False, "na"):
+                    raise SystemExit(f"score: {where}:{entry.get('path')}: {label} = {value!r}, not true, false or \"na\"")
+                if value is True and not entry.get("lines", {}).get(label):
+                    raise SystemExit(f"score: {where}:{entry.get('path')}: {label} is true without its evidence lines")
             files.append(
                 LabelledFile(
                     repo=repo["repo"],
@@ -257,7 +268,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--cache", default=str(default_cache()), help="where the repositories are materialized"
     )
-    parser.add_argument("--split", choices=("tune", "holdout", "holdout2", "holdout3", "holdout4", "all"), default="tune")
+    parser.add_argument("--split", choices=SPLITS, default="tune")
     parser.add_argument("--per-file", action="store_true", help="also lint each labelled file alone and diff")
     parser.add_argument("--bncheck", default=f"{sys.executable} -m bncheck", help="the bncheck command")
     parser.add_argument("--json", dest="json_out", help="write the tallies as JSON to this file")
