@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import os
 import shutil
 from pathlib import Path
@@ -386,3 +387,61 @@ def test_a_bn_helper_counts_once_a_file_importing_it_names_it(tmp_path, monkeypa
     expected = [("ops.py", 3, 12, "BN004")]
     assert found(lint_paths([Path(".")])) == found(lint_paths([Path("ops.py")])) == expected
     assert found(lint_paths([Path(".")], LintConfig(prefilter=False))) == expected
+
+
+# --- a BN function switched off by what its caller passes --------------------------------------
+
+NETWORK = (
+    "import tensorflow.compat.v1 as tf\n\n"
+    "def generator(z, is_training=True, use_bn=True):\n"
+    "    if use_bn:\n"
+    "        z = tf.layers.batch_normalization(z, training=is_training)\n"
+    "    return z\n"
+)
+
+
+@pytest.mark.parametrize(
+    "call, switched_off",
+    [
+        ("network.generator(z, use_bn=False)", True),
+        ("network.generator(z, True, False)", True),
+        ("network.generator(z, True, 0)", True),
+        ("network.generator(z)", False),  # the default builds BN
+        ("network.generator(z, use_bn=True)", False),
+        ("network.generator(z, use_bn=flags.use_bn)", False),  # not a constant
+        ("network.generator(z, **options)", False),  # may hold use_bn
+        ("network.generator(z, use_bn=False) + network.generator(z)", False),  # one call builds it
+        ("network.generator(z, use_bn=False)\nmake = network.generator", False),  # handed on
+    ],
+)
+def test_a_bn_function_built_with_its_bn_switched_off_builds_no_update_ops(
+    tmp_path: Path, monkeypatch, call: str, switched_off: bool
+) -> None:
+    write(tmp_path, "network.py", NETWORK)
+    write(
+        tmp_path,
+        "train.py",
+        "import tensorflow.compat.v1 as tf\nimport network\n\nz = tf.zeros([2, 3])\n"
+        f"out = {call}\n"
+        "train_op = tf.train.AdamOptimizer().minimize(tf.reduce_sum(z))\n",
+    )
+    (tmp_path / ".git").mkdir()
+    monkeypatch.chdir(tmp_path)
+    codes = [f.code for f in lint_paths([Path(".")]).findings]
+    alone = [f.code for f in lint_paths([Path("train.py")]).findings]
+    assert codes == alone == ([] if switched_off else ["BN001"])
+
+
+def test_a_switch_is_a_parameter_the_function_never_rebinds() -> None:
+    from bncheck.lint.context import build_context
+    from bncheck.lint.semantics import bn_switches
+
+    def found_switches(source: str) -> set[tuple]:
+        context = build_context("network.py", source, ast.parse(source), {})
+        return {(s.function, s.parameter, s.index, s.default, s.builds_when) for s in bn_switches(context)}
+
+    rebound = NETWORK.replace("    if use_bn:\n", "    use_bn = use_bn or is_training\n    if use_bn:\n")
+    both = NETWORK.replace("    return z\n", "    return tf.layers.batch_normalization(z, training=True)\n")
+    assert found_switches(NETWORK) == {("generator", "use_bn", 2, True, True)}
+    assert found_switches(rebound) == set()
+    assert found_switches(both) == set()  # BN outside the `if` too

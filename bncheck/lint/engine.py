@@ -139,6 +139,11 @@ def _analyze_tree(path: str, source: str, parsed: Parsed, imports, options: dict
         if_tested_parameters=frozenset(semantics.if_tested_parameters(context)),
         training_parameters=frozenset(semantics.training_parameters(context)),
         stat_updaters=frozenset(stat_updaters(context)),
+        bn_switches=frozenset(semantics.bn_switches(context)),
+        any_bn_functions=frozenset(semantics.any_bn_functions(context)),
+        any_bn_outside_functions=semantics.any_bn_outside_functions(context),
+        any_bn_switches=frozenset(semantics.bn_switches(context, any_bn=True)),
+        call_shapes=frozenset(semantics.call_shapes(context)),
     )
     return FileResult(path, summary, tuple(candidates), parsed=True, python2=parsed.python2)
 

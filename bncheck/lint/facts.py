@@ -41,10 +41,11 @@ class ReachesUpdateBN:
 
 @dataclass(frozen=True)
 class ReachesAnyBN:
-    """The file or a module it imports (up to 3 hops) builds BN with moving statistics."""
+    """The file or a module it imports (up to 3 hops) builds BN with moving statistics, and not only
+    in functions the file calls with their BN switched off (``generator(z, use_bn=False)``)."""
 
     def holds(self, project: Project, path: str) -> bool:
-        return path in project.any_bn_reach
+        return project.reaches_any_bn(path)
 
     def reads(self, project: Project, path: str) -> frozenset[str]:
         return project.imported(path)

@@ -36,6 +36,47 @@ class TestedParameter:
 
 
 @dataclass(frozen=True)
+class BNSwitch:
+    """A parameter that decides whether a function builds UPDATE_OPS BN: every such BN call of the
+    function sits in one branch of a Python ``if`` on it (``def generator(z, use_bn=True): if use_bn:
+    tf.layers.batch_normalization(...)``; ``if in_place: ...updates_collections=None... else: ...``)."""
+
+    function: str
+    parameter: str
+    index: int  # its position in a call, ``self`` not counted (TrainingParameter.KEYWORD_ONLY: keyword-only)
+    default: bool | None  # the truth of its default; None: no default, or one that is not a constant
+    builds_when: bool  # the truth of the parameter under which the function builds the BN
+
+
+@dataclass(frozen=True)
+class CallShape:
+    """One way a file calls a function of another module: the truth of each argument that is a
+    constant (None: not a constant), whether ``*args``/``**kwargs`` are spread into it, and
+    ``opaque`` for a function the file also hands on as a value (its calls are then not all here)."""
+
+    name: str  # as called: ``generator`` for ``generator(...)`` and for ``network.generator(...)``
+    positions: tuple[bool | None, ...] = ()
+    keywords: tuple[tuple[str, bool | None], ...] = ()
+    spread: bool = False
+    opaque: bool = False
+
+    def leaves_off(self, switch: BNSwitch) -> bool:
+        """This call makes ``switch.function`` build none of the BN that ``switch`` decides."""
+        if self.opaque:
+            return False
+        given = dict(self.keywords)
+        if switch.parameter in given:
+            value = given[switch.parameter]
+        elif self.spread:
+            return False
+        elif switch.index < len(self.positions):
+            value = self.positions[switch.index]
+        else:
+            value = switch.default
+        return value is not None and value != switch.builds_when
+
+
+@dataclass(frozen=True)
 class FileSummary:
     """What other files of the project need to know about one file (plain data, picklable)."""
 
@@ -56,6 +97,11 @@ class FileSummary:
     if_tested_parameters: frozenset[TestedParameter] = frozenset()  # tested by a Python `if` in BN code
     training_parameters: frozenset[TrainingParameter] = frozenset()  # flags of BN-building functions
     stat_updaters: frozenset[str] = frozenset()  # functions/methods returning a BN statistics update op
+    bn_switches: frozenset[BNSwitch] = frozenset()  # parameters deciding whether a bn_function builds BN
+    any_bn_functions: frozenset[str] = frozenset()  # functions/classes building BN with moving statistics
+    any_bn_outside_functions: bool = False  # such BN built by module-level code, Keras or tf.nn
+    any_bn_switches: frozenset[BNSwitch] = frozenset()  # the same as bn_switches, for any_bn_functions
+    call_shapes: frozenset[CallShape] = frozenset()  # how the file calls functions of other modules
 
 
 EVALUATION_DEF = rb"def\s+(\w+_)?(test|eval\w*|valid\w*|predict\w*|infer\w*|sample\w*|score)\s*\("
@@ -139,6 +185,28 @@ def _key(path: str) -> str:
 def _names_used(summary: FileSummary) -> frozenset[str]:
     """The names an analysed file calls, passes or binds, and those it imports by name."""
     return (summary.used_names or frozenset()) | {name for _, names in summary.imports for name in names}
+
+
+def _switched_off(caller: FileSummary, switches: frozenset[BNSwitch], name: str) -> bool:
+    """Every call of ``name`` in ``caller`` leaves a parameter of the BN function ``name`` (one of
+    ``switches``, of the callee's summary) at a value that builds none of that BN
+    (``generator(z, use_bn=False)``; a wrapper whose ``in_place_update=True`` default keeps the updates
+    out of UPDATE_OPS)."""
+    switches = [switch for switch in switches if switch.function == name]
+    if not switches:
+        return False
+    shapes = [shape for shape in caller.call_shapes if shape.name == name]
+    if not shapes:
+        return False
+    return any(all(shape.leaves_off(switch) for shape in shapes) for switch in switches)
+
+
+def _update_bn_of(summary: FileSummary) -> tuple[bool, bool, frozenset[str], frozenset[BNSwitch]]:
+    return summary.update_bn, summary.update_bn_outside_functions, summary.bn_functions, summary.bn_switches
+
+
+def _any_bn_of(summary: FileSummary) -> tuple[bool, bool, frozenset[str], frozenset[BNSwitch]]:
+    return summary.any_bn, summary.any_bn_outside_functions, summary.any_bn_functions, summary.any_bn_switches
 
 
 class Project:
@@ -305,24 +373,52 @@ class Project:
             return True
         if path in self._update_bn_helpers:
             return True  # a helper that a BN-building file imports (a train-op factory)
-        used = _names_used(summary)
-        edges, _ = self._graph()
         # through what the imported modules import: a module that is in the reach only as another BN
         # file's helper holds no BN for this file (and whether it is one depends on files this one
         # never reads, so that each file linted alone gives the findings of the whole)
-        reach = self._update_bn_importers
+        return self._gets_bn_from_imports(path, summary, self._update_bn_importers, _update_bn_of)
+
+    def _gets_bn_from_imports(
+        self,
+        path: str,
+        summary: FileSummary,
+        reach: frozenset[str],
+        bn_of: Callable[[FileSummary], tuple[bool, bool, frozenset[str], frozenset[BNSwitch]]],
+        unnamed_counts: bool = False,
+    ) -> bool:
+        """A module that ``path`` imports directly, in ``reach``, gives it BN: one that only imports
+        BN, builds it outside its functions, or whose BN functions ``path`` names (``unnamed_counts``:
+        or names none of), unless every call switches their BN off, or one that imports a file in
+        ``reach``.  ``bn_of`` says, of a summary: builds BN, outside functions, the functions, switches."""
+        used = _names_used(summary)
+        edges, _ = self._graph()
         for target in edges.get(path, ()):
             if target not in reach:
                 continue
             other = self.summaries[target]
+            builds, outside, functions, switches = bn_of(other)
+            named = functions & used
             if (
-                not other.update_bn
-                or other.update_bn_outside_functions
-                or other.bn_functions & used
+                not builds
+                or outside
+                or (unnamed_counts and not named)
+                or any(not _switched_off(summary, switches, name) for name in named)
                 or any(next_target in reach for next_target in edges.get(target, ()))
             ):
                 return True
         return False
+
+    def reaches_any_bn(self, path: str) -> bool:
+        """``path`` is in ``any_bn_reach``, and not only by calling, with their BN switched off, the
+        functions of the modules it imports directly (``network.generator(z, use_bn=False)``)."""
+        path = _key(path)
+        reach = self.any_bn_reach
+        if path not in reach:
+            return False
+        summary = self.summaries.get(path)
+        if summary is None or summary.any_bn or summary.used_names is None:
+            return True
+        return self._gets_bn_from_imports(path, summary, reach, _any_bn_of, unnamed_counts=True)
 
     @cached_property
     def any_bn_reach(self) -> frozenset[str]:

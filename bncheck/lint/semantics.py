@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
 
-from bncheck.lint.aliases import dotted_text, is_tf_name
+from bncheck.lint.aliases import _BUILTINS, dotted_text, is_tf_name
 from bncheck.lint.context import CallSite, FileContext
-from bncheck.lint.project import BN_APPLICATION_NAMES, TestedParameter, TrainingParameter
+from bncheck.lint.project import BN_APPLICATION_NAMES, BNSwitch, CallShape, TestedParameter, TrainingParameter
 
 UNKNOWN = (
     object()
@@ -698,31 +699,71 @@ def used_names(context: FileContext) -> frozenset[str]:
     names = set(context.attributes)
     if not context.imports.star_modules:
         return frozenset(names)
-    calls = context.calls
-    names.update(call.method for call in calls if call.method)
-    values: list[ast.AST] = []
-    for call in calls:
-        node = call.node
-        values += node.args
-        values += [keyword.value for keyword in node.keywords]
-    for assignments in context.assignments.values():
-        values += [assignment.value for assignment in assignments]
-    for bindings in context.bindings.values():
-        values += [binding.value for binding in bindings]
-    name_type, starred_type = ast.Name, ast.Starred
-    for value in values:
-        if type(value) is starred_type:  # f(*helpers)
-            value = value.value
-        if type(value) is name_type:
-            names.add(value.id)
-    return frozenset(names)
+    names.update(call.method for call in context.calls if call.method)
+    return frozenset(names | _handed_on(context)[0])
+
+
+def _handed_on(context: FileContext) -> tuple[frozenset[str], frozenset[str]]:
+    """What the file passes as arguments or binds as values: the plain names (``f(*helpers)``,
+    ``bn = batch_norm``) and the attributes (``normalizer_fn=ops.batch_norm``), found once."""
+    if "handed_on" not in context.cache:
+        values: list[ast.AST] = []
+        for call in context.calls:
+            node = call.node
+            values += node.args
+            values += [keyword.value for keyword in node.keywords]
+        for assignments in context.assignments.values():
+            values += [assignment.value for assignment in assignments]
+        for bindings in context.bindings.values():
+            values += [binding.value for binding in bindings]
+        names, attributes = set(), set()
+        name_type, starred_type, attribute_type = ast.Name, ast.Starred, ast.Attribute
+        for value in values:
+            if type(value) is starred_type:  # f(*helpers)
+                value = value.value
+            if type(value) is name_type:
+                names.add(value.id)
+            elif type(value) is attribute_type:
+                attributes.add(value.attr)
+        context.cache["handed_on"] = (frozenset(names), frozenset(attributes))
+    return context.cache["handed_on"]
 
 
 def update_bn_functions(context: FileContext) -> set[str]:
     """Top-level functions and classes of this file that build UPDATE_OPS BN (directly or via each other)."""
-    if "bn_functions" in context.cache:
-        return context.cache["bn_functions"]
-    producers = update_bn_producers(context)
+    if "bn_functions" not in context.cache:
+        context.cache["bn_functions"] = _functions_building(context, update_bn_producers(context))
+    return context.cache["bn_functions"]
+
+
+def any_bn_functions(context: FileContext) -> set[str]:
+    """Top-level functions and classes of this file that build BN keeping moving statistics (any
+    slim/contrib/tf.layers producer, in place or not), directly or via each other."""
+    if "any_bn_functions" not in context.cache:
+        context.cache["any_bn_functions"] = _functions_building(context, _moving_stat_producers(context))
+    return context.cache["any_bn_functions"]
+
+
+def _moving_stat_producers(context: FileContext) -> list[CallSite]:
+    if "moving_stat_producers" not in context.cache:
+        context.cache["moving_stat_producers"] = [
+            call for call in bn_producers(context) if not _stats_are_trainable(context, call)
+        ]
+    return context.cache["moving_stat_producers"]
+
+
+def any_bn_outside_functions(context: FileContext) -> bool:
+    """Some BN with moving statistics of the file is not a producer inside one of its functions or
+    classes: built by module-level code, a Keras BN layer, or a hand-written ``tf.nn`` BN."""
+    return (
+        any(not call.functions and not call.classes for call in _moving_stat_producers(context))
+        or _builds_keras_bn(context)
+        or bool(context.calls_named(*NN_BN))
+    )
+
+
+def _functions_building(context: FileContext, producers: list[CallSite]) -> set[str]:
+    """The top-level functions and classes holding one of ``producers``, and those calling them."""
     direct: set[str] = set()
     for call in producers:
         for function in call.functions:
@@ -731,7 +772,6 @@ def update_bn_functions(context: FileContext) -> set[str]:
         for cls in call.classes:
             direct.add(cls.name)
     if not direct:  # nothing builds BN: no function can build it through another
-        context.cache["bn_functions"] = direct
         return direct
     calls_by_function: dict[str, set[str]] = {}
     for call in context.calls:
@@ -746,7 +786,6 @@ def update_bn_functions(context: FileContext) -> set[str]:
             if function not in direct and callees & direct:
                 direct.add(function)
                 changed = True
-    context.cache["bn_functions"] = direct
     return direct
 
 
@@ -973,13 +1012,122 @@ def training_parameters(context: FileContext) -> set[TrainingParameter]:
             functions[id(function)] = function
     found: set[TrainingParameter] = set()
     for function in functions.values():
-        positional = function.args.posonlyargs + function.args.args
-        defaults = [None] * (len(positional) - len(function.args.defaults)) + list(function.args.defaults)
-        offset = 1 if positional and positional[0].arg in ("self", "cls") else 0
-        keyword_only = zip(function.args.kwonlyargs, function.args.kw_defaults)
-        pairs = list(zip(positional, defaults)) + list(keyword_only)
-        for index, (arg, default) in enumerate(pairs):
+        for arg, default, position in _parameters(function):
             if _TRAINING_PARAMETER.match(arg.arg):
-                position = index - offset if index < len(positional) else TrainingParameter.KEYWORD_ONLY
                 found.add(TrainingParameter(function.name, arg.arg, position, is_true(default)))
     return found
+
+
+def _parameters(function: ast.FunctionDef) -> list[tuple[ast.arg, ast.expr | None, int]]:
+    """Each parameter with its default (None: none) and its position in a call, ``self`` not counted
+    (``TrainingParameter.KEYWORD_ONLY`` for a keyword-only one)."""
+    arguments = function.args
+    positional = arguments.posonlyargs + arguments.args
+    defaults = [None] * (len(positional) - len(arguments.defaults)) + list(arguments.defaults)
+    offset = 1 if positional and positional[0].arg in ("self", "cls") else 0
+    found = [(arg, default, index - offset) for index, (arg, default) in enumerate(zip(positional, defaults))]
+    keyword_only = zip(arguments.kwonlyargs, arguments.kw_defaults)
+    return found + [(arg, default, TrainingParameter.KEYWORD_ONLY) for arg, default in keyword_only]
+
+
+def bn_switches(context: FileContext, any_bn: bool = False) -> set[BNSwitch]:
+    """The parameters that decide whether a top-level function of this file builds UPDATE_OPS BN
+    (``any_bn``: BN keeping moving statistics, in place or not): each such BN call of the function
+    sits in the same branch of a Python ``if`` on the parameter, the function never rebinds it, and
+    it builds no such BN through other functions of the file or in functions nested in it."""
+    producers = _moving_stat_producers(context) if any_bn else update_bn_producers(context)
+    if not producers:
+        return set()
+    guards: dict[int, set[tuple[str, bool]] | None] = {}
+    definitions: dict[int, ast.AST] = {}
+    for call in producers:
+        outer = call.functions[0] if call.functions else None
+        if outer is None or isinstance(outer, ast.Lambda) or call.classes:
+            continue
+        key = id(outer)
+        definitions[key] = outer
+        if len(call.functions) != 1:
+            guards[key] = None
+            continue
+        found = set()
+        for branch, in_else in call.ifs:
+            if not outer.lineno <= branch.lineno <= (outer.end_lineno or outer.lineno):
+                continue
+            test, negated = branch.test, False
+            if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+                test, negated = test.operand, True
+            if isinstance(test, ast.Name):
+                found.add((test.id, not (in_else ^ negated)))
+        if key not in guards:
+            guards[key] = found
+        elif guards[key] is not None:
+            guards[key] &= found
+    bn_names = any_bn_functions(context) if any_bn else update_bn_functions(context)
+    calling_bn = {
+        id(call.functions[0])
+        for call in context.calls
+        if call.functions and isinstance(call.node.func, ast.Name) and call.node.func.id in bn_names
+    }
+    switches: set[BNSwitch] = set()
+    for key, common in guards.items():
+        function = definitions[key]
+        if not common or key in calling_bn:
+            continue
+        stored = {
+            node.id
+            for node in ast.walk(function)
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)
+        }
+        for arg, default, position in _parameters(function):
+            for parameter, builds_when in common:
+                if arg.arg == parameter and parameter not in stored:
+                    truth = bool(default.value) if isinstance(default, ast.Constant) else None
+                    switches.add(BNSwitch(function.name, parameter, position, truth, builds_when))
+    return switches
+
+
+# modules whose functions are not a project's: their calls need no shape (call_shapes)
+_LIBRARY_ROOTS = frozenset(sys.stdlib_module_names) | {
+    "tensorflow", "tf_keras", "tf_slim", "keras", "numpy", "scipy", "sklearn", "cv2", "PIL", "matplotlib",
+    "pandas", "six", "h5py", "tqdm", "skimage", "imageio", "torch", "absl", "tflearn", "tensorlayer",
+}
+
+
+def _truth(node: ast.expr) -> bool | None:
+    return bool(node.value) if isinstance(node, ast.Constant) else None
+
+
+def call_shapes(context: FileContext) -> set[CallShape]:
+    """How this file calls functions that may be another project module's: one shape per distinct
+    way of calling each (library calls and methods left out), and an opaque one for such a function
+    the file also hands on as a value, so that its calls are not all here."""
+    shapes: set[CallShape] = set()
+    for call in context.calls:
+        node = call.node
+        if call.raw is not None:
+            if call.raw.split(".", 1)[0] in _LIBRARY_ROOTS:
+                continue
+            name = call.raw.rsplit(".", 1)[-1]
+        elif isinstance(node.func, ast.Name) and node.func.id not in _BUILTINS:
+            name = node.func.id
+        else:
+            continue
+        positions = []
+        spread = False
+        for arg in node.args:
+            if isinstance(arg, ast.Starred):
+                spread = True
+                break
+            positions.append(_truth(arg))
+        keywords = []
+        for keyword in node.keywords:
+            if keyword.arg is None:
+                spread = True
+            else:
+                keywords.append((keyword.arg, _truth(keyword.value)))
+        shapes.add(CallShape(name, tuple(positions), tuple(sorted(keywords)), spread))
+    if shapes:
+        called = {shape.name for shape in shapes}
+        names, attributes = _handed_on(context)
+        shapes |= {CallShape(name, opaque=True) for name in (names | attributes) & called}
+    return shapes
