@@ -363,37 +363,44 @@ class Project:
     def reaches_update_bn(self, path: str) -> bool:
         """``path`` is in ``update_bn_reach``, and not only by importing, directly, modules that build
         UPDATE_OPS BN inside functions or classes that ``path`` never names (a shared ``ops.py``
-        with a ``batch_norm`` helper, imported by a model that uses none of it)."""
+        with a ``batch_norm`` helper, imported by a model that uses none of it) or calls with their
+        BN switched off.  Through what the imported modules import: a module that is in the reach only
+        as another BN file's helper holds no BN for this file (and whether it is one depends on files
+        this one never reads, so that each file linted alone gives the findings of the whole)."""
+        return self._reaches(
+            path, self.update_bn_reach, _update_bn_of, self._update_bn_helpers, self._update_bn_importers
+        )
+
+    def reaches_any_bn(self, path: str) -> bool:
+        """``path`` is in ``any_bn_reach``, and not only by calling, with their BN switched off, the
+        functions of the modules it imports directly (``network.generator(z, use_bn=False)``)."""
+        reach = self.any_bn_reach
+        return self._reaches(path, reach, _any_bn_of, frozenset(), reach, unnamed_counts=True)
+
+    def _reaches(
+        self,
+        path: str,
+        reach: frozenset[str],
+        bn_of: Callable[[FileSummary], tuple[bool, bool, frozenset[str], frozenset[BNSwitch]]],
+        helpers: frozenset[str],
+        through: frozenset[str],
+        unnamed_counts: bool = False,
+    ) -> bool:
+        """``path`` is in ``reach`` and builds the BN itself, is one of ``helpers``, or a module it
+        imports directly, in ``through``, gives it BN: one that only imports BN, builds it outside its
+        functions, or whose BN functions ``path`` names (``unnamed_counts``: or names none of) unless
+        every call switches their BN off, or one that imports a file in ``through``.  ``bn_of`` says,
+        of a summary: builds BN, outside its functions, the functions, their switches."""
         path = _key(path)
-        reach = self.update_bn_reach
         if path not in reach:
             return False
         summary = self.summaries.get(path)
-        if summary is None or summary.update_bn or summary.used_names is None:
+        if summary is None or bn_of(summary)[0] or summary.used_names is None or path in helpers:
             return True
-        if path in self._update_bn_helpers:
-            return True  # a helper that a BN-building file imports (a train-op factory)
-        # through what the imported modules import: a module that is in the reach only as another BN
-        # file's helper holds no BN for this file (and whether it is one depends on files this one
-        # never reads, so that each file linted alone gives the findings of the whole)
-        return self._gets_bn_from_imports(path, summary, self._update_bn_importers, _update_bn_of)
-
-    def _gets_bn_from_imports(
-        self,
-        path: str,
-        summary: FileSummary,
-        reach: frozenset[str],
-        bn_of: Callable[[FileSummary], tuple[bool, bool, frozenset[str], frozenset[BNSwitch]]],
-        unnamed_counts: bool = False,
-    ) -> bool:
-        """A module that ``path`` imports directly, in ``reach``, gives it BN: one that only imports
-        BN, builds it outside its functions, or whose BN functions ``path`` names (``unnamed_counts``:
-        or names none of), unless every call switches their BN off, or one that imports a file in
-        ``reach``.  ``bn_of`` says, of a summary: builds BN, outside functions, the functions, switches."""
         used = _names_used(summary)
         edges, _ = self._graph()
         for target in edges.get(path, ()):
-            if target not in reach:
+            if target not in through:
                 continue
             other = self.summaries[target]
             builds, outside, functions, switches = bn_of(other)
@@ -403,22 +410,10 @@ class Project:
                 or outside
                 or (unnamed_counts and not named)
                 or any(not _switched_off(summary, switches, name) for name in named)
-                or any(next_target in reach for next_target in edges.get(target, ()))
+                or any(next_target in through for next_target in edges.get(target, ()))
             ):
                 return True
         return False
-
-    def reaches_any_bn(self, path: str) -> bool:
-        """``path`` is in ``any_bn_reach``, and not only by calling, with their BN switched off, the
-        functions of the modules it imports directly (``network.generator(z, use_bn=False)``)."""
-        path = _key(path)
-        reach = self.any_bn_reach
-        if path not in reach:
-            return False
-        summary = self.summaries.get(path)
-        if summary is None or summary.any_bn or summary.used_names is None:
-            return True
-        return self._gets_bn_from_imports(path, summary, reach, _any_bn_of, unnamed_counts=True)
 
     @cached_property
     def any_bn_reach(self) -> frozenset[str]:
