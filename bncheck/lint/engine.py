@@ -109,15 +109,7 @@ def _analyze_tree(path: str, source: str, parsed: Parsed, imports, options: dict
     noqa = noqa_lines(source) if candidates else None
     if noqa:
         candidates = [c for c in candidates if not suppressed(c.finding.code, c.finding.location.line, noqa)]
-    wrapped = (
-        frozenset(
-            call.method
-            for call in context.calls
-            if call.withs and call.method and semantics.under_update_dependencies(context, call)
-        )
-        if "control_dependencies" in source
-        else frozenset()
-    )
+    wrapped = semantics.wrapped_functions(context) if "control_dependencies" in source else frozenset()
     summary = FileSummary(
         path=path,
         imports=imports,

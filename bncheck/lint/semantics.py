@@ -511,6 +511,41 @@ def under_update_dependencies(context: FileContext, call: CallSite) -> bool:
     return value_flow(context).under_dependencies(call)
 
 
+def wrapped_functions(context: FileContext) -> frozenset[str]:
+    """The functions whose ops are built under a control dependency on the update ops: called there
+    (``train_op = build_train_op(loss)``), or, for a function of this file, handed to a call there
+    (``tf.cond(pred, train_with_d, train_without_d)``: the branches are built where the cond is)."""
+    if "wrapped_functions" not in context.cache:
+        names: set[str] = set()
+        for call in context.calls:
+            if not call.withs or not under_update_dependencies(context, call):
+                continue
+            if call.method:
+                names.add(call.method)
+            for value in (*call.node.args, *(keyword.value for keyword in call.node.keywords)):
+                if isinstance(value, ast.Name) and value.id in context.functions:
+                    names.add(value.id)
+        context.cache["wrapped_functions"] = frozenset(names)
+    return context.cache["wrapped_functions"]
+
+
+def handed_to_wrapped_call(context: FileContext, call: CallSite) -> bool:
+    """``call`` is in a lambda handed to a call under a control dependency on the update ops
+    (``tf.cond(pred, lambda: opt.minimize(loss), ...)``): the lambda's ops are built there."""
+    function = call.function
+    if not isinstance(function, ast.Lambda):
+        return False
+    if "wrapped_lambdas" not in context.cache:
+        context.cache["wrapped_lambdas"] = {
+            id(value)
+            for outer in context.calls
+            if outer.withs and under_update_dependencies(context, outer)
+            for value in (*outer.node.args, *(keyword.value for keyword in outer.node.keywords))
+            if isinstance(value, ast.Lambda)
+        }
+    return id(function) in context.cache["wrapped_lambdas"]
+
+
 def constant_number(context: FileContext, node: object) -> float | None:
     """The numeric value of a literal, ``-literal`` or a name bound once to one."""
     if not isinstance(node, ast.expr):

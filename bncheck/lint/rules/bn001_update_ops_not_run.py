@@ -11,7 +11,12 @@ from bncheck.lint.context import CallSite, FileContext
 from bncheck.lint.aliases import dotted_text
 from bncheck.lint.facts import NotWrapped, ReachesUpdateBN, SharesProgramWithBN
 from bncheck.lint.rulebase import Candidate, LintRule, Trigger, lint_rule
-from bncheck.lint.semantics import model_from_parameter, runs_updates, under_update_dependencies
+from bncheck.lint.semantics import (
+    handed_to_wrapped_call,
+    model_from_parameter,
+    runs_updates,
+    under_update_dependencies,
+)
 from bncheck.lint.values import collection_key, value_flow
 
 _TRAIN_METHODS = ("minimize", "apply_gradients")
@@ -322,6 +327,8 @@ class UpdateOpsNotRun(LintRule):
                 continue
             if under_update_dependencies(context, call) or updates_run_otherwise(context, call):
                 continue
+            if handed_to_wrapped_call(context, call):
+                continue  # `tf.cond(pred, lambda: opt.minimize(loss), ...)` under the dependency
             if _gradients_wait_for_updates(context, call):
                 continue
             if any(getattr(function, "name", "") in _TRAIN_METHODS for function in call.functions):
