@@ -247,7 +247,17 @@ class Project:
             top = folder
             while top + _INIT in self.summaries and os.path.dirname(top) != top:
                 top = os.path.dirname(top)
-            roots = self._search[folder] = tuple(dict.fromkeys((folder, top, *self.roots)))
+            # last, the folders between it and the project root: the folder of a script that imports
+            # this module through a namespace package (`cifar10/run.py` importing `nets.models`, whose
+            # `__init__.py` imports `nets.models.resnet`) is on sys.path too
+            between = []
+            parent = os.path.dirname(folder)
+            while parent != os.path.dirname(parent) and any(
+                parent.startswith(root + os.sep) for root in self.roots
+            ):
+                between.append(parent)
+                parent = os.path.dirname(parent)
+            roots = self._search[folder] = tuple(dict.fromkeys((folder, top, *self.roots, *between)))
         return roots
 
     def resolve_module(self, importer: str, module: str, name: str = "") -> list[str]:
