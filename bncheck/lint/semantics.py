@@ -1045,11 +1045,31 @@ def training_parameters(context: FileContext) -> set[TrainingParameter]:
             for keyword in call.node.keywords
         ):
             functions[id(function)] = function
+    # and the model classes whose constructor takes the flag (`Model(is_train=True)`), building BN in
+    # their methods directly or through the file's BN functions, hand-written `tf.nn` ones included
+    hand_written = [call for call in context.calls if call.qualname in NN_BN]
+    bn_names = _functions_building(context, _moving_stat_producers(context) + hand_written)
+    for cls in context.classes.values():
+        init = next((n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "__init__"), None)
+        if init is not None and (
+            cls.name in bn_names
+            or any(
+                call.classes
+                and call.classes[0] is cls
+                and isinstance(call.node.func, ast.Name)
+                and call.node.func.id in bn_names
+                for call in context.calls
+            )
+        ):
+            functions.setdefault(id(init), init)
     found: set[TrainingParameter] = set()
     for function in functions.values():
+        owner = function.name
+        if owner == "__init__":
+            owner = next((cls.name for cls in context.classes.values() if function in cls.body), owner)
         for arg, default, position in _parameters(function):
             if _TRAINING_PARAMETER.match(arg.arg):
-                found.add(TrainingParameter(function.name, arg.arg, position, is_true(default)))
+                found.add(TrainingParameter(owner, arg.arg, position, is_true(default)))
     return found
 
 

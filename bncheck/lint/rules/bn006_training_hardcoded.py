@@ -219,12 +219,22 @@ def _is_data_reader(call: CallSite) -> bool:
     return bool(_DATA_READER.search((call.callee or "").rsplit(".", 1)[-1]))
 
 
-def _asks_for_a_mode(context: FileContext) -> bool:
+def _exclusive(one: CallSite, other: CallSite) -> bool:
+    """The two calls sit in opposite branches of one ``if`` (``if FLAGS.is_train: Model(True) else:
+    Model(False)``): a run of the program makes only one of them."""
+    if one.function is not other.function:
+        return False
+    branches = dict((id(branch), in_else) for branch, in_else in one.ifs)
+    return any(branches.get(id(branch), in_else) != in_else for branch, in_else in other.ifs)
+
+
+def _asks_for_a_mode(context: FileContext, build: CallSite | None = None) -> bool:
     """Some call of the file passes a training flag that may be something else than True (a
-    placeholder, False, an unknown value), followed as a value."""
+    placeholder, False, an unknown value), followed as a value; with ``build``, not counting calls
+    in the other branch of an ``if`` around it."""
     flow = value_flow(context)
     for call in context.calls:
-        if _is_data_reader(call):
+        if _is_data_reader(call) or (build is not None and _exclusive(call, build)):
             continue  # `H5DataLoader(path, False)`: a data reader's switch is not a BN mode
         for keyword in call.node.keywords:
             if keyword.arg and _FLAG.match(keyword.arg) and not is_true(keyword.value):
@@ -312,6 +322,39 @@ def validation_runs(
         if where is not None and _fetches_model_output(call) and not _fetches_only_input(context, call):
             runs.append((call, where))
     return runs
+
+
+def _validation_functions_given(context: FileContext, build: CallSite) -> list[tuple[CallSite, str]]:
+    """Calls that hand what ``build`` returned (``cnn_model = Model(is_train=True)``) to a function of
+    this file named for evaluation whose ``sess.run`` fetches from that parameter
+    (``valid_epoch(cnn_model, sess, X_val, y_val)``, ``def valid_epoch(model, ...): sess.run(model.acc)``)."""
+    built = {name for name in _assigned_to(build) if name}
+    if not built:
+        return []
+    found = []
+    for call in context.calls:
+        if _exclusive(call, build) or call.line <= build.line or not isinstance(call.node.func, ast.Name):
+            continue
+        given = [i for i, arg in enumerate(call.node.args) if (dotted_text(arg) or "") in built]
+        for function in context.functions.get(call.node.func.id, ()) if given else ():
+            if not semantics.is_evaluation_function(function):
+                continue
+            positional = [arg.arg for arg in function.args.posonlyargs + function.args.args]
+            parameters = {positional[i] for i in given if i < len(positional)}
+            runs = [
+                run
+                for run in context.calls
+                if run.method == "run"
+                and run.function is function
+                and _fetched(run) is not None
+                and not _fetches_train_op(_fetched(run))
+                and any(
+                    isinstance(node, ast.Name) and node.id in parameters for node in ast.walk(_fetched(run))
+                )
+            ]
+            if runs:
+                found.append((call, f"`{call.node.func.id}({dotted_text(call.node.args[given[0]])}, ...)`"))
+    return found
 
 
 def _defaults_to_true(function: ast.FunctionDef, name: str) -> bool:
@@ -848,12 +891,15 @@ class TrainingHardcoded(LintRule):
             return
         if len(builds) != 1 or eval_context(context, builds[0]) is not None:
             return  # several graphs, or the build itself is on an evaluation path (reported above)
-        if flags.mode_switches(context) or _asks_for_a_mode(context):
-            return
         build = builds[0]
-        if sum(1 for call in context.calls if call.method == build.method) != 1:
+        if flags.mode_switches(context) or _asks_for_a_mode(context, build):
+            return
+        builder_calls = [call for call in context.calls if call.method == build.method]
+        if sum(1 for call in builder_calls if not _exclusive(call, build)) != 1:
             return  # the builder is called again: that call may build the evaluation graph
-        for call, where in validation_runs(context)[:1]:  # one finding per file: the root cause is the graph
+        runs = [(run, where) for run, where in validation_runs(context) if not _exclusive(run, build)]
+        runs = runs or _validation_functions_given(context, build)
+        for call, where in runs[:1]:  # one finding per file: the root cause is the graph
             yield Candidate(
                 self.finding(
                     context,
