@@ -31,6 +31,8 @@ from bncheck.lint.semantics import (
 )
 
 
+# slim nets backbones that take no training flag: their BN gets its mode from an arg scope only
+_NETS_BASE = re.compile(r"(^|\.)nets\.[\w.]*\.(inception_v[1-4]|inception_resnet_v2|mobilenet_v1)_base$")
 _OPTION_PATTERN = rb"(?:add_argument|DEFINE_bool(?:ean)?)\(\s*['\"](?:--)?is[-_]train"
 _OPTION_REGEX = re.compile(_OPTION_PATTERN.decode())
 
@@ -256,7 +258,9 @@ class TrainingFlagMissing(LintRule):
         "helper or a script, whose callers are all in the file), and a hand-written BN that always uses\n"
         "the batch moments (through `tf.nn.batch_normalization`, or `(x - mean) / tf.sqrt(var + eps)` in a\n"
         "function named for BN, moments over the batch axis) in a model that the project evaluates or\n"
-        "that switches modes with a placeholder. A BN helper (`def batch_norm(x): ...`) that neither its\n"
+        "that switches modes with a placeholder. A slim nets backbone without a training flag\n"
+        "(`inception_v2_base(images)` under `inception_v2_arg_scope()`) whose scopes set no `is_training`.\n"
+        "A BN helper (`def batch_norm(x): ...`) that neither its\n"
         "module nor any file importing it names builds nothing and is not reported."
     )
     why = (
@@ -290,6 +294,11 @@ class TrainingFlagMissing(LintRule):
         "        self.bn = tf.layers.BatchNormalization()\n"
         "    def get_output(self, x, is_training=True):\n"
         "        return self.bn(x, training=tf.constant(True))  # expect: BN004\n",
+        "import tensorflow.compat.v1 as tf\n"
+        "from nets import inception_v2\n"
+        "from tensorflow.contrib import slim\n"
+        "with slim.arg_scope(inception_v2.inception_v2_arg_scope()):\n"
+        "    net, _ = inception_v2.inception_v2_base(tf.zeros([1, 224, 224, 3]))  # expect: BN004\n",
     )
     bad += (
         "import tensorflow.compat.v1 as tf\n"
@@ -386,6 +395,7 @@ class TrainingFlagMissing(LintRule):
                     _used_somewhere(context, call),
                 )
         yield from self._layer_applied_without_training(context)
+        yield from self._nets_base_without_mode(context)
         yield from self._flag_parameter_ignored(context)
         yield from self._option_never_read(context)
         yield from self._switches(context)
@@ -476,6 +486,48 @@ class TrainingFlagMissing(LintRule):
                 ),
                 (ReachesAnyBN(),),
             )
+
+    def _nets_base_without_mode(self, context: FileContext) -> Iterable[Candidate]:
+        """A slim nets backbone that takes no training flag (``inception_v2_base(img)``, the
+        ``*_base`` functions of inception, inception-resnet and mobilenet_v1) built under its nets arg
+        scope, which sets no ``is_training``, and under no ``arg_scope([slim.batch_norm], is_training=...)``:
+        its BN keeps slim's default ``is_training=True``, in inference graphs too."""
+        if "_base(" not in context.source:
+            return
+        for call in context.calls:
+            if not _NETS_BASE.search(call.raw or "") or not call.withs:
+                continue
+            scopes = [
+                inner
+                for outer in call.withs
+                for inner in ast.walk(outer)
+                if isinstance(inner, ast.Call) and (dotted_text(inner.func) or "").endswith("_arg_scope")
+            ]
+            told = any(keyword.arg in ("is_training", None) for scope in scopes for keyword in scope.keywords)
+            if not scopes or told:
+                continue  # no nets arg scope around it, or one given the mode (mobilenet_v1_arg_scope)
+            if any(self._sets_bn_mode(context, outer) for outer in call.withs):
+                continue
+            yield Candidate(
+                self.finding(
+                    context,
+                    call,
+                    f"`{call.method}` takes no `is_training` and its arg scope sets none: its slim BN layers "
+                    "keep the default `is_training=True`, so inference normalizes with the batch statistics",
+                    fix="wrap it in `slim.arg_scope([slim.batch_norm], is_training=is_training)`",
+                )
+            )
+
+    @staticmethod
+    def _sets_bn_mode(context: FileContext, scope: ast.expr) -> bool:
+        """``slim.arg_scope([slim.batch_norm, ...], is_training=...)`` (or ``**params``)."""
+        return (
+            isinstance(scope, ast.Call)
+            and (dotted_text(scope.func) or "").endswith("arg_scope")
+            and bool(scope.args)
+            and "batch_norm" in ast.dump(scope.args[0])
+            and any(keyword.arg in ("is_training", None) for keyword in scope.keywords)
+        )
 
     def _layer_applied_without_training(self, context: FileContext) -> Iterable[Candidate]:
         """``tf.layers.BatchNormalization()(x)`` applied without ``training``: the v1 layer's call
