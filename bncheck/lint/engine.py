@@ -135,7 +135,7 @@ def _analyze_tree(path: str, source: str, parsed: Parsed, imports, options: dict
         any_bn_functions=frozenset(semantics.any_bn_functions(context)),
         any_bn_outside_functions=semantics.any_bn_outside_functions(context),
         any_bn_switches=frozenset(semantics.bn_switches(context, any_bn=True)),
-        call_shapes=frozenset(semantics.call_shapes(context)),
+        call_shapes=frozenset(semantics.call_shapes(context) if semantics.imports_other(imports) else ()),
     )
     return FileResult(path, summary, tuple(candidates), parsed=True, python2=parsed.python2)
 

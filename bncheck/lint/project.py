@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -133,6 +134,18 @@ SUMMARY_TRIGGERS = (
     Trigger((b".run(",), EVALUATION_DEF, window=Trigger.EVERYWHERE),
 )
 
+# the standard library and known third-party packages: no project module is among them
+_LIBRARY_ROOTS = frozenset(sys.stdlib_module_names) | {
+    "tensorflow", "tf_keras", "tf_slim", "keras", "numpy", "scipy", "sklearn", "cv2", "PIL", "matplotlib",
+    "pandas", "six", "h5py", "tqdm", "skimage", "imageio", "torch", "absl", "tflearn", "tensorlayer",
+}
+
+
+def is_library_module(module: str) -> bool:
+    """``module`` is the standard library's or a known third-party package's, not a project's."""
+    return not module.startswith(".") and module.split(".", 1)[0] in _LIBRARY_ROOTS
+
+
 MAX_HOPS = 3  # how many imports apart a train op and the BN it needs may be
 # a fact about a file depends only on files this many imports away, either way (``Project.neighbourhood``)
 NEIGHBOURHOOD_HOPS = MAX_HOPS + 1
@@ -247,18 +260,29 @@ class Project:
             top = folder
             while top + _INIT in self.summaries and os.path.dirname(top) != top:
                 top = os.path.dirname(top)
-            # last, the folders between it and the project root: the folder of a script that imports
-            # this module through a namespace package (`cifar10/run.py` importing `nets.models`, whose
-            # `__init__.py` imports `nets.models.resnet`) is on sys.path too
-            between = []
-            parent = os.path.dirname(folder)
-            while parent != os.path.dirname(parent) and any(
-                parent.startswith(root + os.sep) for root in self.roots
-            ):
-                between.append(parent)
-                parent = os.path.dirname(parent)
-            roots = self._search[folder] = tuple(dict.fromkeys((folder, top, *self.roots, *between)))
+            roots = self._search[folder] = tuple(dict.fromkeys((folder, top, *self.roots)))
         return roots
+
+    def _between_roots(self, folder: str) -> tuple[str, ...]:
+        """The folders between ``folder`` and the project root, nearest first: where a module is looked
+        for last, since the folder of a script importing this one through a namespace package is on
+        sys.path too (`cifar10/run.py` imports `nets.models`, whose `__init__.py` imports
+        `nets.models.resnet`)."""
+        between = []
+        parent = os.path.dirname(folder)
+        inside = tuple(root + os.sep for root in self.roots)
+        while parent != os.path.dirname(parent) and parent.startswith(inside):
+            between.append(parent)
+            parent = os.path.dirname(parent)
+        return tuple(between)
+
+    def _resolve_searching(self, importer: str, roots: tuple[str, ...], module: str, name: str) -> list[str]:
+        """An absolute import: in ``roots``, then (a project's module, not a library's) the folders
+        between the importer and the project root."""
+        found = self._resolve_absolute(roots, module, name)
+        if found or is_library_module(module):
+            return found
+        return self._resolve_absolute(self._between_roots(os.path.dirname(importer)), module, name)
 
     def resolve_module(self, importer: str, module: str, name: str = "") -> list[str]:
         """Files of the project that ``from module import name`` in ``importer`` refers to."""
@@ -279,7 +303,7 @@ class Project:
                 [folder / "__init__.py", folder.with_suffix(".py")] if rest else [folder / "__init__.py"]
             )
             return [str(path) for path in candidates if str(path) in self.summaries][:1]
-        return self._resolve_absolute(self._search_roots(os.path.dirname(importer)), module, name)
+        return self._resolve_searching(importer, self._search_roots(os.path.dirname(importer)), module, name)
 
     def _resolve_absolute(self, roots: tuple[str, ...], module: str, name: str) -> list[str]:
         at_root = self._at_root
@@ -313,7 +337,7 @@ class Project:
                         if module.startswith("."):
                             targets += self._resolve(path, module, name)
                         else:
-                            targets += self._resolve_absolute(roots, module, name)
+                            targets += self._resolve_searching(path, roots, module, name)
                     for target in targets:
                         if target != path:
                             edges[path].add(target)

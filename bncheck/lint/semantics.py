@@ -7,11 +7,17 @@ from __future__ import annotations
 
 import ast
 import re
-import sys
 
 from bncheck.lint.aliases import _BUILTINS, dotted_text, is_tf_name
 from bncheck.lint.context import CallSite, FileContext
-from bncheck.lint.project import BN_APPLICATION_NAMES, BNSwitch, CallShape, TestedParameter, TrainingParameter
+from bncheck.lint.project import (
+    BN_APPLICATION_NAMES,
+    BNSwitch,
+    CallShape,
+    TestedParameter,
+    TrainingParameter,
+    is_library_module,
+)
 
 UNKNOWN = (
     object()
@@ -1049,19 +1055,16 @@ def training_parameters(context: FileContext) -> set[TrainingParameter]:
     # their methods directly or through the file's BN functions, hand-written `tf.nn` ones included
     hand_written = [call for call in context.calls if call.qualname in NN_BN]
     bn_names = _functions_building(context, _moving_stat_producers(context) + hand_written)
-    for cls in context.classes.values():
-        init = next((n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "__init__"), None)
-        if init is not None and (
-            cls.name in bn_names
-            or any(
-                call.classes
-                and call.classes[0] is cls
-                and isinstance(call.node.func, ast.Name)
-                and call.node.func.id in bn_names
-                for call in context.calls
-            )
-        ):
-            functions.setdefault(id(init), init)
+    if bn_names:
+        calling = {
+            id(call.classes[0])
+            for call in context.calls
+            if call.classes and isinstance(call.node.func, ast.Name) and call.node.func.id in bn_names
+        }
+        for cls in context.classes.values():
+            inits = [n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "__init__"]
+            if inits and (cls.name in bn_names or id(cls) in calling):
+                functions.setdefault(id(inits[0]), inits[0])
     found: set[TrainingParameter] = set()
     for function in functions.values():
         owner = function.name
@@ -1141,11 +1144,10 @@ def bn_switches(context: FileContext, any_bn: bool = False) -> set[BNSwitch]:
     return switches
 
 
-# modules whose functions are not a project's: their calls need no shape (call_shapes)
-_LIBRARY_ROOTS = frozenset(sys.stdlib_module_names) | {
-    "tensorflow", "tf_keras", "tf_slim", "keras", "numpy", "scipy", "sklearn", "cv2", "PIL", "matplotlib",
-    "pandas", "six", "h5py", "tqdm", "skimage", "imageio", "torch", "absl", "tflearn", "tensorlayer",
-}
+def imports_other(imports: tuple[tuple[str, tuple[str, ...]], ...]) -> bool:
+    """Some import of the file may name a project module (relative, or not a library's), so that
+    its calls may reach another module's BN functions (``call_shapes`` matter)."""
+    return not all(is_library_module(module) for module, _ in imports)
 
 
 def _truth(node: ast.expr) -> bool | None:
@@ -1160,7 +1162,7 @@ def call_shapes(context: FileContext) -> set[CallShape]:
     for call in context.calls:
         node = call.node
         if call.raw is not None:
-            if call.raw.split(".", 1)[0] in _LIBRARY_ROOTS:
+            if is_library_module(call.raw):
                 continue
             name = call.raw.rsplit(".", 1)[-1]
         elif isinstance(node.func, ast.Name) and node.func.id not in _BUILTINS:
