@@ -3,17 +3,19 @@ import tensorflow as tf
 
 
 def batch_norm(inputs, size, is_train=True, decay=0.99):
-    scale = tf.Variable(tf.ones([size]))
-    shift = tf.Variable(tf.zeros([size]))
-    pop_mean = tf.Variable(tf.zeros([size]), trainable=False)
-    pop_var = tf.Variable(tf.ones([size]), trainable=False)
-    if is_train:
-        batch_mean, batch_var = tf.nn.moments(inputs, [0])
-        train_mean = tf.assign(pop_mean, pop_mean * decay + batch_mean * (1 - decay))
-        train_var = tf.assign(pop_var, pop_var * decay + batch_var * (1 - decay))
-        with tf.control_dependencies([train_mean, train_var]):
-            return tf.nn.batch_normalization(inputs, batch_mean, batch_var, shift, scale, 1e-3)
-    return tf.nn.batch_normalization(inputs, pop_mean, pop_var, shift, scale, 1e-3)
+    with tf.variable_scope(None, default_name="bn"):
+        gamma = tf.get_variable("gamma", [size], initializer=tf.ones_initializer())
+        beta = tf.get_variable("beta", [size], initializer=tf.zeros_initializer())
+        population = [
+            tf.get_variable(name, [size], initializer=init, trainable=False)
+            for name, init in (("mean", tf.zeros_initializer()), ("variance", tf.ones_initializer()))
+        ]
+    if not is_train:
+        return tf.nn.batch_normalization(inputs, population[0], population[1], beta, gamma, 1e-3)
+    moments = tf.nn.moments(inputs, [0])
+    steps = [tf.assign_sub(p, (1 - decay) * (p - m)) for p, m in zip(population, moments)]
+    with tf.control_dependencies(steps):
+        return tf.nn.batch_normalization(inputs, moments[0], moments[1], beta, gamma, 1e-3)
 
 
 def dense(inputs, size, activation, is_train):
