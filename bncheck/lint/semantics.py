@@ -521,8 +521,21 @@ def wrapped_functions(context: FileContext) -> frozenset[str]:
     """The functions whose ops are built under a control dependency on the update ops: called there
     (``train_op = build_train_op(loss)``), or, for a function of this file, handed to a call there
     (``tf.cond(pred, train_with_d, train_without_d)``: the branches are built where the cond is)."""
-    if "wrapped_functions" not in context.cache:
+    return _built_under_updates(context)[0]
+
+
+def handed_to_wrapped_call(context: FileContext, call: CallSite) -> bool:
+    """``call`` is in a lambda handed to a call under a control dependency on the update ops
+    (``tf.cond(pred, lambda: opt.minimize(loss), ...)``): the lambda's ops are built there."""
+    return isinstance(call.function, ast.Lambda) and id(call.function) in _built_under_updates(context)[1]
+
+
+def _built_under_updates(context: FileContext) -> tuple[frozenset[str], frozenset[int]]:
+    """One pass over the calls under a control dependency on the update ops: the names of the
+    functions called or handed there, and the ids of the lambdas handed there."""
+    if "built_under_updates" not in context.cache:
         names: set[str] = set()
+        lambdas: set[int] = set()
         for call in context.calls:
             if not call.withs or not under_update_dependencies(context, call):
                 continue
@@ -531,25 +544,10 @@ def wrapped_functions(context: FileContext) -> frozenset[str]:
             for value in (*call.node.args, *(keyword.value for keyword in call.node.keywords)):
                 if isinstance(value, ast.Name) and value.id in context.functions:
                     names.add(value.id)
-        context.cache["wrapped_functions"] = frozenset(names)
-    return context.cache["wrapped_functions"]
-
-
-def handed_to_wrapped_call(context: FileContext, call: CallSite) -> bool:
-    """``call`` is in a lambda handed to a call under a control dependency on the update ops
-    (``tf.cond(pred, lambda: opt.minimize(loss), ...)``): the lambda's ops are built there."""
-    function = call.function
-    if not isinstance(function, ast.Lambda):
-        return False
-    if "wrapped_lambdas" not in context.cache:
-        context.cache["wrapped_lambdas"] = {
-            id(value)
-            for outer in context.calls
-            if outer.withs and under_update_dependencies(context, outer)
-            for value in (*outer.node.args, *(keyword.value for keyword in outer.node.keywords))
-            if isinstance(value, ast.Lambda)
-        }
-    return id(function) in context.cache["wrapped_lambdas"]
+                elif isinstance(value, ast.Lambda):
+                    lambdas.add(id(value))
+        context.cache["built_under_updates"] = (frozenset(names), frozenset(lambdas))
+    return context.cache["built_under_updates"]
 
 
 def constant_number(context: FileContext, node: object) -> float | None:
@@ -1108,9 +1106,7 @@ def bn_switches(context: FileContext, any_bn: bool = False) -> set[BNSwitch]:
             guards[key] = None
             continue
         found = set()
-        for branch, in_else in call.ifs:
-            if not outer.lineno <= branch.lineno <= (outer.end_lineno or outer.lineno):
-                continue
+        for branch, in_else in call.ifs:  # the `if`s of `outer` only: a function's body starts with none
             test, negated = branch.test, False
             if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
                 test, negated = test.operand, True
