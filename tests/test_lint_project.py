@@ -181,7 +181,10 @@ def test_a_setup_py_in_a_sub_folder_of_a_checkout_does_not_make_a_project_of_its
 
 
 def test_star_import_from_tensorflow_binds_the_bn_function() -> None:
-    source = "from tensorflow.contrib.layers import *\nnet = batch_norm(images)\n"
+    source = (
+        "from tensorflow.contrib.layers import *\nnet = batch_norm(images)\n"
+        "def predict(sess):\n    return sess.run(net)\n"
+    )
     assert [(f.location.line, f.code) for f in lint_source(source)] == [(2, "BN004")]
 
 
@@ -383,10 +386,40 @@ def test_a_bn_helper_counts_once_a_file_importing_it_names_it(tmp_path, monkeypa
     monkeypatch.chdir(tmp_path)
     assert found(lint_paths([Path(".")])) == found(lint_paths([Path("ops.py")])) == []
     write(tmp_path, "net.py", "import tensorflow as tf\nfrom ops import *\n"
-          "def generator(x):\n    return batch_norm(tf.layers.conv2d(x, 8, 3))\n")
+          "def generator(x):\n    return batch_norm(tf.layers.conv2d(x, 8, 3))\n"
+          "def sample(sess, z):\n    return sess.run(generator(z))\n")
     expected = [("ops.py", 3, 12, "BN004")]
-    assert found(lint_paths([Path(".")])) == found(lint_paths([Path("ops.py")])) == expected
-    assert found(lint_paths([Path(".")], LintConfig(prefilter=False))) == expected
+
+    def bn004(result):
+        return [f for f in found(result) if f[3] == "BN004"]
+
+    assert bn004(lint_paths([Path(".")])) == bn004(lint_paths([Path("ops.py")])) == expected
+    assert bn004(lint_paths([Path(".")], LintConfig(prefilter=False))) == expected
+
+
+def test_training_mode_bn_matters_once_the_program_evaluates(tmp_path, monkeypatch) -> None:
+    # slim BN without is_training stays in training mode: harmless in a GAN that only trains, a bug
+    # once a script named for inference runs the model (test_*.py without test functions is a script)
+    (tmp_path / ".git").mkdir()
+    write(tmp_path, "gan.py", "import tensorflow as tf\nfrom tensorflow.contrib import slim\n"
+          "def generator(z):\n    return tf.tanh(slim.batch_norm(slim.fully_connected(z, 64)))\n")
+    write(tmp_path, "train.py", "import tensorflow as tf\nfrom gan import generator\n"
+          "loss = tf.reduce_mean(generator(tf.random_normal([64, 8])))\n"
+          "train_op = tf.train.AdamOptimizer().minimize(loss)\n"
+          "with tf.Session() as sess:\n    sess.run(train_op)\n")
+    monkeypatch.chdir(tmp_path)
+    assert [f for f in found(lint_paths([Path(".")])) if f[3] == "BN004"] == []
+    write(tmp_path, "test_on_images.py", "import tensorflow as tf\nfrom gan import generator\n"
+          "images = generator(tf.random_normal([1, 8]))\n"
+          "with tf.Session() as sess:\n    tf.train.Saver().restore(sess, 'ckpt')\n    sess.run(images)\n")
+    expected = [("gan.py", 4, 20, "BN004")]
+    assert [f for f in found(lint_paths([Path(".")])) if f[3] == "BN004"] == expected
+    assert [f for f in found(lint_paths([Path("gan.py")])) if f[3] == "BN004"] == expected
+    assert [f for f in found(lint_paths([Path(".")], LintConfig(prefilter=False))) if f[3] == "BN004"] == expected
+    # a real unit test module of the same name does not evaluate the model
+    write(tmp_path, "test_on_images.py", "import tensorflow as tf\nfrom gan import generator\n"
+          "def test_shape():\n    assert generator(tf.zeros([1, 8])).shape[-1] == 64\n")
+    assert [f for f in found(lint_paths([Path(".")])) if f[3] == "BN004"] == []
 
 
 # --- a BN function switched off by what its caller passes --------------------------------------

@@ -151,14 +151,25 @@ class FileContext:
         Its test functions are not evaluation code.  A folder name alone is not enough: the project
         itself may live under some ``tests`` folder of the machine.
         """
-        parts = re.split(r"[\\/]", self.path)
-        name = parts[-1]
-        if name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py":
-            return True
-        in_tests = any(part in ("tests", "test") for part in parts[:-1])
-        return in_tests and bool(
-            re.search(r"^\s*(import|from)\s+(unittest|pytest)\b|tf\.test\.", self.source, re.M)
-        )
+        return is_test_module(self.path, self.source)
+
+
+_TEST_FRAMEWORK = re.compile(r"^\s*(import|from)\s+(unittest|pytest|nose)\b|tf\.test\.|absltest", re.M)
+_TEST_FUNCTION = re.compile(r"^\s*(def\s+test|class\s+\w*Test)", re.M)
+
+
+def is_test_module(path: str, source: str) -> bool:
+    """``FileContext.is_test_file`` for a path and its text: named like a test module and holding test
+    functions (or using a test framework), or a module of a tests/ folder that uses a test framework.
+    ``test_on_images.py`` that restores a checkpoint and predicts is an inference script."""
+    parts = re.split(r"[\\/]", path)
+    name = parts[-1]
+    if name == "conftest.py":
+        return True
+    if name.startswith("test_") or name.endswith("_test.py"):
+        return bool(_TEST_FRAMEWORK.search(source) or _TEST_FUNCTION.search(source))
+    in_tests = any(part in ("tests", "test") for part in parts[:-1])
+    return in_tests and bool(_TEST_FRAMEWORK.search(source))
 
 
 class _Collector:

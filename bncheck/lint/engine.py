@@ -58,12 +58,21 @@ def _syntax_finding(path: str, message: str, line: int | None = 1, column: int |
     )
 
 
+def _inference_script_runs(path: str, data: bytes) -> bool:
+    """``semantics.runs_inference_script`` for a file the pre-filter skips (its name first: cheap)."""
+    from bncheck.lint import semantics
+
+    if not semantics.named_for_inference(path) or b".run(" not in data:
+        return False
+    return semantics.runs_inference_script(path, data.decode("utf-8", "replace"))
+
+
 def analyze_source(path: str, data: bytes, options: dict) -> FileResult:
     """Analyse one file's bytes: candidates of every enabled rule, and the file's project summary."""
     imports = prefilter.scan_imports(data)
     relevant = prefilter.may_hold_findings(data)
     if options.get("prefilter", True) and not relevant:
-        return FileResult(path, FileSummary(path, imports))
+        return FileResult(path, FileSummary(path, imports, evaluates=_inference_script_runs(path, data)))
     # a file that cannot hold a finding is not reported as unparsable either, so that the
     # pre-filter never changes the results (other linters report its syntax errors)
     if not relevant:
@@ -125,7 +134,7 @@ def _analyze_tree(path: str, source: str, parsed: Parsed, imports, options: dict
         used_names=semantics.used_names(context),
         keras_bn_factories=frozenset(semantics.bn_factories(context)),
         wrapped_functions=wrapped,
-        evaluates=semantics.runs_evaluation(context),
+        evaluates=semantics.runs_evaluation(context) or semantics.runs_inference_script(path, source),
         always_training_bn=semantics.always_training_bn(context),
         training_bn_helpers=frozenset(semantics.training_bn_helpers(context)),
         if_tested_parameters=frozenset(semantics.if_tested_parameters(context)),

@@ -9,7 +9,7 @@ import ast
 import re
 
 from bncheck.lint.aliases import _BUILTINS, dotted_text, is_tf_name
-from bncheck.lint.context import CallSite, FileContext
+from bncheck.lint.context import CallSite, FileContext, is_test_module
 from bncheck.lint.project import (
     BN_APPLICATION_NAMES,
     BNSwitch,
@@ -890,6 +890,33 @@ def runs_evaluation(context: FileContext) -> bool:
         if any(is_evaluation_function(function) for function in call.functions):
             return True
     return False
+
+
+_SCRIPT = re.compile(
+    r"(^|_)(predict|prediction|infer|inference|eval|evaluate|evaluation|test|demo|export|serve|serving|"
+    r"classify|deploy|freeze|segment|detect)($|_|\d)",
+    re.IGNORECASE,
+)
+
+
+def named_for_inference(path: str) -> bool:
+    """``predict.py``, ``eval_model.py``, ``demo.py``, ``export_graph.py``... (not ``train_eval.py``)."""
+    name = re.split(r"[\\/]", path)[-1]
+    return "train" not in name.lower() and bool(_SCRIPT.search(name[:-3] if name.endswith(".py") else name))
+
+
+def inference_script(path: str, source: str) -> str | None:
+    """The file's name, when it says the file predicts, evaluates or exports (unit tests are not
+    inference code)."""
+    if not named_for_inference(path) or is_test_module(path, source):
+        return None
+    return re.split(r"[\\/]", path)[-1]
+
+
+def runs_inference_script(path: str, source: str) -> bool:
+    """An inference script (by its name) that runs a session: the graph it runs is an evaluation graph.
+    Read from the name and the text only, so that files the pre-filter skips get it too."""
+    return ".run(" in source and inference_script(path, source) is not None
 
 
 def is_evaluation_function(function: ast.AST) -> bool:

@@ -168,6 +168,16 @@ def _used_somewhere(context: FileContext, call) -> tuple:
     return (NamedByImporter(function.name),)
 
 
+def _evaluation_evidence(context: FileContext) -> tuple:
+    """What a BN fixed in training mode needs to matter: nothing when this file evaluates (a mode
+    placeholder, a validation run), else that the file or a program importing it evaluates, tests or
+    predicts.  A GAN that only trains, and never samples, loses nothing."""
+    if "evaluation_evidence" not in context.cache:
+        evaluated = bool(flags.mode_switches(context) or validation_runs(context))
+        context.cache["evaluation_evidence"] = () if evaluated else (UsedByEvaluation(),)
+    return context.cache["evaluation_evidence"]
+
+
 def _required_parameters(function: ast.AST) -> set[str]:
     """The parameters of ``function`` that have no default."""
     return {a.arg for a in _arguments(function) if parameter_of(function, a.arg)[1] is None}
@@ -216,6 +226,50 @@ def _returned_arg_scope(call) -> bool:
     return bool(scopes & returned)
 
 
+def _scope_applied_here(context: FileContext, call) -> int | None:
+    """The scope that ``call``'s function returns is applied in this file around layers built right
+    there (``with slim.arg_scope(extra_arg_scope()): slim.conv2d(...)``), under a ``with`` in which no call
+    passes a training flag on (to a network that may set BN's mode itself).  The scope's BN mode is then
+    this file's.  The line of that ``with``, or None."""
+    function = call.function
+    ops = call.node.args[0] if call.node.args else None
+    elements = ops.elts if isinstance(ops, (ast.List, ast.Tuple)) else [ops]
+    layers = {dotted_text(element) for element in elements if element is not None} - {None}
+    if not layers or function.name not in context.source.replace(f"def {function.name}", "", 1):
+        return None
+
+    def builds_scope(node: ast.AST) -> bool:
+        return isinstance(node, ast.Call) and (dotted_text(node.func) or "").split(".")[-1] == function.name
+
+    holders = {
+        target.id
+        for node in ast.walk(context.tree)
+        if isinstance(node, ast.Assign) and builds_scope(node.value)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
+    for node in ast.walk(context.tree):
+        if not isinstance(node, ast.With):
+            continue
+        for item in node.items:
+            scope = item.context_expr
+            if not (
+                isinstance(scope, ast.Call)
+                and (dotted_text(scope.func) or "").endswith("arg_scope")
+                and len(scope.args) == 1
+            ):
+                continue
+            argument = scope.args[0]
+            if not (builds_scope(argument) or (isinstance(argument, ast.Name) and argument.id in holders)):
+                continue
+            calls = [inner for statement in node.body for inner in ast.walk(statement) if isinstance(inner, ast.Call)]
+            if any(keyword.arg in ("is_training", "training") for inner in calls for keyword in inner.keywords):
+                continue  # the body hands a mode on: the network under it may set BN's mode itself
+            if any(dotted_text(inner.func) in layers for inner in calls):
+                return node.lineno
+    return None
+
+
 def _tests_training_flag(test: ast.expr) -> bool:
     """``if is_training:`` or ``if FLAGS.enable_bn and is_train:`` (a flag tested as true)."""
     parts = test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) else [test]
@@ -246,7 +300,11 @@ class TrainingFlagMissing(LintRule):
     )
     what = (
         "`tf.layers.batch_normalization(...)` without `training=`, or slim/contrib `batch_norm`\n"
-        "(directly, as `normalizer_fn` or in an `arg_scope`) without `is_training=`; a BN layer applied\n"
+        "(directly, as `normalizer_fn` or in an `arg_scope`) without `is_training=` in a program that\n"
+        "evaluates, tests or predicts (a mode placeholder, a validation run, a function named for\n"
+        "evaluation or sampling, a script named for inference: a GAN that only trains loses nothing);\n"
+        "such an arg scope returned by a function of the file and applied there around its own layers;\n"
+        "a BN layer applied\n"
         "without `training=` (`tf.layers.BatchNormalization()(x)`, or a Keras one in a graph-mode program\n"
         "that builds no Keras model and never sets the learning phase); a function that takes a training\n"
         "flag, never reads it and hands BN a constant True; a literal `is_training=True` in a script whose\n"
@@ -280,11 +338,16 @@ class TrainingFlagMissing(LintRule):
         "h = tf.layers.batch_normalization(tf.zeros([2, 3]))  # expect: BN004\n",
         "from tensorflow.contrib import slim\n"
         "def net(x):\n"
-        "    return slim.batch_norm(x, decay=0.9)  # expect: BN004\n",
+        "    return slim.batch_norm(x, decay=0.9)  # expect: BN004\n"
+        "def predict(sess, x):\n"
+        "    return sess.run(net(x))\n",
+        "import tensorflow.compat.v1 as tf\n"
         "import tf_slim as slim\n"
         "def net(x):\n"
         "    return slim.conv2d(x, 16, 3, normalizer_fn=slim.batch_norm, normalizer_params={'decay': "
-        "0.99})  # expect: BN004\n",
+        "0.99})  # expect: BN004\n"
+        "def evaluate(sess, x, labels):\n"
+        "    return sess.run(tf.metrics.accuracy(labels, tf.argmax(net(x), -1)))\n",
         "import tensorflow.compat.v1 as tf\n"
         "def branch(x, training=False):\n"
         "    return tf.nn.relu(tf.layers.BatchNormalization()(x))  # expect: BN004\n",
@@ -329,6 +392,12 @@ class TrainingFlagMissing(LintRule):
         "def net(x, bn_params):\n"
         "    return slim.conv2d(x, 16, 3, normalizer_fn=slim.batch_norm, normalizer_params=bn_params)\n",
         "import tensorflow.compat.v1 as tf\n"
+        "from tensorflow.contrib import slim\n"
+        "def generator(z):  # a GAN that only trains: no graph ever reads the moving statistics\n"
+        "    return tf.tanh(slim.batch_norm(slim.fully_connected(z, 64), decay=0.9))\n"
+        "g_loss = tf.reduce_mean(generator(tf.random_normal([64, 16])))\n"
+        "train_op = tf.train.AdamOptimizer().minimize(g_loss)\n",
+        "import tensorflow.compat.v1 as tf\n"
         "def branch(x, training=False):\n"
         "    return tf.nn.relu(tf.layers.BatchNormalization()(x, training=training))\n",
         "import tensorflow.compat.v1 as tf\n"
@@ -352,8 +421,24 @@ class TrainingFlagMissing(LintRule):
             if is_nets_arg_scope(call) or call.qualname == "tf.layers.BatchNormalization":
                 continue  # nets take is_training themselves; the class gets `training` when applied
             if _returned_arg_scope(call):
-                continue  # `def net_arg_scope(): with arg_scope(...) as sc: return sc` configures layers
-                # built elsewhere, under the network's own arg_scope that passes is_training
+                # `def net_arg_scope(): with arg_scope(...) as sc: return sc` configures layers built
+                # elsewhere, under the network's own arg_scope that passes is_training; unless this
+                # file applies it around layers of its own with no mode
+                applied = _scope_applied_here(context, call)
+                if applied is not None and setting(context, call, "is_training") is None:
+                    if not _file_sets_is_training(context):
+                        yield Candidate(
+                            self.finding(
+                                context,
+                                call,
+                                f"the arg scope `{call.function.name}` returns gives slim batch_norm no "
+                                f"`is_training`, and the layers built under it at line {applied} get none "
+                                "either: they stay in training mode at test time",
+                                fix="give the scope function an `is_training` argument and set it in the BN "
+                                "parameters",
+                            )
+                        )
+                continue
             if (
                 call.qualname == "tf.layers.batch_normalization"
                 or _normalizer_family(context, call) == "tf.layers"
@@ -392,7 +477,7 @@ class TrainingFlagMissing(LintRule):
                         "time",
                         fix="pass `is_training=is_training` (or set it in an arg_scope)",
                     ),
-                    _used_somewhere(context, call),
+                    _used_somewhere(context, call) + _evaluation_evidence(context),
                 )
         yield from self._layer_applied_without_training(context)
         yield from self._nets_base_without_mode(context)
@@ -649,10 +734,7 @@ class TrainingFlagMissing(LintRule):
         with moments over the batch axis.  Evaluation then depends on the batch it runs on."""
         if "moments" not in context.source:
             return
-        # evaluated here (a mode placeholder, a validation run) or by a program importing this file:
-        # a GAN that never evaluates loses nothing
-        evaluated = bool(flags.mode_switches(context) or validation_runs(context))
-        evidence: tuple = () if evaluated else (UsedByEvaluation(),)
+        evidence = _evaluation_evidence(context)
         reported: set[int] = set()
         for call in context.calls_named(*NN_BN):
             function = call.function

@@ -180,19 +180,8 @@ def eval_context(context: FileContext, call: CallSite) -> str | None:
     return None
 
 
-_SCRIPT = re.compile(
-    r"(^|_)(predict|prediction|infer|inference|eval|evaluate|evaluation|test|demo|export|serve|serving|"
-    r"classify|deploy|freeze|segment|detect)($|_|\d)",
-    re.IGNORECASE,
-)
-
-
 def _inference_script(context: FileContext) -> str | None:
-    """The file's name says it predicts, evaluates or exports (unit tests are not inference code)."""
-    name = re.split(r"[\\/]", context.path)[-1]
-    if context.is_test_file or "train" in name.lower():
-        return None
-    return name if _SCRIPT.search(name[:-3] if name.endswith(".py") else name) else None
+    return semantics.inference_script(context.path, context.source)
 
 
 def _only_trains(context: FileContext, function: ast.AST) -> bool:
