@@ -154,22 +154,30 @@ class FileContext:
         return is_test_module(self.path, self.source)
 
 
-_TEST_FRAMEWORK = re.compile(r"^\s*(import|from)\s+(unittest|pytest|nose)\b|tf\.test\.|absltest", re.M)
+_TEST_FRAMEWORK = re.compile(r"^\s*(import|from)\s+(unittest|pytest)\b|tf\.test\.", re.M)
 _TEST_FUNCTION = re.compile(r"^\s*(def\s+test|class\s+\w*Test)", re.M)
 
 
 def is_test_module(path: str, source: str) -> bool:
-    """``FileContext.is_test_file`` for a path and its text: named like a test module and holding test
-    functions (or using a test framework), or a module of a tests/ folder that uses a test framework.
-    ``test_on_images.py`` that restores a checkpoint and predicts is an inference script."""
+    """``FileContext.is_test_file`` for a path and its text: named like a test module, or a module of
+    a tests/ folder that uses a test framework."""
     parts = re.split(r"[\\/]", path)
     name = parts[-1]
-    if name == "conftest.py":
+    if name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py":
         return True
-    if name.startswith("test_") or name.endswith("_test.py"):
-        return bool(_TEST_FRAMEWORK.search(source) or _TEST_FUNCTION.search(source))
     in_tests = any(part in ("tests", "test") for part in parts[:-1])
     return in_tests and bool(_TEST_FRAMEWORK.search(source))
+
+
+def is_script_named_as_test(path: str, source: str) -> bool:
+    """``test_on_images.py`` that runs a session and holds no test function and no test framework: a
+    script that restores a model and predicts, named like a test module."""
+    name = re.split(r"[\\/]", path)[-1]
+    return (
+        (name.startswith("test_") or name.endswith("_test.py"))
+        and ".run(" in source
+        and not (_TEST_FRAMEWORK.search(source) or _TEST_FUNCTION.search(source))
+    )
 
 
 class _Collector:

@@ -9,7 +9,7 @@ import ast
 import re
 
 from bncheck.lint.aliases import _BUILTINS, dotted_text, is_tf_name
-from bncheck.lint.context import CallSite, FileContext, is_test_module
+from bncheck.lint.context import CallSite, FileContext, is_script_named_as_test, is_test_module
 from bncheck.lint.project import (
     BN_APPLICATION_NAMES,
     BNSwitch,
@@ -908,7 +908,9 @@ def named_for_inference(path: str) -> bool:
 def inference_script(path: str, source: str) -> str | None:
     """The file's name, when it says the file predicts, evaluates or exports (unit tests are not
     inference code)."""
-    if not named_for_inference(path) or is_test_module(path, source):
+    if not named_for_inference(path):
+        return None
+    if is_test_module(path, source) and not is_script_named_as_test(path, source):
         return None
     return re.split(r"[\\/]", path)[-1]
 
