@@ -59,10 +59,10 @@ def _syntax_finding(path: str, message: str, line: int | None = 1, column: int |
 
 
 def _inference_script_runs(path: str, data: bytes) -> bool:
-    """``semantics.runs_inference_script`` for a file the pre-filter skips (its name first: cheap)."""
+    """``semantics.runs_inference_script`` for a file the pre-filter skips (bytes and name first: cheap)."""
     from bncheck.lint import semantics
 
-    if not semantics.named_for_inference(path) or b".run(" not in data:
+    if b".run(" not in data or not (semantics.named_for_inference(path) or b".restore(" in data):
         return False
     return semantics.runs_inference_script(path, data.decode("utf-8", "replace"))
 

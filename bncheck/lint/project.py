@@ -105,7 +105,7 @@ class FileSummary:
     call_shapes: frozenset[CallShape] = frozenset()  # how the file calls functions of other modules
 
 
-EVALUATION_DEF = rb"def\s+(\w+_)?(test|eval\w*|valid\w*|predict\w*|infer\w*|sample\w*|score)\s*\("
+EVALUATION_DEF = rb"def\s+_*(\w+_)?(test|eval\w*|valid\w*|predict\w*|infer\w*|sample\w*|generate\w*|demo\w*|score)\s*\("
 
 # Keras applications that hold BN layers (semantics.is_bn_application)
 BN_APPLICATION_NAMES = "ResNet|MobileNet|EfficientNet|Inception|Xception|DenseNet|NASNet|RegNet"

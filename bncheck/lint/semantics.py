@@ -873,7 +873,8 @@ def model_from_parameter(context: FileContext, call: CallSite) -> bool:
 
 
 _EVALUATION_FUNCTION = re.compile(
-    r"^(\w+_)?(test|eval\w*|valid\w*|predict\w*|infer\w*|sample\w*|score)$", re.IGNORECASE
+    r"^_*(\w+_)?(test|eval\w*|valid\w*|predict\w*|infer\w*|sample\w*|generate\w*|demo\w*|score)$",
+    re.IGNORECASE,
 )
 
 
@@ -915,10 +916,18 @@ def inference_script(path: str, source: str) -> str | None:
     return re.split(r"[\\/]", path)[-1]
 
 
+_TRAIN_OP = re.compile(r"\.(minimize|apply_gradients|compute_gradients)\(|create_train_op\(|optimize_loss\(|\.fit\(")
+
+
 def runs_inference_script(path: str, source: str) -> bool:
-    """An inference script (by its name) that runs a session: the graph it runs is an evaluation graph.
-    Read from the name and the text only, so that files the pre-filter skips get it too."""
-    return ".run(" in source and inference_script(path, source) is not None
+    """An inference script (by its name) that runs a session, or a script that restores a checkpoint
+    and runs a session without training anything: the graph it runs is an evaluation graph.  Read from
+    the name and the text only, so that files the pre-filter skips get it too."""
+    if ".run(" not in source:
+        return False
+    if inference_script(path, source) is not None:
+        return True
+    return ".restore(" in source and not _TRAIN_OP.search(source) and not is_test_module(path, source)
 
 
 def is_evaluation_function(function: ast.AST) -> bool:
@@ -943,7 +952,7 @@ def _fixed_in_training(context: FileContext, call: CallSite) -> bool:
     if call.qualname == TFLAYERS_BN[0]:
         return _always_true(context, call, setting(context, call, "training"))
     value = setting(context, call, "is_training")
-    return _always_true(context, call, value) or (value is None and not _file_sets_is_training(context))
+    return _always_true(context, call, value) or (value is None and not _file_sets_is_training(context, call))
 
 
 def training_bn_helpers(context: FileContext) -> list[str]:
@@ -964,24 +973,79 @@ def training_bn_helpers(context: FileContext) -> list[str]:
     )
 
 
-def _file_sets_is_training(context: FileContext) -> bool:
-    """Some arg_scope (or normalizer_params) in this file gives batch_norm its is_training."""
-    if "sets_is_training" not in context.cache:
-        result = False
+def _is_training_setters(context: FileContext) -> list[CallSite]:
+    """The arg_scopes over batch_norm that give it ``is_training`` (or ``**params``), and the calls whose
+    ``normalizer_params`` do (or cannot be read)."""
+    if "is_training_setters" not in context.cache:
+        setters = []
         for call in context.calls:
-            if not (call.method or "").endswith("arg_scope") or not call.node.args:
-                continue
-            if _lists_op(context, call.node, SLIM_BN):
+            if (call.method or "").endswith("arg_scope") and call.node.args and _lists_op(context, call.node, SLIM_BN):
                 found = _keywords_with_spreads(context, call.node)
                 if "is_training" in found or "*" in found:
-                    result = True
+                    setters.append(call)
+                    continue
             params = call.keyword("normalizer_params")
             if params is not None:
                 items = dict_items(context, params)
                 if items is None or "is_training" in items:
-                    result = True
-        context.cache["sets_is_training"] = result
-    return context.cache["sets_is_training"]
+                    setters.append(call)
+        context.cache["is_training_setters"] = setters
+    return context.cache["is_training_setters"]
+
+
+def _file_sets_is_training(context: FileContext, call: CallSite | None = None) -> bool:
+    """Some arg_scope (or normalizer_params) in this file gives batch_norm its is_training; with
+    ``call``, one that may reach that BN call: at module level, in a function around it, or (for a BN
+    in a module-level function) in a function that calls one of the functions around it.  A scope in
+    an unrelated function of the file (another network's) does not."""
+    setters = _is_training_setters(context)
+    if call is None or not setters:
+        return bool(setters)
+    chain = [f for f in call.functions if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    if len(chain) != len(call.functions) or not chain:
+        return True  # BN at module level or in a lambda: any scope of the file may be around it
+    around = {id(f) for f in chain}
+    # a function nested in another is called only from there: only the scopes around it count
+    names = {chain[0].name} if not call.classes else {f.name for f in chain}
+
+    graph = _call_graph(context)
+
+    def reaches(start: str, wanted: set[str]) -> bool:
+        seen, todo = {start}, [start]
+        while todo:
+            for name in graph.get(todo.pop(), ()):
+                if name in wanted:
+                    return True
+                if name not in seen:
+                    seen.add(name)
+                    todo.append(name)
+        return False
+
+    for setter in setters:
+        if not setter.functions or any(id(f) in around for f in setter.functions):
+            return True
+        outer = setter.functions[0]
+        # the setter's function calls the BN's (through the file's functions), or (an arg scope
+        # carrying normalizer_fn) the BN's calls the setter's, whose scope gives the layers it builds
+        # their mode
+        if reaches(outer.name, names) or reaches(chain[0].name, {outer.name}):
+            return True
+    return False
+
+
+def _call_graph(context: FileContext) -> dict[str, set[str]]:
+    """For each function of the file, by name, the last parts of the names it calls."""
+    if "call_graph" not in context.cache:
+        graph: dict[str, set[str]] = {}
+        for call in context.calls:
+            callee = (call.callee or dotted_text(call.node.func) or "").split(".")[-1]
+            if callee:
+                for function in call.functions:
+                    name = getattr(function, "name", None)
+                    if name:
+                        graph.setdefault(name, set()).add(callee)
+        context.cache["call_graph"] = graph
+    return context.cache["call_graph"]
 
 
 def literal_training_bn(context: FileContext) -> bool:

@@ -168,10 +168,27 @@ def _used_somewhere(context: FileContext, call) -> tuple:
     return (NamedByImporter(function.name),)
 
 
-def _evaluation_evidence(context: FileContext) -> tuple:
+_DISCRIMINATOR = re.compile(r"discriminat|critic", re.IGNORECASE)
+
+
+def _in_discriminator(call) -> bool:
+    """A GAN's discriminator (or critic) builds this BN: it runs only while the GAN trains, so BN left in
+    training mode there is never evaluated."""
+    return any(_DISCRIMINATOR.search(getattr(scope, "name", "")) for scope in (*call.classes, *call.functions))
+
+
+def _evaluation_evidence(context: FileContext, call=None) -> tuple:
     """What a BN fixed in training mode needs to matter: nothing when this file evaluates (a mode
-    placeholder, a validation run), else that the file or a program importing it evaluates, tests or
-    predicts.  A GAN that only trains, and never samples, loses nothing."""
+    placeholder, a validation run) or the function building it takes a training flag (its author
+    means it to run in inference mode too), else that the file or a program importing it evaluates,
+    tests or predicts.  A GAN that only trains, and never samples, loses nothing."""
+    if call is not None and any(
+        _TRAINING_PARAMETER.match(arg.arg)
+        for function in call.functions
+        if not isinstance(function, ast.Lambda)
+        for arg in _arguments(function)
+    ):
+        return ()
     if "evaluation_evidence" not in context.cache:
         evaluated = bool(flags.mode_switches(context) or validation_runs(context))
         context.cache["evaluation_evidence"] = () if evaluated else (UsedByEvaluation(),)
@@ -426,7 +443,7 @@ class TrainingFlagMissing(LintRule):
                 # file applies it around layers of its own with no mode
                 applied = _scope_applied_here(context, call)
                 if applied is not None and setting(context, call, "is_training") is None:
-                    if not _file_sets_is_training(context):
+                    if not _file_sets_is_training(context, call):
                         yield Candidate(
                             self.finding(
                                 context,
@@ -468,7 +485,7 @@ class TrainingFlagMissing(LintRule):
                     self.finding(context, call, never, fix="pass the mode to it from every caller")
                 )
                 continue
-            if value is None and not _file_sets_is_training(context):
+            if value is None and not _file_sets_is_training(context, call) and not _in_discriminator(call):
                 yield Candidate(
                     self.finding(
                         context,
@@ -477,7 +494,7 @@ class TrainingFlagMissing(LintRule):
                         "time",
                         fix="pass `is_training=is_training` (or set it in an arg_scope)",
                     ),
-                    _used_somewhere(context, call) + _evaluation_evidence(context),
+                    _used_somewhere(context, call) + _evaluation_evidence(context, call),
                 )
         yield from self._layer_applied_without_training(context)
         yield from self._nets_base_without_mode(context)
@@ -740,7 +757,7 @@ class TrainingFlagMissing(LintRule):
             function = call.function
             if function is None or isinstance(function, ast.Lambda) or call.ifs or len(call.node.args) < 3:
                 continue
-            if "train" in function.name.lower():
+            if "train" in function.name.lower() or _in_discriminator(call):
                 continue  # the training-mode half of a BN (Keras' normalize_batch_in_training)
             moments = _moments_calls(context, function)
             used = [dotted_text(arg) for arg in call.node.args[1:3]]
@@ -754,6 +771,8 @@ class TrainingFlagMissing(LintRule):
             yield Candidate(self._batch_moments_finding(context, function, call.node), evidence)
         for function, moments in _hand_written_bn(context):
             if id(function) in reported or _keeps_population_statistics(context, function):
+                continue
+            if _DISCRIMINATOR.search(function.name):
                 continue
             reported.add(id(function))
             yield Candidate(self._batch_moments_finding(context, function, moments), evidence)
