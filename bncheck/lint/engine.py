@@ -60,9 +60,11 @@ def _syntax_finding(path: str, message: str, line: int | None = 1, column: int |
 
 def _inference_script_runs(path: str, data: bytes) -> bool:
     """``semantics.runs_inference_script`` for a file the pre-filter skips (bytes and name first: cheap)."""
+    if b".run(" not in data:
+        return False
     from bncheck.lint import semantics
 
-    if b".run(" not in data or not (semantics.named_for_inference(path) or b".restore(" in data):
+    if not (b".restore(" in data or semantics.named_for_inference(path)):
         return False
     return semantics.runs_inference_script(path, data.decode("utf-8", "replace"))
 

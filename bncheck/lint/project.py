@@ -105,7 +105,10 @@ class FileSummary:
     call_shapes: frozenset[CallShape] = frozenset()  # how the file calls functions of other modules
 
 
-EVALUATION_DEF = rb"def\s+_*(\w+_)?(test|eval\w*|valid\w*|predict\w*|infer\w*|sample\w*|generate\w*|demo\w*|score)\s*\("
+# functions named for evaluation, testing, prediction or sampling (semantics.is_evaluation_function),
+# and the byte trigger that finds their definitions (the name in any case, as the function's test)
+EVALUATION_NAMES = r"test|eval\w*|valid\w*|predict\w*|infer\w*|sample\w*|generate\w*|demo\w*|score"
+EVALUATION_DEF = rb"def\s+_*(?i:(\w+_)?(" + EVALUATION_NAMES.encode() + rb"))\s*\("
 
 # Keras applications that hold BN layers (semantics.is_bn_application)
 BN_APPLICATION_NAMES = "ResNet|MobileNet|EfficientNet|Inception|Xception|DenseNet|NASNet|RegNet"

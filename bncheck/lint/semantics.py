@@ -14,6 +14,7 @@ from bncheck.lint.project import (
     BN_APPLICATION_NAMES,
     BNSwitch,
     CallShape,
+    EVALUATION_NAMES,
     TestedParameter,
     TrainingParameter,
     is_library_module,
@@ -872,10 +873,7 @@ def model_from_parameter(context: FileContext, call: CallSite) -> bool:
     return result
 
 
-_EVALUATION_FUNCTION = re.compile(
-    r"^_*(\w+_)?(test|eval\w*|valid\w*|predict\w*|infer\w*|sample\w*|generate\w*|demo\w*|score)$",
-    re.IGNORECASE,
-)
+_EVALUATION_FUNCTION = re.compile(rf"^_*(\w+_)?({EVALUATION_NAMES})$", re.IGNORECASE)
 
 
 def runs_evaluation(context: FileContext) -> bool:
@@ -993,14 +991,14 @@ def _is_training_setters(context: FileContext) -> list[CallSite]:
     return context.cache["is_training_setters"]
 
 
-def _file_sets_is_training(context: FileContext, call: CallSite | None = None) -> bool:
-    """Some arg_scope (or normalizer_params) in this file gives batch_norm its is_training; with
-    ``call``, one that may reach that BN call: at module level, in a function around it, or (for a BN
-    in a module-level function) in a function that calls one of the functions around it.  A scope in
-    an unrelated function of the file (another network's) does not."""
+def _file_sets_is_training(context: FileContext, call: CallSite) -> bool:
+    """Some arg_scope (or normalizer_params) in this file gives batch_norm its is_training, and may
+    reach this BN call: at module level, in a function around it, in a function that calls into the
+    BN's (through the file's functions), or in one that the BN's function calls into.  A scope in an
+    unrelated function of the file (another network's) does not."""
     setters = _is_training_setters(context)
-    if call is None or not setters:
-        return bool(setters)
+    if not setters:
+        return False
     chain = [f for f in call.functions if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))]
     if len(chain) != len(call.functions) or not chain:
         return True  # BN at module level or in a lambda: any scope of the file may be around it

@@ -252,38 +252,34 @@ def _scope_applied_here(context: FileContext, call) -> int | None:
     ops = call.node.args[0] if call.node.args else None
     elements = ops.elts if isinstance(ops, (ast.List, ast.Tuple)) else [ops]
     layers = {dotted_text(element) for element in elements if element is not None} - {None}
-    if not layers or function.name not in context.source.replace(f"def {function.name}", "", 1):
+    if not layers:
         return None
 
     def builds_scope(node: ast.AST) -> bool:
         return isinstance(node, ast.Call) and (dotted_text(node.func) or "").split(".")[-1] == function.name
 
-    holders = {
-        target.id
-        for node in ast.walk(context.tree)
-        if isinstance(node, ast.Assign) and builds_scope(node.value)
-        for target in node.targets
-        if isinstance(target, ast.Name)
-    }
-    for node in ast.walk(context.tree):
-        if not isinstance(node, ast.With):
-            continue
-        for item in node.items:
-            scope = item.context_expr
-            if not (
-                isinstance(scope, ast.Call)
-                and (dotted_text(scope.func) or "").endswith("arg_scope")
-                and len(scope.args) == 1
-            ):
-                continue
-            argument = scope.args[0]
-            if not (builds_scope(argument) or (isinstance(argument, ast.Name) and argument.id in holders)):
-                continue
-            calls = [inner for statement in node.body for inner in ast.walk(statement) if isinstance(inner, ast.Call)]
-            if any(keyword.arg in ("is_training", "training") for inner in calls for keyword in inner.keywords):
-                continue  # the body hands a mode on: the network under it may set BN's mode itself
-            if any(dotted_text(inner.func) in layers for inner in calls):
-                return node.lineno
+    holders = {name for name, values in context.assignments.items() if any(builds_scope(a.value) for a in values)}
+
+    def applies_it(scope: ast.expr) -> bool:
+        if not (
+            isinstance(scope, ast.Call)
+            and (dotted_text(scope.func) or "").endswith("arg_scope")
+            and len(scope.args) == 1
+        ):
+            return False
+        argument = scope.args[0]
+        return builds_scope(argument) or (isinstance(argument, ast.Name) and argument.id in holders)
+
+    under: dict[int, tuple[ast.expr, list]] = {}  # each `with` applying the scope: the calls under it
+    for inner in context.calls:
+        for scope in inner.withs:
+            if applies_it(scope):
+                under.setdefault(id(scope), (scope, []))[1].append(inner)
+    for scope, calls in under.values():
+        if any(keyword.arg in ("is_training", "training") for inner in calls for keyword in inner.node.keywords):
+            continue  # the body hands a mode on: the network under it may set BN's mode itself
+        if any(dotted_text(inner.node.func) in layers for inner in calls):
+            return scope.lineno
     return None
 
 

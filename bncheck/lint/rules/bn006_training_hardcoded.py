@@ -174,14 +174,10 @@ def eval_context(context: FileContext, call: CallSite) -> str | None:
             if _only_trains(context, function):
                 return None
             return f"in `{function.name}`, which also builds the EVAL and PREDICT graphs"
-    script = _inference_script(context)
+    script = semantics.inference_script(context.path, context.source)
     if script is not None and not any("train" in getattr(f, "name", "").lower() for f in call.functions):
         return f"in the inference script `{script}`"
     return None
-
-
-def _inference_script(context: FileContext) -> str | None:
-    return semantics.inference_script(context.path, context.source)
 
 
 def _only_trains(context: FileContext, function: ast.AST) -> bool:
