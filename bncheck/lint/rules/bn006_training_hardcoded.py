@@ -260,6 +260,47 @@ def _fetches_what_was_built(context: FileContext, run: CallSite, build: CallSite
     return False
 
 
+def _latest_binding(context: FileContext, name: str, scope: ast.AST | None, line: int) -> ast.stmt | None:
+    """The statement that last bound ``name`` in ``scope`` before ``line`` (an assignment, an
+    unpacking, ``+=``, a ``for``); the module's last binding when ``scope`` has none."""
+    items = (*context.assignments.get(name, ()), *context.bindings.get(name, ()))
+    local = [item for item in items if item.function is scope and item.statement.lineno < line]
+    if scope is not None and not local:
+        local = [item for item in items if item.function is None]
+    return max(local, key=lambda item: item.statement.lineno).statement if local else None
+
+
+def _fetches_derive_from(context: FileContext, run: CallSite, build: CallSite) -> bool:
+    """What the run fetches is computed from what ``build`` returned: followed back through the names
+    each value is made of, each to its last binding before the run in the run's function (or the
+    module's), some name was bound by the build's statement (``logits = model(x, is_training=True)``,
+    ``correct = tf.equal(tf.argmax(logits, 1), y)``, ``sess.run(accuracy)``; ``g = Graph(True)`` and
+    ``sess.run(g.cost)``)."""
+    if run.function is not build.function and build.function is not None:
+        return False
+    fetched = _fetched(run)
+    pending = [fetched] if fetched is not None else []
+    seen: set[str] = set()
+    while pending and len(seen) < 200:
+        expression = pending.pop()
+        for node in ast.walk(expression):
+            if not isinstance(node, (ast.Name, ast.Attribute)):
+                continue
+            text = dotted_text(node)
+            if text is None or text in seen:
+                continue
+            seen.add(text)
+            statement = _latest_binding(context, text, run.function, run.line)
+            if statement is None:
+                continue
+            if statement is build.statement:
+                return True
+            value = getattr(statement, "value", None) or getattr(statement, "iter", None)
+            if isinstance(value, ast.AST):
+                pending.append(value)
+    return False
+
+
 def _fetched(call: CallSite) -> ast.expr | None:
     """What ``sess.run(...)`` fetches: its first argument, or ``fetches=``."""
     return call.node.args[0] if call.node.args else call.keyword("fetches")
@@ -300,7 +341,7 @@ def validation_runs(
     for call in context.calls:
         if call.method != "run" or not isinstance(call.node.func, ast.Attribute) or _fetched(call) is None:
             continue
-        where = _validation_run(call)
+        where = _validation_run(call, context)
         if where is None and in_evaluation_functions:
             evaluating = [f for f in call.functions if semantics.is_evaluation_function(f)]
             where = f"the run in `{evaluating[-1].name}`" if evaluating else None
@@ -356,13 +397,16 @@ def _fed(call: CallSite) -> ast.expr | None:
     return feed
 
 
-def _feeds_a_flag(call: CallSite) -> bool:
-    """The run's feed dict has a key named like a training flag (a mode switch, whatever it is)."""
+def _feeds_a_flag(call: CallSite, context: FileContext | None = None) -> bool:
+    """The run's feed dict has a key named like a training flag (a mode switch, whatever it is); with
+    ``context``, also a feed dict built in a name before the run."""
     feed = _fed(call)
+    if isinstance(feed, ast.Name) and context is not None:
+        feed = _dict_assigned_before(context, feed.id, call)
     if not isinstance(feed, ast.Dict):
         return False
     return any(
-        _FLAG.match((dotted_text(key) or "").rsplit(".", 1)[-1]) for key in feed.keys if key is not None
+        flags.FLAG_NAME.search((dotted_text(key) or "").rsplit(".", 1)[-1]) for key in feed.keys if key is not None
     )
 
 
@@ -390,11 +434,13 @@ def _fetches_only_input(context: FileContext, call: CallSite) -> bool:
     return bool(elements)
 
 
-def _validation_run(call: CallSite) -> str | None:
+def _validation_run(call: CallSite, context: FileContext | None = None) -> str | None:
     """How a ``sess.run`` shows it scores validation or test data, for the message; else None.
 
     A run that also fetches the train op (a name with ``train``, ``optim`` or ``update``) is a
-    training step, whatever its other results are called.
+    training step, whatever its other results are called.  With ``context``, a feed held in a name
+    is followed to the dict display last assigned to it in the run's function (``val_feed = {x:
+    val_inputs}; sess.run(fetches, val_feed)``).
     """
     if _fetches_train_op(_fetched(call)):
         return None
@@ -402,6 +448,8 @@ def _validation_run(call: CallSite) -> str | None:
         if _VALIDATION_NAME.search(text) and "train" not in text.lower():
             return f"`{text} = ...run(...)`"
     feed = _fed(call)
+    if isinstance(feed, ast.Name) and context is not None:
+        feed = _dict_assigned_before(context, feed.id, call)
     if isinstance(feed, ast.Dict):
         for value in feed.values:
             text = dotted_text(value) if isinstance(value, (ast.Name, ast.Attribute)) else None
@@ -534,10 +582,14 @@ class TrainingHardcoded(LintRule):
         "validation data in the feed, an inference script (`predict_*.py`, `eval_*.py`), or an Estimator\n"
         "`model_fn` that serves every mode with one hard-coded flag. Also a test or predict function\n"
         "that runs the one graph of a program whose BN (in another module) is fixed in training mode,\n"
-        "and a validation or test run (`val_acc = sess.run(...)`, a feed of `x_val`) on the one graph\n"
-        "that a model function called once with `is_training=True` builds, or that a model class\n"
-        "builds with BN's flag a Python bool from its constructor (`is_training=self.training`, `def\n"
-        "__init__(self, training=True)`) when the class's own method runs the validation batches, or\n"
+        "and a validation or test run (`val_acc = sess.run(...)`, a feed of `x_val`, also one built in a\n"
+        "name: `val_feed = {x: x_val}`) on the one graph\n"
+        "that a model function called once with `is_training=True` builds, or, in a file with other\n"
+        "builds or mode switches, whose fetches are computed from what that build returned; on the graph\n"
+        "that a model class builds with BN's flag a Python bool from its constructor\n"
+        "(`is_training=self.training`, `def __init__(self, training=True)`, or `self.is_training = True`\n"
+        "that a validating method sets to False after the graph exists) when the class's own method runs\n"
+        "the validation batches; or on the graph\n"
         "that a script's training build returns when the test run comes before its inference build.\n"
 
         "Not a BN flag: `is_training=True` handed to a data reader or a config; unit tests are not\n"
@@ -632,6 +684,24 @@ class TrainingHardcoded(LintRule):
         "        self.y = tf.layers.batch_normalization(self.x, training=self.training)\n"
         "    def fit(self, sess, x_valid):\n"
         "        return sess.run(self.y, feed_dict={self.x: x_valid})  # expect: BN006\n",
+        "import tensorflow.compat.v1 as tf\n"
+        "class Net(object):\n"
+        "    def __init__(self):\n"
+        "        self.is_training = True\n"
+        "        self.x = tf.placeholder(tf.float32, [None, 3])\n"
+        "        self.y = tf.layers.batch_normalization(self.x, training=self.is_training)\n"
+        "    def validate(self, sess, x):\n"
+        "        self.is_training = False\n"
+        "        return sess.run(self.y, feed_dict={self.x: x})  # expect: BN006\n",
+        "import tensorflow.compat.v1 as tf\n"
+        "def build(x, is_training):\n"
+        "    return tf.layers.batch_normalization(x, training=is_training)\n"
+        "x = tf.placeholder(tf.float32, [None, 4])\n"
+        "probs = build(x, is_training=True)\n"
+        "test_probs = build(x, is_training=False)\n"
+        "with tf.Session() as sess:\n"
+        "    val_feed = {x: x_val}\n"
+        "    sess.run(probs, val_feed)  # expect: BN006\n",
     )
 
     def check(self, context: FileContext) -> Iterable[Candidate]:
@@ -729,20 +799,31 @@ class TrainingHardcoded(LintRule):
         batch through that one graph: validation uses the BN mode of training (batch statistics)."""
         if "True" not in context.source or ".run(" not in context.source or flags.mode_switches(context):
             return
-        runs = [(call, where) for call, where in validation_runs(context) if call.classes]
+        runs = [(call, where) for call, where in validation_runs(context, in_evaluation_functions=True) if call.classes]
         if not runs:
             return
         for call, where in runs:
             owner = call.classes[-1]
-            attribute = self._constructed_bn_flag(context, owner)
-            if attribute is None or _feeds_a_flag(call):
+            found = self._constructed_bn_flag(context, owner)
+            if found is None or _feeds_a_flag(call, context):
                 continue
+            attribute, later = found
+            if later is None and not _validation_run(call, context):
+                continue  # a run in an evaluation function, only where the flag is set anew for it
+            how = "fixed when the object is made (default True)"
+            if later is not None:
+                if not self._holds_triggers(context):
+                    continue
+                how = (
+                    f"set to True when the object is made; setting it to False at line {later} does not "
+                    "change the graph already built"
+                )
             yield Candidate(
                 self.finding(
                     context,
                     call,
                     f"{where} runs the graph that `{owner.name}` built with `{attribute}`, a Python bool "
-                    "fixed when the object is made (default True): BN normalizes the validation batches "
+                    f"{how}: BN normalizes the validation batches "
                     "with their own statistics, as in training, not with the moving averages",
                     fix="build a second model with `training=False` that reuses the variables, or make the "
                     "flag a placeholder fed False when validating",
@@ -750,9 +831,11 @@ class TrainingHardcoded(LintRule):
             )
             return  # one finding per file: the root cause is the graph
 
-    def _constructed_bn_flag(self, context: FileContext, owner: ast.ClassDef) -> str | None:
+    def _constructed_bn_flag(self, context: FileContext, owner: ast.ClassDef) -> tuple[str, int | None] | None:
         """``self.<flag>`` when the class's BN layers take it as their training flag and ``__init__``
-        sets it only from a parameter that defaults to True; else None."""
+        sets it only from a parameter that defaults to True (with None), or to a literal True while a
+        method that runs the session sets it to False after the graph is built (with that line);
+        else None."""
         for call in semantics.bn_producers(context):
             if not call.classes or call.classes[-1] is not owner:
                 continue
@@ -763,7 +846,7 @@ class TrainingHardcoded(LintRule):
             if text is None or not text.startswith("self.") or text.count(".") != 1:
                 continue
             assignments = context.assignments.get(text, ())
-            if not assignments or not all(
+            if assignments and all(
                 isinstance(a.value, ast.Name)
                 and _FLAG.match(a.value.id)  # `training=True`: the rule's trigger, for the pre-filter
                 and isinstance(a.function, ast.FunctionDef)
@@ -772,8 +855,28 @@ class TrainingHardcoded(LintRule):
                 and _defaults_to_true(a.function, a.value.id)
                 for a in assignments
             ):
-                continue
-            return text
+                return text, None
+            # `self.is_training = True` in __init__ before the build; `self.is_training = False` in a
+            # method that runs the session: a Python attribute read once, when the graph was built
+            methods = [node for node in owner.body if isinstance(node, ast.FunctionDef)]
+            built = [a for a in assignments if a.function is not None and getattr(a.function, "name", "") == "__init__"]
+            later = [a for a in assignments if a not in built]
+            if (
+                len(built) == 1
+                and is_true(built[0].value)
+                and any(built[0].function is method for method in methods)
+                and later
+                and all(
+                    any(a.function is method for method in methods)
+                    and isinstance(a.value, ast.Constant)
+                    and a.value.value in (True, False)
+                    and any(run.method == "run" and run.function is a.function for run in context.calls)
+                    for a in later
+                )
+            ):
+                off = [a.statement.lineno for a in later if a.value.value is False]
+                if off:
+                    return text, off[0]
         return None
 
     def _default_training_on_eval(self, context: FileContext) -> Iterable[Candidate]:
@@ -874,16 +977,29 @@ class TrainingHardcoded(LintRule):
         if not builds:
             yield from self._validates_on_default_graph(context)
             return
-        if len(builds) != 1 or eval_context(context, builds[0]) is not None:
-            return  # several graphs, or the build itself is on an evaluation path (reported above)
-        build = builds[0]
-        if flags.mode_switches(context) or _asks_for_a_mode(context, build):
-            return
-        builder_calls = [call for call in context.calls if call.method == build.method]
-        if sum(1 for call in builder_calls if not _exclusive(call, build)) != 1:
-            return  # the builder is called again: that call may build the evaluation graph
-        runs = [(run, where) for run, where in validation_runs(context) if not _exclusive(run, build)]
-        runs = runs or _validation_functions_given(context, build)
+        builds = [build for build in builds if eval_context(context, build) is None]
+        if not builds:
+            return  # the builds are on evaluation paths (reported above)
+        runs = []
+        if len(builds) == 1 and not flags.mode_switches(context) and not _asks_for_a_mode(context, builds[0]):
+            build = builds[0]
+            builder_calls = [call for call in context.calls if call.method == build.method]
+            # called once: no other call of the builder can build the evaluation graph
+            if sum(1 for call in builder_calls if not _exclusive(call, build)) == 1:
+                runs = [
+                    (run, where)
+                    for run, where in validation_runs(context)
+                    if not _exclusive(run, build) and not _feeds_a_flag(run, context)
+                ]
+                runs = runs or _validation_functions_given(context, build)
+        if not runs:
+            # other graphs or mode switches in the file: only a validation run whose fetches are
+            # computed from what the training build returned runs on that graph
+            for run, where in validation_runs(context):
+                build = next((b for b in builds if _fetches_derive_from(context, run, b)), None)
+                if build is not None and not _feeds_a_flag(run, context):
+                    runs = [(run, where)]
+                    break
         for call, where in runs[:1]:  # one finding per file: the root cause is the graph
             yield Candidate(
                 self.finding(
