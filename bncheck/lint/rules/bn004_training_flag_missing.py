@@ -51,6 +51,76 @@ def _builds_or_applies_bn(context: FileContext, call, producers: set[int]) -> bo
     return False
 
 
+def _helper_flag_given_true(context: FileContext, call, producers: set[int]) -> str | None:
+    """The parameter of this file's BN helper that a literal ``True`` is handed to positionally
+    (``batch_norm(outs, True, scope)`` with ``def batch_norm(x, is_train, scope)`` whose BN takes
+    ``is_training=is_train``), else None."""
+    if not isinstance(call.node.func, ast.Name):
+        return None
+    index = next(
+        (i for i, arg in enumerate(call.node.args) if type(arg) is ast.Constant and arg.value is True), None
+    )
+    definitions = context.functions.get(call.node.func.id, ())
+    if index is None or len(definitions) != 1:
+        return None
+    helper = definitions[0]
+    positional = [arg.arg for arg in helper.args.posonlyargs + helper.args.args]
+    if index >= len(positional) or not _TRAINING_PARAMETER.match(positional[index]):
+        return None
+    parameter = positional[index]
+    for producer in bn_producers(context):
+        if producer.function is not helper or id(producer) not in producers:
+            continue
+        value = producer.keyword("is_training") or producer.keyword("training")
+        if isinstance(value, ast.Name) and value.id == parameter:
+            return parameter
+    return None
+
+
+def _network_dropping_flag(context: FileContext, scope_function: ast.AST) -> tuple[str, str] | None:
+    """The network function the scope is named for (``xception`` of ``xception_arg_scope``, slim's
+    convention), when it builds slim layers and takes a training flag it never hands to anything but
+    dropout (``def xception(inputs, is_training=True)``): its name and the flag; else None."""
+    name = getattr(scope_function, "name", "")
+    if not name.endswith("_arg_scope"):
+        return None
+    for definitions in context.functions.get(name[: -len("_arg_scope")], ()),:
+        for function in definitions:
+            if function is scope_function or not isinstance(function, ast.FunctionDef):
+                continue
+            if context.enclosing.get(function) is not None:
+                continue
+            taken = [arg.arg for arg in _arguments(function) if _TRAINING_PARAMETER.match(arg.arg)]
+            if not taken or _flag_reaches_a_model_call(function, taken[0]):
+                continue
+            if any(
+                call.function is function and (call.qualname or "").split(".")[-1] in _SLIM_LAYERS
+                for call in context.calls
+            ):
+                return function.name, taken[0]
+    return None
+
+
+_SLIM_LAYERS = frozenset({"conv2d", "separable_conv2d", "separable_convolution2d", "fully_connected", "conv2d_transpose", "conv3d"})
+
+
+def _flag_reaches_a_model_call(function: ast.AST, name: str) -> bool:
+    """``name`` is read in ``function`` other than as an argument of a dropout (``dropout(x, keep,
+    is_train)``, ``tf.layers.dropout(x, training=is_train)``): it may reach BN."""
+    dropouts: set[int] = set()
+    for node in ast.walk(function):
+        if isinstance(node, ast.Call) and "dropout" in (dotted_text(node.func) or "").lower():
+            dropouts.update(
+                id(argument)
+                for argument in [*node.args, *(keyword.value for keyword in node.keywords)]
+                if isinstance(argument, ast.Name)
+            )
+    return any(
+        isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load) and id(node) not in dropouts
+        for node in ast.walk(function)
+    )
+
+
 def _constant_true(node: ast.AST) -> bool:
     """``True``, or a tensor made of it (``tf.constant(True)``)."""
     if is_true(node):
@@ -316,11 +386,15 @@ class TrainingFlagMissing(LintRule):
         "(directly, as `normalizer_fn` or in an `arg_scope`) without `is_training=` in a program that\n"
         "evaluates, tests or predicts (a mode placeholder, a validation run, a function named for\n"
         "evaluation or sampling, a script named for inference: a GAN that only trains loses nothing);\n"
-        "such an arg scope returned by a function of the file and applied there around its own layers;\n"
+        "such an arg scope returned by a function of the file and applied there around its own layers,\n"
+        "or returned by a function that takes a training flag and never gives it to BN\n"
+        "(`def cnn_arg_scope(is_training)`), or returned next to a network function of the file that\n"
+        "takes `is_training` and never hands it on (`def xception(inputs, is_training=True)`);\n"
         "a BN layer applied\n"
         "without `training=` (`tf.layers.BatchNormalization()(x)`, or a Keras one in a graph-mode program\n"
         "that builds no Keras model and never sets the learning phase); a function that takes a training\n"
-        "flag, never reads it and hands BN a constant True; a literal `is_training=True` in a script whose\n"
+        "flag, hands it to nothing but dropout, and gives BN (or this file's BN helper, positionally:\n"
+        "`batch_norm(x, True, scope)`) a constant True; a literal `is_training=True` in a script whose\n"
         "`--is-training` option nothing reads. Also the switch\n"
         "followed as a value: a training placeholder that is fed but read by nothing else (a dead\n"
         "switch), one that a training program only ever feeds False, BN built only under\n"
@@ -392,6 +466,17 @@ class TrainingFlagMissing(LintRule):
         "keep = tf.placeholder_with_default(1.0, [])\n"
         "is_train = tf.placeholder(tf.bool)\n"
         "y = tf.nn.dropout(batch_norm(tf.zeros([2, 3])), tf.where(is_train, 0.8, keep))\n",
+        "import tensorflow.compat.v1 as tf\n"
+        "def batch_norm(x, is_train):\n"
+        "    return tf.layers.batch_normalization(x, training=is_train)\n"
+        "def block(x, keep, is_train):\n"
+        "    x = tf.layers.dropout(x, 1 - keep, training=is_train)\n"
+        "    return batch_norm(x, True)  # expect: BN004\n",
+        "from tensorflow.contrib import slim\n"
+        "def cnn_arg_scope(is_training):\n"
+        "    with slim.arg_scope([slim.conv2d], normalizer_fn=slim.batch_norm):  # expect: BN004\n"
+        "        with slim.arg_scope([slim.conv2d], padding='VALID') as scope:\n"
+        "            return scope\n",
     )
     good = (
         "import tensorflow.compat.v1 as tf\n"
@@ -425,6 +510,18 @@ class TrainingFlagMissing(LintRule):
         "    return (x - mean) / tf.sqrt(var + 1e-3)\n"
         "is_train = tf.placeholder(tf.bool)\n"
         "y = tf.nn.dropout(bn_features(tf.zeros([2, 3])), tf.where(is_train, 0.8, 1.0))\n",
+        "import tensorflow.compat.v1 as tf\n"
+        "def batch_norm(x, is_train):\n"
+        "    return tf.layers.batch_normalization(x, training=is_train)\n"
+        "def block(x, keep, is_train):\n"
+        "    x = tf.layers.dropout(x, 1 - keep, training=is_train)\n"
+        "    return batch_norm(x, is_train)\n",
+        "from tensorflow.contrib import slim\n"
+        "def cnn_arg_scope(is_training):\n"
+        "    params = {'is_training': is_training}\n"
+        "    with slim.arg_scope([slim.conv2d], normalizer_fn=slim.batch_norm, normalizer_params=params):\n"
+        "        with slim.arg_scope([slim.conv2d], padding='VALID') as scope:\n"
+        "            return scope\n",
     )
 
     def check(self, context: FileContext) -> Iterable[Candidate]:
@@ -438,7 +535,41 @@ class TrainingFlagMissing(LintRule):
                 # elsewhere, under the network's own arg_scope that passes is_training; unless this
                 # file applies it around layers of its own with no mode
                 applied = _scope_applied_here(context, call)
-                if applied is not None and setting(context, call, "is_training") is None:
+                ignored = [
+                    arg.arg
+                    for arg in _arguments(call.function)
+                    if _TRAINING_PARAMETER.match(arg.arg) and not _flag_reaches_a_model_call(call.function, arg.arg)
+                ]
+                if ignored and setting(context, call, "is_training") is None and not _file_sets_is_training(context, call):
+                    # `def cnn_arg_scope(is_training): with arg_scope(..., normalizer_fn=slim.batch_norm)`
+                    yield Candidate(
+                        self.finding(
+                            context,
+                            call,
+                            f"the arg scope `{call.function.name}` takes `{ignored[0]}` but never hands it "
+                            "to slim batch_norm: the layers built under it stay in training mode at test time",
+                            fix=f"set it in the BN parameters: `normalizer_params={{'is_training': {ignored[0]}}}`",
+                        )
+                    )
+                elif (
+                    setting(context, call, "is_training") is None
+                    and not _file_sets_is_training(context, call)
+                    and (network := _network_dropping_flag(context, call.function)) is not None
+                ):
+                    # `def xception_arg_scope(): ... normalizer_fn=slim.batch_norm` next to
+                    # `def xception(inputs, is_training=True)` that never reads its flag
+                    yield Candidate(
+                        self.finding(
+                            context,
+                            call,
+                            f"the arg scope `{call.function.name}` gives slim batch_norm no `is_training`, "
+                            f"and `{network[0]}` takes `{network[1]}` but never hands it to BN: the "
+                            "network's BN stays in training mode whatever its callers pass",
+                            fix=f"in `{network[0]}`, wrap the layers in `slim.arg_scope([slim.batch_norm], "
+                            f"is_training={network[1]})`",
+                        )
+                    )
+                elif applied is not None and setting(context, call, "is_training") is None:
                     if not _file_sets_is_training(context, call):
                         yield Candidate(
                             self.finding(
@@ -552,7 +683,7 @@ class TrainingFlagMissing(LintRule):
         producers = {id(call) for call in bn_producers(context)}
         for call in context.calls:
             function = call.function
-            if function is None or isinstance(function, ast.Lambda) or not call.node.keywords:
+            if function is None or isinstance(function, ast.Lambda) or not (call.node.keywords or call.node.args):
                 continue
             keyword = next(
                 (
@@ -562,25 +693,29 @@ class TrainingFlagMissing(LintRule):
                 ),
                 None,
             )
-            if keyword is None or not _builds_or_applies_bn(context, call, producers):
-                continue
+            if keyword is not None and _builds_or_applies_bn(context, call, producers):
+                given = f"{keyword.arg}={ast.unparse(keyword.value)}"
+                fix_with = f"{keyword.arg}="
+            else:
+                # `batch_norm(outs, True, scope)` where this file's `def batch_norm(x, is_train, scope)`
+                # hands `is_train` to its BN
+                parameter = _helper_flag_given_true(context, call, producers)
+                if parameter is None:
+                    continue
+                given = f"True` as `{parameter}"
+                fix_with = ""
             flags_taken = [arg.arg for arg in _arguments(function) if _TRAINING_PARAMETER.match(arg.arg)]
-            read = {
-                node.id
-                for node in ast.walk(function)
-                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
-            }
-            ignored = [name for name in flags_taken if name not in read]
+            ignored = [name for name in flags_taken if not _flag_reaches_a_model_call(function, name)]
             if not ignored:
                 continue
             yield Candidate(
                 self.finding(
                     context,
                     call,
-                    f"`{function.name}` takes `{ignored[0]}` but never uses it: this call hard-codes "
-                    f"`{keyword.arg}={ast.unparse(keyword.value)}`, so BN runs in training mode in every "
+                    f"`{function.name}` takes `{ignored[0]}` but never hands it to BN: this call hard-codes "
+                    f"`{given}`, so BN runs in training mode in every "
                     "graph built through it, evaluation and inference included",
-                    fix=f"pass `{keyword.arg}={ignored[0]}`",
+                    fix=f"pass `{fix_with}{ignored[0]}`",
                 ),
                 (ReachesAnyBN(),),
             )
