@@ -89,7 +89,12 @@ def switches(context: FileContext) -> list[Switch]:
         reads: list[ast.AST] = list(context.loads.get(name, ()))
         if attribute is not None:
             for text, loads in context.loads.items():
-                if text != name and text.endswith("." + attribute) and text.count(".") == 1:
+                if (
+                    text != name
+                    and text.endswith("." + attribute)
+                    and text.count(".") == 1
+                    and not _options_object(context, text.split(".", 1)[0])
+                ):
                     reads += loads
         reads += inner_reads.get(name, [])
         feeds: list[ast.expr] = []
@@ -111,6 +116,20 @@ def switches(context: FileContext) -> list[Switch]:
         found.append(Switch(name, attribute, call, tuple(reads), tuple(feeds), feed_reads))
     context.cache["switches"] = found
     return found
+
+
+_OPTIONS = re.compile(r"^(args|FLAGS|flags|opt|opts|options|config|cfg|conf|hparams|hps|params)$")
+
+
+def _options_object(context: FileContext, name: str) -> bool:
+    """``args`` of ``args.is_training``: the program's options (``args = parser.parse_args()``,
+    ``FLAGS``), not a model whose placeholder attribute is read."""
+    if _OPTIONS.match(name):
+        return True
+    return any(
+        isinstance(a.value, ast.Call) and (dotted_text(a.value.func) or "").endswith(("parse_args", "parse_known_args"))
+        for a in context.assignments.get(name, ())
+    )
 
 
 def _inherits_from_elsewhere(context: FileContext, call: ast.Call) -> bool:

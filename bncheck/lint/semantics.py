@@ -282,10 +282,30 @@ def _normalizer_is_bn(context: FileContext, call: CallSite) -> bool:
     value = call.keyword("normalizer_fn")
     if value is None:
         return False
-    name = context.imports.resolve(value)
-    if name in SLIM_BN or name in TFLAYERS_BN:
-        return True
+    # `normalizer_fn=slim.batch_norm if use_batch_norm else None` (slim's resnet_arg_scope)
+    for choice in (value.body, value.orelse) if isinstance(value, ast.IfExp) else (value,):
+        name = context.imports.resolve(choice)
+        if name in SLIM_BN or name in TFLAYERS_BN:
+            return True
     return False
+
+
+def _normalizer_guard(context: FileContext, call: CallSite) -> tuple[str, bool] | None:
+    """``(use_batch_norm, True)`` for ``normalizer_fn=slim.batch_norm if use_batch_norm else None``: the
+    parameter and the value of it that builds BN; None for any other normalizer."""
+    value = call.keyword("normalizer_fn")
+    if not isinstance(value, ast.IfExp):
+        return None
+    test, negated = value.test, False
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        test, negated = test.operand, True
+    if not isinstance(test, ast.Name):
+        return None
+    body = context.imports.resolve(value.body) in (*SLIM_BN, *TFLAYERS_BN)
+    orelse = context.imports.resolve(value.orelse) in (*SLIM_BN, *TFLAYERS_BN)
+    if body == orelse:
+        return None
+    return test.id, body != negated
 
 
 def _always_false(context: FileContext, call: CallSite, value: object) -> bool:
@@ -1197,6 +1217,9 @@ def bn_switches(context: FileContext, any_bn: bool = False) -> set[BNSwitch]:
             guards[key] = None
             continue
         found = set()
+        guard = _normalizer_guard(context, call)
+        if guard is not None:
+            found.add(guard)
         for branch, in_else in call.ifs:  # the `if`s of `outer` only: a function's body starts with none
             test, negated = branch.test, False
             if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
