@@ -33,7 +33,7 @@ LABEL_CODES: dict[str, tuple[str, ...]] = {
     "training_flag": ("BN004", "BN006", "BN008", "BN009"),
     "frozen_decay": ("BN005",),
 }
-SPLITS = ("tune", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "all")
+SPLITS = ("tune", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7", "all")
 CODE_LABEL = {code: label for label, codes in LABEL_CODES.items() for code in codes}
 # the targets are stated for these groups of labels
 GROUPS: dict[str, tuple[str, ...]] = {
