@@ -9,10 +9,13 @@ from typing import Iterable
 from bncheck.findings import Severity
 from bncheck.lint.context import CallSite, FileContext
 from bncheck.lint.aliases import dotted_text
-from bncheck.lint.facts import NotWrapped, ReachesUpdateBN, SharesProgramWithBN
+from bncheck.lint.facts import ImportedBNFunction, NotWrapped, ReachesUpdateBN, SharesProgramWithBN
 from bncheck.lint.rulebase import Candidate, LintRule, Trigger, lint_rule
+from bncheck.lint.project import is_library_module
 from bncheck.lint.semantics import (
     handed_to_wrapped_call,
+    update_bn_functions,
+    update_bn_producers,
     model_from_parameter,
     runs_updates,
     under_update_dependencies,
@@ -20,6 +23,7 @@ from bncheck.lint.semantics import (
 from bncheck.lint.values import collection_key, value_flow
 
 _TRAIN_METHODS = ("minimize", "apply_gradients")
+_GROUPING = ("tf.group", "tf.identity", "tf.tuple")
 _VARIABLE_MAKERS = ("tf.Variable", "tf.get_variable")
 
 
@@ -38,6 +42,58 @@ def _in_branch_without_bn(call: CallSite) -> bool:
         if text and _BN_SWITCH.search(text.rsplit(".", 1)[-1]) and in_else != negated:
             return True
     return False
+
+
+_LAYER_PREFIXES = ("tf.layers.", "tf.nn.", "tf.contrib.layers.", "tf.keras.layers.", "slim.", "tf_slim.")
+
+
+def _class_bn_sources(context: FileContext, call: CallSite) -> tuple | None:
+    """For a train op built in a class of this file that builds its network itself (``class Critic``
+    next to ``class Critic_BN``, both from ``utils.ops`` helpers): the facts that some name the class
+    calls, imported from a project module, builds UPDATE_OPS BN (none: the class builds no BN, so its
+    train op has no updates to run).  None where that cannot be told (no class, a model handed in, a
+    star import, BN built or named in the class)."""
+    if not call.classes or context.imports.star_modules or model_from_parameter(context, call):
+        return None
+    owner = call.classes[0]
+    if any(not (isinstance(base, ast.Name) and base.id == "object") for base in owner.bases):
+        return None  # methods inherited from a base class may build BN
+    methods = {node.name for node in owner.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    inside = [inner for inner in context.calls if inner.classes and inner.classes[0] is owner]
+    for inner in inside:
+        func = inner.node.func
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "self":
+            if func.attr not in methods:
+                return None  # `self.forward(...)` of an attribute set elsewhere: a model handed in
+    producers = {id(producer) for producer in update_bn_producers(context)}
+    if any(id(inner) in producers for inner in inside):
+        return None
+    named = {node.id for node in ast.walk(owner) if isinstance(node, ast.Name)}
+    if named & (update_bn_functions(context) | set(context.classes)):
+        return None  # the class uses the file's BN functions, or another class of the file
+    facts = []
+    builds = False
+    for inner in inside:
+        if (inner.qualname or "").startswith(_LAYER_PREFIXES):
+            builds = True
+            continue
+        func = inner.node.func
+        if isinstance(func, ast.Name) and func.id in context.functions:
+            return None  # a function of this file, which may build the network from BN helpers
+        if isinstance(func, ast.Name) and func.id in context.imports.origins:
+            module, name = context.imports.origins[func.id]
+        elif (
+            isinstance(func, ast.Attribute)
+            and isinstance(func.value, ast.Name)
+            and func.value.id in context.imports.names
+        ):
+            module, name = context.imports.names[func.value.id], func.attr
+        else:
+            continue
+        if module.startswith(".") or not is_library_module(module):
+            builds = True
+            facts.append(ImportedBNFunction(name=name or func.id, module=module))
+    return tuple(facts) if builds else None
 
 
 def _optimizes_its_own_variables(context: FileContext, call: CallSite) -> bool:
@@ -95,6 +151,11 @@ def _fetched_with_updates(context: FileContext, node: ast.AST, hops: int, seen: 
             inner = child.value if isinstance(child, ast.keyword) else child
             if any(runs_updates(context, sibling) for sibling in _siblings(parent, inner)):
                 return True
+            if isinstance(parent, ast.Call) and context.imports.resolve(parent.func) in _GROUPING:
+                # `with tf.control_dependencies(update_ops): train_op = tf.group(apply_gradient_op)`
+                site = flow.call_site(parent)
+                if site is not None and under_update_dependencies(context, site):
+                    return True
             if (
                 isinstance(parent, ast.Call)
                 and isinstance(parent.func, ast.Attribute)
@@ -150,12 +211,14 @@ def _fetched_with_updates(context: FileContext, node: ast.AST, hops: int, seen: 
 
 
 def _body_runs_after_updates(context: FileContext, item: ast.withitem) -> bool:
-    """Ops built in the body of ``with control_dependencies([train_op]):`` also wait for the updates."""
+    """Ops built in the body of ``with control_dependencies([train_op]):`` also wait for the updates,
+    or the body groups the updates after the train op (``train_op = tf.group(*update_ops)``)."""
     flow = value_flow(context)
-    return any(
-        flow.under_dependencies(call)
-        for call in context.calls
-        if call.withs and any(expr is item.context_expr for expr in call.withs)
+    body = [call for call in context.calls if call.withs and any(expr is item.context_expr for expr in call.withs)]
+    return any(flow.under_dependencies(call) for call in body) or any(
+        context.imports.resolve(call.node.func) in _GROUPING
+        and any(runs_updates(context, argument) for argument in call.node.args)
+        for call in body
     )
 
 
@@ -345,7 +408,12 @@ class UpdateOpsNotRun(LintRule):
                 if not isinstance(function, ast.Lambda)
             ]
             any_of: tuple = (ReachesUpdateBN(),)
-            if model_from_parameter(context, call):
+            sources = _class_bn_sources(context, call)
+            if sources is not None:
+                if not sources:
+                    continue  # `class Critic`, built from layers without BN, next to `class Critic_BN`
+                any_of = sources
+            elif model_from_parameter(context, call):
                 any_of += (SharesProgramWithBN(update=True),)
             finding = self.finding(
                 context,
