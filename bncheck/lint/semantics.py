@@ -62,9 +62,14 @@ _POSITION = {
 
 
 def is_keras_bn(call: CallSite) -> bool:
-    """A Keras ``BatchNormalization`` construction (any Keras spelling)."""
+    """A Keras ``BatchNormalization`` construction (any Keras spelling) that keeps moving statistics:
+    not Keras 1's ``mode=1`` / ``mode=2``, which normalize with batch statistics in training and
+    testing alike and have no moving averages to update."""
     name = call.qualname
-    return name is not None and name.startswith("keras.") and name.endswith("BatchNormalization")
+    if name is None or not name.startswith("keras.") or not name.endswith("BatchNormalization"):
+        return False
+    mode = call.keyword("mode")
+    return not (isinstance(mode, ast.Constant) and mode.value in (1, 2))
 
 
 def keras_bn_calls(context: FileContext) -> list[CallSite]:
@@ -839,6 +844,13 @@ def _functions_building(context: FileContext, producers: list[CallSite]) -> set[
             outer = call.functions[0]
             if not isinstance(outer, ast.Lambda):
                 calls_by_function.setdefault(outer.name, set()).add(call.node.func.id)
+            if call.classes:  # `class Model: def __call__(...): batch_norm(...)`: the class builds it
+                calls_by_function.setdefault(call.classes[0].name, set()).add(call.node.func.id)
+    # a subclass of a BN class builds it too (`class Cifar10Model(Model)`)
+    for cls in context.classes.values():
+        bases = {base.id for base in cls.bases if isinstance(base, ast.Name)}
+        if bases:
+            calls_by_function.setdefault(cls.name, set()).update(bases)
     changed = True
     while changed:
         changed = False
