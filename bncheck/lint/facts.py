@@ -66,7 +66,7 @@ class SharesProgramWithBN:
 @dataclass(frozen=True)
 class ReachesKerasBN:
     """The file imports (up to 3 hops) a project module whose functions or classes build a Keras
-    model with BatchNormalization."""
+    model with BatchNormalization, and that module or a file importing it uses one of them."""
 
     def holds(self, project: Project, path: str) -> bool:
         return path in project.keras_bn_reach

@@ -461,8 +461,22 @@ class Project:
     @cached_property
     def keras_bn_reach(self) -> frozenset[str]:
         """Files whose functions build a Keras model with BN, and the files importing them (MAX_HOPS)."""
-        sources = {path for path, summary in self.summaries.items() if summary.keras_bn_factories}
+        sources = {
+            path
+            for path, summary in self.summaries.items()
+            if summary.keras_bn_factories and self._keras_factory_used(path, summary)
+        }
         return self._within_hops(sources, forward=False)
+
+    def _keras_factory_used(self, path: str, summary: FileSummary) -> bool:
+        """One of the file's Keras BN factories is named in the file itself or by a file importing it
+        (a ``Conv2DBN`` layer class kept next to the ``tf.layers`` path that nothing uses builds nothing)."""
+        own = summary.used_names or frozenset()
+        return any(
+            name in own or self.named_by_importer(path, name)
+            for name in summary.keras_bn_factories
+            if not name.startswith("__")
+        )
 
     @cached_property
     def always_training_reach(self) -> frozenset[str]:

@@ -188,7 +188,22 @@ class ValueFlow:
         value = self._eval(node, function, depth)
         if value & RUNS_UPDATES:
             return True
-        return bool(value & Holds.UNKNOWN) and _spelled_updates(node)
+        return bool(value & Holds.UNKNOWN) and _spelled_updates(node) and not self._metric_update(node)
+
+    def _metric_update(self, node: ast.AST) -> bool:
+        """``update_tp`` of ``tp, update_tp, reset_tp = lib.metrics.create_reset_metric(...)``: every
+        binding of the name unpacks what a metrics helper returns, a streaming metric's update op."""
+        if not isinstance(node, ast.Name):
+            return False
+        bindings = self.context.bindings.get(node.id, ())
+        if not bindings or self.context.assignments.get(node.id):
+            return False
+        return all(
+            binding.how == "unpack"
+            and isinstance(binding.value, ast.Call)
+            and "metric" in (dotted_text(binding.value.func) or "").lower()
+            for binding in bindings
+        )
 
     # ---- evaluation
 
