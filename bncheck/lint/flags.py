@@ -184,6 +184,15 @@ def constant_bool(node: ast.AST) -> bool | None:
     return None
 
 
+def _never_read(context: FileContext, call) -> bool:
+    """``train_op = optimizer.minimize(loss)`` whose name nothing reads: the op is built and never run."""
+    statement = call.statement
+    if not (isinstance(statement, ast.Assign) and statement.value is call.node):
+        return False
+    names = [dotted_text(target) for target in statement.targets]
+    return all(name is not None and not context.loads.get(name) for name in names)
+
+
 def mode_switches(context: FileContext) -> list[Switch]:
     """The switches that can set a mode: fed, or read by the graph (a placeholder made and never used
     switches nothing: ``is_training = tf.placeholder(tf.bool)`` next to ``model(x, is_training=True)``)."""
@@ -202,8 +211,9 @@ def mode_switches(context: FileContext) -> list[Switch]:
 
 def fed_only_false(context: FileContext, switch: Switch) -> bool:
     """A training program feeds the switch only the constant False (and its default is not True)."""
-    if not any(call.method in ("minimize", "apply_gradients") for call in context.calls):
-        return False  # an evaluation or export program: False is what it should feed
+    trains = [call for call in context.calls if call.method in ("minimize", "apply_gradients")]
+    if not trains or all(_never_read(context, call) for call in trains):
+        return False  # an evaluation or export program (a train op copied in and never run): False is right
     if not switch.feeds or any(constant_bool(value) is not False for value in switch.feeds):
         return False
     created = switch.created

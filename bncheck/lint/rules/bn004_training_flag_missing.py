@@ -104,6 +104,46 @@ def _network_dropping_flag(context: FileContext, scope_function: ast.AST) -> tup
 _SLIM_LAYERS = frozenset({"conv2d", "separable_conv2d", "separable_convolution2d", "fully_connected", "conv2d_transpose", "conv3d"})
 
 
+def _exported_beside_literal_mode(context: FileContext, switch) -> int | None:
+    """A switch placeholder made in a function that only hands it back (``return {'is_training':
+    is_training, ...}``, directly or through a name it returns) while that function's slim BN gets a
+    literal ``is_training=True``: the line of that True, else None."""
+    function = value_flow(context).function_of(switch.created)
+    if function is None or isinstance(function, ast.Lambda) or switch.attribute is not None:
+        return None
+    reads = [
+        read for read in switch.reads if function.lineno <= read.lineno <= (function.end_lineno or read.lineno)
+    ]
+    if not reads:
+        return None
+    parents = context.parents
+    returned = {
+        node.value.id
+        for node in ast.walk(function)
+        if isinstance(node, ast.Return) and isinstance(node.value, ast.Name)
+    }
+    for read in reads:
+        node, parent = read, parents.get(read)
+        while isinstance(parent, (ast.Dict, ast.Tuple, ast.List)):
+            node, parent = parent, parents.get(parent)
+        if isinstance(parent, ast.Return):
+            continue
+        if (
+            isinstance(parent, ast.Assign)
+            and parent.value is node
+            and all(isinstance(target, ast.Name) and target.id in returned for target in parent.targets)
+        ):
+            continue
+        return None
+    for call in bn_producers(context):
+        if call.function is not function:
+            continue
+        value = setting(context, call, "is_training")
+        if isinstance(value, ast.AST) and _constant_true(value):
+            return value.lineno
+    return None
+
+
 def _flag_reaches_a_model_call(function: ast.AST, name: str) -> bool:
     """``name`` is read in ``function`` other than as an argument of a dropout (``dropout(x, keep,
     is_train)``, ``tf.layers.dropout(x, training=is_train)``): it may reach BN."""
@@ -397,7 +437,9 @@ class TrainingFlagMissing(LintRule):
         "`batch_norm(x, True, scope)`) a constant True; a literal `is_training=True` in a script whose\n"
         "`--is-training` option nothing reads. Also the switch\n"
         "followed as a value: a training placeholder that is fed but read by nothing else (a dead\n"
-        "switch), one that a training program only ever feeds False, BN built only under\n"
+        "switch), one that a model function hands back for its caller to feed while its own BN gets a\n"
+        "literal `is_training=True`, one that a training program only ever feeds False (a train op that\n"
+        "nothing reads is no training), BN built only under\n"
         "`if is_training:` (the inference graph has none), a Python `if` on the placeholder itself, a\n"
         "wrapper whose `phase_train`/`training` defaults to False and that no caller sets (for a private\n"
         "helper or a script, whose callers are all in the file), and a hand-written BN that always uses\n"
@@ -924,6 +966,21 @@ class TrainingFlagMissing(LintRule):
 
     def _switches(self, context: FileContext) -> Iterable[Candidate]:
         for switch in flags.switches(context):
+            literal = None if switch.dead else _exported_beside_literal_mode(context, switch)
+            if literal is not None:
+                # `is_training = tf.placeholder(tf.bool)` returned for the caller to feed, while the
+                # function's BN gets `normalizer_params={'is_training': True}`
+                finding = self.finding(
+                    context,
+                    None,
+                    f"`{switch.name}` is handed back for the caller to feed, but the BN layers built next to "
+                    f"it get `is_training=True` (line {literal}): the switch changes nothing, and BN uses "
+                    "batch statistics when evaluating too",
+                    fix=f"give the BN layers `is_training={switch.name}`",
+                    node=switch.created,
+                )
+                yield Candidate(finding)
+                continue
             if switch.dead:
                 finding = self.finding(
                     context,
