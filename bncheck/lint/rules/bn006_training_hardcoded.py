@@ -476,7 +476,10 @@ def hardcoded_flag(call: CallSite, context: FileContext | None = None) -> str | 
         for key, value in zip(feed.keys, feed.values):
             text = dotted_text(key) if key is not None else None
             if isinstance(key, ast.Constant) and isinstance(key.value, str):
-                text = key.value.split(":")[0]
+                # `'train_phase_placeholder:0'`, `'attention/is_training:0'`: a tensor named for the flag
+                text = key.value.split(":")[0].rsplit("/", 1)[-1]
+                if flags.FLAG_NAME.search(text) and is_true(value):
+                    return f"{key.value}: True"
             if text and _FLAG.match(text.rsplit(".", 1)[-1]) and is_true(value):
                 return f"{text}: True"
     return None
@@ -556,7 +559,8 @@ class TrainingHardcoded(LintRule):
     triggers = (
         Trigger(
             (b"True",),
-            rb"train(?:ing)?(?:_mode|_phase)?(?::\w*)?['\"]?\s*[:=][\s(\\]*(?:#[^\n]*\n[\s(\\]*)*true",
+            rb"train(?:ing)?(?:_mode|_phase)?(?:_placeholder|_ph|_flag|_tensor)?(?::\w*)?['\"]?\s*[:=][\s(\\]*"
+            rb"(?:#[^\n]*\n[\s(\\]*)*true",
             window=Trigger.EVERYWHERE,
             ignore_case=True,
         ),
@@ -564,6 +568,8 @@ class TrainingHardcoded(LintRule):
         Trigger((b".run(",), EVALUATION_DEF, window=Trigger.EVERYWHERE),
         # `logits = densenet(x, keep_prob, True)` in a program that runs a session (`sess.run(`)
         Trigger((b"True", b"ess.run("), rb"\w\([^()\n]*,[ \t]*True[ \t]*[,)]", window=Trigger.EVERYWHERE),
+        # the Keras learning phase fixed to training before the model is built, reset afterwards
+        Trigger((b"set_learning_phase",)),
         # a validation model built in the training mode: `val_net = Net(reader, mode='train')`
         # (case-sensitive over the whole file: the regex engine skips ahead to each "mode")
         Trigger(
@@ -591,6 +597,9 @@ class TrainingHardcoded(LintRule):
         "that a validating method sets to False after the graph exists) when the class's own method runs\n"
         "the validation batches; or on the graph\n"
         "that a script's training build returns when the test run comes before its inference build.\n"
+        "Also `set_learning_phase(False)` after a Keras model with BN was built under\n"
+        "`set_learning_phase(True)` (the phase is read when the layers are built), and a feed of a\n"
+        "tensor named for the flag (`'train_phase_placeholder:0': True`) on an evaluation path.\n"
 
         "Not a BN flag: `is_training=True` handed to a data reader or a config; unit tests are not\n"
         "inference code."
@@ -642,6 +651,10 @@ class TrainingHardcoded(LintRule):
         "import tensorflow.compat.v1 as tf\n"
         "def evaluate(images):\n"
         "    return tf.layers.batch_normalization(images, training=False)\n",
+        "import tensorflow.compat.v1 as tf\n"
+        "tf.keras.backend.set_learning_phase(0)\n"
+        "model = tf.keras.applications.ResNet50(weights=None)\n"
+        "scores = model.predict(images)\n",
         "import tensorflow as tf\n"
         "def model_fn(features, labels, mode):\n"
         "    logits = tf.layers.batch_normalization(features, training=mode == tf.estimator.ModeKeys.TRAIN)\n"
@@ -702,6 +715,11 @@ class TrainingHardcoded(LintRule):
         "with tf.Session() as sess:\n"
         "    val_feed = {x: x_val}\n"
         "    sess.run(probs, val_feed)  # expect: BN006\n",
+        "import tensorflow.compat.v1 as tf\n"
+        "tf.keras.backend.set_learning_phase(1)\n"
+        "model = tf.keras.applications.ResNet50(weights=None)\n"
+        "tf.keras.backend.set_learning_phase(0)  # expect: BN006\n"
+        "scores = model.predict(images)\n",
     )
 
     def check(self, context: FileContext) -> Iterable[Candidate]:
@@ -750,6 +768,49 @@ class TrainingHardcoded(LintRule):
         yield from self._default_training_on_eval(context)
         yield from self._validates_in_constructed_mode(context)
         yield from self._validates_before_rebuild(context, hardcoded)
+        yield from self._learning_phase_reset_after_build(context)
+
+    def _learning_phase_reset_after_build(self, context: FileContext) -> Iterable[Candidate]:
+        """``set_learning_phase(True)``, then a Keras model with BN built (an application, a Keras BN
+        layer), then ``set_learning_phase(False)`` with no new build after it: the phase was read when
+        the layers were built, so the later call changes nothing and inference runs BN in training mode."""
+        if "set_learning_phase" not in context.source:
+            return
+        phases = [
+            (call, constant)
+            for call in context.calls
+            if call.method == "set_learning_phase"
+            and call.node.args
+            and isinstance(call.node.args[0], ast.Constant)
+            and (constant := call.node.args[0].value) in (True, False, 0, 1)
+        ]
+        builds = [
+            call.line
+            for call in context.calls
+            if semantics.is_keras_bn(call) or semantics.is_bn_application(call)
+        ]
+        for on, value in phases:
+            if not value:
+                continue
+            built = [line for line in builds if line > on.line]
+            if not built:
+                continue
+            for off, later in phases:
+                if later or off.line <= built[0] or any(line > off.line for line in builds):
+                    continue
+                yield Candidate(
+                    self.finding(
+                        context,
+                        off,
+                        f"`set_learning_phase({ast.unparse(off.node.args[0])})` comes after the Keras BN layers "
+                        f"were built (line {built[0]}) with the learning phase fixed to training (line "
+                        f"{on.line}): it does not change the built graph, so what runs next still normalizes "
+                        "with batch statistics",
+                        fix="set the learning phase before building the model, or build a second model for "
+                        "inference (or feed `K.learning_phase()` instead of fixing it)",
+                    )
+                )
+                return
 
     def _validates_before_rebuild(
         self, context: FileContext, hardcoded: dict[CallSite, tuple[str, tuple]]
