@@ -412,6 +412,9 @@ class UpdateOpsNotRun(LintRule):
             if sources is not None:
                 if not sources:
                     continue  # `class Critic`, built from layers without BN, next to `class Critic_BN`
+                # one of the helpers the class calls builds BN, and the program reaches it (not only
+                # through calls that switch it off: `network.generator(z, use_bn=False)`)
+                requires.append(ReachesUpdateBN())
                 any_of = sources
             elif model_from_parameter(context, call):
                 any_of += (SharesProgramWithBN(update=True),)
