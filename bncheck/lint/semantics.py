@@ -1037,6 +1037,8 @@ def _file_sets_is_training(context: FileContext, call: CallSite) -> bool:
     around = {id(f) for f in chain}
     # a function nested in another is called only from there: only the scopes around it count
     names = {chain[0].name} if not call.classes else {f.name for f in chain}
+    if _passed_as_value(context, chain[0].name):
+        return True  # `Block('block1', bottleneck, ...)`: a unit function run under its user's scopes
 
     graph = _call_graph(context)
 
@@ -1060,6 +1062,23 @@ def _file_sets_is_training(context: FileContext, call: CallSite) -> bool:
         # their mode
         if reaches(outer.name, names) or reaches(chain[0].name, {outer.name}):
             return True
+        # a function that calls both, the setter's (an arg scope it returns, applied there) and the
+        # BN's: `with slim.arg_scope(self.arg_scope(is_training)): self.build_net(inputs)`
+        if any(reaches(caller, {outer.name}) and reaches(caller, names) for caller in graph):
+            return True
+    return False
+
+
+def _passed_as_value(context: FileContext, name: str) -> bool:
+    """The file's function ``name`` is used as a value somewhere (handed to a call, stored), not only
+    called: code elsewhere runs it, under whatever arg scopes are open there (slim's
+    ``resnet_v2_block`` hands ``bottleneck`` to ``Block``, and ``resnet_v2`` runs the blocks under its
+    ``arg_scope([slim.batch_norm], is_training=...)``)."""
+    parents = context.parents
+    for load in context.loads.get(name, ()):
+        parent = parents.get(load)
+        if not (isinstance(parent, ast.Call) and parent.func is load):
+            return True
     return False
 
 
@@ -1069,11 +1088,19 @@ def _call_graph(context: FileContext) -> dict[str, set[str]]:
         graph: dict[str, set[str]] = {}
         for call in context.calls:
             callee = (call.callee or dotted_text(call.node.func) or "").split(".")[-1]
-            if callee:
+            # and the functions handed to the call, which it runs: `slim.repeat(x, 3, self.block)`
+            handed = {
+                text.split(".")[-1]
+                for argument in [*call.node.args, *(keyword.value for keyword in call.node.keywords)]
+                if isinstance(argument, (ast.Name, ast.Attribute))
+                and (text := dotted_text(argument)) is not None
+                and text.split(".")[-1] in context.functions
+            }
+            if callee or handed:
                 for function in call.functions:
                     name = getattr(function, "name", None)
                     if name:
-                        graph.setdefault(name, set()).add(callee)
+                        graph.setdefault(name, set()).update(({callee} if callee else set()) | handed)
         context.cache["call_graph"] = graph
     return context.cache["call_graph"]
 

@@ -215,6 +215,7 @@ def _literal_axes_over_batch(axes: ast.AST | None) -> bool | None:
     return None
 
 
+_OTHER_NORM = re.compile(r"(layer|instance|group|pixel)_?norm|(^|_)(ln|in|gn)($|_)", re.IGNORECASE)
 _BN_FUNCTION = re.compile(r"(^|_)(bn|batch_?norm(alization)?)($|_)|batchnorm", re.IGNORECASE)
 
 
@@ -932,6 +933,8 @@ class TrainingFlagMissing(LintRule):
                 continue
             if "train" in function.name.lower() or _in_discriminator(call):
                 continue  # the training-mode half of a BN (Keras' normalize_batch_in_training)
+            if _OTHER_NORM.search(function.name):
+                continue  # `def Layernorm(name, norm_axes, inputs)`: moments over the features, by name
             moments = _moments_calls(context, function)
             used = [dotted_text(arg) for arg in call.node.args[1:3]]
             if not moments or not all(name in moments for name in used):
