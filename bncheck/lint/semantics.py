@@ -1064,9 +1064,27 @@ def _file_sets_is_training(context: FileContext, call: CallSite) -> bool:
             return True
         # a function that calls both, the setter's (an arg scope it returns, applied there) and the
         # BN's: `with slim.arg_scope(self.arg_scope(is_training)): self.build_net(inputs)`
-        if any(reaches(caller, {outer.name}) and reaches(caller, names) for caller in graph):
+        if _returns_with_target(outer) and any(
+            reaches(caller, {outer.name}) and reaches(caller, names) for caller in graph
+        ):
             return True
     return False
+
+
+def _returns_with_target(function: ast.AST) -> bool:
+    """``with slim.arg_scope(...) as sc: return sc``: the function returns an arg scope for its caller
+    to apply."""
+    targets = {
+        item.optional_vars.id
+        for node in ast.walk(function)
+        if isinstance(node, ast.With)
+        for item in node.items
+        if isinstance(item.optional_vars, ast.Name)
+    }
+    return any(
+        isinstance(node, ast.Return) and isinstance(node.value, ast.Name) and node.value.id in targets
+        for node in ast.walk(function)
+    )
 
 
 def _passed_as_value(context: FileContext, name: str) -> bool:
@@ -1077,7 +1095,10 @@ def _passed_as_value(context: FileContext, name: str) -> bool:
     parents = context.parents
     for load in context.loads.get(name, ()):
         parent = parents.get(load)
-        if not (isinstance(parent, ast.Call) and parent.func is load):
+        if isinstance(parent, ast.keyword):
+            parent = parents.get(parent)
+        # handed to a call, not called, returned or stored (`return dp_multitask` picks a model)
+        if isinstance(parent, ast.Call) and parent.func is not load:
             return True
     return False
 
