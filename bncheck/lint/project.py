@@ -471,12 +471,16 @@ class Project:
     def _keras_factory_used(self, path: str, summary: FileSummary) -> bool:
         """One of the file's Keras BN factories is named in the file itself or by a file importing it
         (a ``Conv2DBN`` layer class kept next to the ``tf.layers`` path that nothing uses builds nothing)."""
-        own = summary.used_names or frozenset()
-        return any(
-            name in own or self.named_by_importer(path, name)
-            for name in summary.keras_bn_factories
-            if not name.startswith("__")
-        )
+        names = {name for name in summary.keras_bn_factories if not name.startswith("__")}
+        if names & (summary.used_names or frozenset()):
+            return True
+        for other in self.importers(path) - {path}:
+            user = self.summaries.get(other)
+            if user is None or user.used_names is None:
+                continue
+            if names & user.used_names or any(names.intersection(imported) for _, imported in user.imports):
+                return True
+        return False
 
     @cached_property
     def always_training_reach(self) -> frozenset[str]:

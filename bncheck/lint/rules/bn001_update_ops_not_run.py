@@ -56,6 +56,14 @@ def _class_bn_sources(context: FileContext, call: CallSite) -> tuple | None:
     if not call.classes or context.imports.star_modules or model_from_parameter(context, call):
         return None
     owner = call.classes[0]
+    key = ("class_bn_sources", id(owner))
+    if key not in context.cache:
+        context.cache[key] = _bn_sources_of_class(context, owner)
+    return context.cache[key]
+
+
+def _bn_sources_of_class(context: FileContext, owner: ast.ClassDef) -> tuple | None:
+    """``_class_bn_sources`` for the class ``owner``, once per class."""
     if any(not (isinstance(base, ast.Name) and base.id == "object") for base in owner.bases):
         return None  # methods inherited from a base class may build BN
     methods = {node.name for node in owner.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}

@@ -784,6 +784,8 @@ class TrainingHardcoded(LintRule):
             and isinstance(call.node.args[0], ast.Constant)
             and (constant := call.node.args[0].value) in (True, False, 0, 1)
         ]
+        if not any(value for _, value in phases) or not any(not value for _, value in phases):
+            return
         builds = [
             call.line
             for call in context.calls
@@ -865,7 +867,10 @@ class TrainingHardcoded(LintRule):
             return
         for call, where in runs:
             owner = call.classes[-1]
-            found = self._constructed_bn_flag(context, owner)
+            key = ("constructed_bn_flag", id(owner))
+            if key not in context.cache:
+                context.cache[key] = self._constructed_bn_flag(context, owner)
+            found = context.cache[key]
             if found is None or _feeds_a_flag(call, context):
                 continue
             attribute, later = found

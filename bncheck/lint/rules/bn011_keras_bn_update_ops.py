@@ -172,16 +172,22 @@ class KerasBnUpdateOps(LintRule):
         """A graph-mode program that trains Keras BN in the training phase with ``minimize`` /
         ``apply_gradients`` and runs the layers' ``updates`` nowhere (no ``model.updates``, no
         UPDATE_OPS: that case is reported at the read): the moving statistics never update."""
-        if "learning_phase" not in context.source or runs_layer_updates(context):
+        source = context.source
+        if "learning_phase" not in source or ("minimize" not in source and "apply_gradients" not in source):
             return
-        if update_ops_reads(context) or not is_graph_mode(context) or not _training_phase(context):
+        trains = [
+            call
+            for call in context.calls
+            if call.method in ("minimize", "apply_gradients") and isinstance(call.node.func, ast.Attribute)
+        ]
+        if not trains or not _training_phase(context) or runs_layer_updates(context):
+            return
+        if update_ops_reads(context) or not is_graph_mode(context):
             return
         from bncheck.lint.rules.bn001_update_ops_not_run import updates_run_otherwise
 
         here = bool(keras_bn_calls(context)) or any(is_bn_application(call) for call in context.calls)
-        for call in context.calls:
-            if call.method not in ("minimize", "apply_gradients") or not isinstance(call.node.func, ast.Attribute):
-                continue
+        for call in trains:
             if under_update_dependencies(context, call) or updates_run_otherwise(context, call):
                 continue
             yield Candidate(
