@@ -101,7 +101,7 @@ def _bn_sources_of_class(context: FileContext, owner: ast.ClassDef) -> tuple | N
         if module.startswith(".") or not is_library_module(module):
             builds = True
             facts.append(ImportedBNFunction(name=name or func.id, module=module))
-    return tuple(facts) if builds else None
+    return tuple(dict.fromkeys(facts)) if builds else None  # each helper once
 
 
 def _optimizes_its_own_variables(context: FileContext, call: CallSite) -> bool:

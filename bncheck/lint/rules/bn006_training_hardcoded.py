@@ -397,12 +397,19 @@ def _fed(call: CallSite) -> ast.expr | None:
     return feed
 
 
-def _feeds_a_flag(call: CallSite, context: FileContext | None = None) -> bool:
-    """The run's feed dict has a key named like a training flag (a mode switch, whatever it is); with
-    ``context``, also a feed dict built in a name before the run."""
+def _fed_dict(call: CallSite, context: FileContext | None) -> ast.expr | None:
+    """What the run is fed; with ``context``, a name is followed to the dict display last assigned to
+    it in the run's function before the run (``val_feed = {x: x_val}; sess.run(op, val_feed)``)."""
     feed = _fed(call)
     if isinstance(feed, ast.Name) and context is not None:
         feed = _dict_assigned_before(context, feed.id, call)
+    return feed
+
+
+def _feeds_a_flag(call: CallSite, context: FileContext | None = None) -> bool:
+    """The run's feed dict has a key named like a training flag (a mode switch, whatever it is); with
+    ``context``, also a feed dict built in a name before the run."""
+    feed = _fed_dict(call, context)
     if not isinstance(feed, ast.Dict):
         return False
     return any(
@@ -447,9 +454,7 @@ def _validation_run(call: CallSite, context: FileContext | None = None) -> str |
     for text in _assigned_to(call, augmented=True):
         if _VALIDATION_NAME.search(text) and "train" not in text.lower():
             return f"`{text} = ...run(...)`"
-    feed = _fed(call)
-    if isinstance(feed, ast.Name) and context is not None:
-        feed = _dict_assigned_before(context, feed.id, call)
+    feed = _fed_dict(call, context)
     if isinstance(feed, ast.Dict):
         for value in feed.values:
             text = dotted_text(value) if isinstance(value, (ast.Name, ast.Attribute)) else None
@@ -469,9 +474,7 @@ def hardcoded_flag(call: CallSite, context: FileContext | None = None) -> str | 
             return f"{keyword.arg}=True"
     if call.method != "run":
         return None
-    feed = _fed(call)
-    if isinstance(feed, ast.Name) and context is not None:
-        feed = _dict_assigned_before(context, feed.id, call)
+    feed = _fed_dict(call, context)
     if isinstance(feed, ast.Dict):
         for key, value in zip(feed.keys, feed.values):
             text = dotted_text(key) if key is not None else None
